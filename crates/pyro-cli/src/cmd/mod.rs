@@ -1,0 +1,4 @@
+pub mod ast;
+pub mod check;
+pub mod run;
+pub mod tokens;

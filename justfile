@@ -1,0 +1,34 @@
+# Recipes for common tasks. Each is a plain cargo/bash command, so nothing
+# here needs `just` to be installed: copy the line into a shell.
+
+default: test
+
+# Build the `pyro` binary in release mode.
+build:
+    cargo build --release -p pyro-cli
+
+# Run every test (golden files, unit tests, property tests).
+test:
+    cargo test --workspace
+
+# Regenerate golden outputs that differ; review the diff before committing.
+bless:
+    PYRO_BLESS=1 cargo test -p pyro-cli --test golden
+
+# Run a program: `just run examples/hello.pyro`.
+run FILE *ARGS:
+    cargo run --release -p pyro-cli -- run {{FILE}} {{ARGS}}
+
+# Benchmarks (see bench/RESULTS.md).
+bench:
+    bash bench/run.sh
+
+fmt:
+    cargo fmt --all
+
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Everything CI runs.
+ci:
+    bash .ci/run
