@@ -29,6 +29,8 @@ enum Command {
     Ast(cmd::ast::Args),
     /// Print the tokens of a file (a debugging aid).
     Tokens(cmd::tokens::Args),
+    /// Print the bytecode of a file.
+    Dis(cmd::dis::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +40,6 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::main(args),
         Command::Ast(args) => cmd::ast::main(args),
         Command::Tokens(args) => cmd::tokens::main(args),
+        Command::Dis(args) => cmd::dis::main(args),
     }
 }

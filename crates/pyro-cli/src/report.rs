@@ -33,6 +33,16 @@ where
     out
 }
 
+/// Renders a boxed diagnostic (as the VM returns them).
+pub fn render_boxed(diagnostic: Box<dyn Diagnostic + Send + Sync>, sources: &SourceMap) -> String {
+    let report = Report::new_boxed(diagnostic).with_source_code(sources.snapshot());
+    let mut out = String::new();
+    if handler().render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("error: {report}\n");
+    }
+    out
+}
+
 /// Renders a diagnostic that has no source location (a missing file, a bad flag).
 pub fn render_plain<D>(diagnostic: D) -> String
 where

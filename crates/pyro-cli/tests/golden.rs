@@ -34,7 +34,30 @@ const SUITES: &[Suite] = &[
         stdout_ext: "stdout",
         default_status: 1,
     },
-    // `tests/run/` (the behaviour corpus) joins this list with the VM (issue #3).
+    Suite {
+        dir: "run",
+        subcommand: "run",
+        stdout_ext: "stdout",
+        default_status: 0,
+    },
+    Suite {
+        dir: "conc",
+        subcommand: "run",
+        stdout_ext: "stdout",
+        default_status: 0,
+    },
+    Suite {
+        dir: "check/ok",
+        subcommand: "check",
+        stdout_ext: "stdout",
+        default_status: 0,
+    },
+    Suite {
+        dir: "check/err",
+        subcommand: "check",
+        stdout_ext: "stdout",
+        default_status: 1,
+    },
 ];
 
 /// Directives a test may give in `# test: ...` comment lines at its top.

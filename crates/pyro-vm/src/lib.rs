@@ -1,10 +1,235 @@
 //! The Pyro virtual machine: values, fibers, the interpreter, tasks,
 //! channels and the embedding API.
 //!
-//! Last stage of the flow (… → compiler → code objects → VM). Each Pyro task
-//! is a fiber run by a synchronous dispatch loop that returns to a small async
-//! driver whenever it must wait, so no worker thread is ever blocked; values
-//! are `Send + Sync` so they cross `go` tasks freely.
+//! Last stage of the flow (source → lexer → parser → AST → compiler → code
+//! objects → VM). Each Pyro task is a fiber ([`fiber`]) run by a synchronous
+//! dispatch loop ([`interp`]) that returns to a small async driver whenever
+//! it must wait, so no worker thread is ever blocked; values ([`Value`]) are
+//! `Send + Sync`, so they cross tasks freely.
 //!
-//! Built in issues #3 (sequential language) and #4 (concurrency); this crate
-//! holds its place in the workspace and the dependency graph until then.
+//! # Embedding
+//!
+//! ```
+//! use pyro_vm::{HostError, Value, Vm};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let vm = Vm::builder()
+//!     .function("double", |args: Vec<Value>| match args.as_slice() {
+//!         [Value::Int(n)] => Ok(Value::Int(n * 2)),
+//!         _ => Err(HostError::new("double() takes one int")),
+//!     })
+//!     .build();
+//! let out = vm.run_source("main.pyro", "let x = 20\ndouble(x + 1)").await.unwrap();
+//! assert_eq!(i64::try_from(out).unwrap(), 42);
+//! # });
+//! ```
+
+mod attr;
+mod build;
+mod builtins;
+mod call;
+mod collections;
+mod error;
+pub mod fiber;
+mod format;
+mod interp;
+mod iter;
+mod methods;
+mod modules;
+mod object;
+mod ops;
+mod repr;
+mod runtime;
+mod stdlib;
+mod symbol;
+pub mod text;
+mod value;
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use error::{Frame, HostError, PyroError, UncaughtError};
+pub use pyro_builtins::Builtin;
+pub use value::Value;
+
+use crate::fiber::Fiber;
+use crate::object::HostFunction;
+use crate::runtime::{Rt, Runtime};
+
+/// A Pyro virtual machine. Cheap to share: runs go through `&self`, and any
+/// number of programs may run on it concurrently (they share modules).
+pub struct Vm {
+    rt: Rt,
+}
+
+/// Configures a [`Vm`].
+pub struct VmBuilder {
+    recursion_limit: usize,
+    args: Vec<String>,
+    stdout: Option<Box<dyn Write + Send>>,
+    hosts: Vec<(Arc<str>, Value)>,
+}
+
+impl Default for VmBuilder {
+    fn default() -> Self {
+        VmBuilder {
+            recursion_limit: 10_000,
+            args: Vec::new(),
+            stdout: None,
+            hosts: Vec::new(),
+        }
+    }
+}
+
+impl VmBuilder {
+    /// Maximum call depth before `RecursionError` (default 10 000).
+    pub fn recursion_limit(mut self, frames: usize) -> Self {
+        self.recursion_limit = frames.max(1);
+        self
+    }
+
+    /// What `std.env.args()` returns after the script path.
+    pub fn args(mut self, args: Vec<String>) -> Self {
+        self.args = args;
+        self
+    }
+
+    /// Where `print` writes (default: a buffered stdout).
+    pub fn stdout(mut self, sink: impl Write + Send + 'static) -> Self {
+        self.stdout = Some(Box::new(sink));
+        self
+    }
+
+    /// A host function, visible to Pyro code as a global name.
+    pub fn function<F>(mut self, name: &str, f: F) -> Self
+    where
+        F: Fn(Vec<Value>) -> Result<Value, HostError> + Send + Sync + 'static,
+    {
+        let host = HostFunction {
+            name: name.to_string(),
+            call: Box::new(f),
+        };
+        self.hosts.push((name.into(), Value::Host(Arc::new(host))));
+        self
+    }
+
+    pub fn build(self) -> Vm {
+        let stdout = self
+            .stdout
+            .unwrap_or_else(|| Box::new(std::io::BufWriter::new(std::io::stdout())));
+        Vm {
+            rt: Arc::new(Runtime::new(
+                self.recursion_limit,
+                self.args,
+                stdout,
+                self.hosts,
+            )),
+        }
+    }
+}
+
+impl Vm {
+    pub fn builder() -> VmBuilder {
+        VmBuilder::default()
+    }
+
+    /// Every source file loaded so far (for rendering diagnostics).
+    pub fn sources(&self) -> pyro_source::SourceMap {
+        self.rt.sources.clone()
+    }
+
+    /// Flushes program output.
+    pub fn flush(&self) {
+        self.rt.flush();
+    }
+
+    /// Runs a file as the main program.
+    pub async fn run_file(&self, path: impl AsRef<Path>) -> Result<Value, PyroError> {
+        let path = path.as_ref();
+        let text = std::fs::read(path)
+            .map_err(|e| PyroError::Io(format!("cannot read `{}`: {e}", path.display())))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| PyroError::Io(format!("`{}` is not valid UTF-8", path.display())))?;
+        self.run(path, &text, false).await
+    }
+
+    /// Runs source text; returns the value of its last statement if that is
+    /// an expression (else None).
+    pub async fn run_source(&self, name: &str, source: &str) -> Result<Value, PyroError> {
+        self.run(Path::new(name), source, true).await
+    }
+
+    async fn run(&self, path: &Path, text: &str, return_last: bool) -> Result<Value, PyroError> {
+        let name = path
+            .file_stem()
+            .map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned());
+        let (_module, body) = modules::compile(&self.rt, &name, path, text, return_last)?;
+        let mut fiber = Fiber::new(0);
+        let result = modules::run_body(&self.rt, &mut fiber, body).await;
+        self.rt.flush();
+        result.map_err(|e| {
+            let mut failures = self.rt.import_failures.lock();
+            if !failures.is_empty() {
+                return failures.remove(0);
+            }
+            PyroError::Runtime(Box::new(UncaughtError::new(&e, &self.rt.sources)))
+        })
+    }
+}
+
+impl TryFrom<Value> for i64 {
+    type Error = HostError;
+    fn try_from(v: Value) -> Result<i64, HostError> {
+        match v {
+            Value::Int(n) => Ok(n),
+            other => Err(HostError::new(format!(
+                "expected an int, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+impl TryFrom<Value> for f64 {
+    type Error = HostError;
+    fn try_from(v: Value) -> Result<f64, HostError> {
+        match v {
+            Value::Float(x) => Ok(x),
+            Value::Int(n) => Ok(n as f64),
+            other => Err(HostError::new(format!(
+                "expected a float, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+impl TryFrom<Value> for String {
+    type Error = HostError;
+    fn try_from(v: Value) -> Result<String, HostError> {
+        match v {
+            Value::Str(s) => Ok(s.as_str().to_string()),
+            other => Err(HostError::new(format!(
+                "expected a string, got {}",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            &repr::display_sync(self).unwrap_or_else(|| format!("<{} object>", self.type_name())),
+        )
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            &repr::repr_sync(self).unwrap_or_else(|| format!("<{} object>", self.type_name())),
+        )
+    }
+}

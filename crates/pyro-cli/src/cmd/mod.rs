@@ -1,4 +1,5 @@
 pub mod ast;
 pub mod check;
+pub mod dis;
 pub mod run;
 pub mod tokens;

@@ -1,14 +1,19 @@
-//! `pyro run FILE [ARGS...]`: run a program.
+//! `pyro run FILE [ARGS...]`: run a program on a multi-thread Tokio runtime
+//! sized by `--workers` or `PYRO_WORKER_THREADS` (default: the CPU count).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use pyro_source::SourceMap;
+use miette::Diagnostic;
+use thiserror::Error;
 
-use crate::{input, report};
+use crate::report;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Worker threads for tasks (overrides PYRO_WORKER_THREADS).
+    #[arg(long, value_name = "N")]
+    workers: Option<String>,
     /// The program to run.
     file: PathBuf,
     /// Arguments passed to the program (`std.env.args()`).
@@ -16,25 +21,70 @@ pub struct Args {
     args: Vec<String>,
 }
 
+#[derive(Debug, Error, Diagnostic)]
+#[error("invalid worker thread count {value:?} (from {source_name})")]
+#[diagnostic(
+    code(E0903),
+    help("use a whole number of threads, 1 or more, e.g. PYRO_WORKER_THREADS=4")
+)]
+struct BadWorkers {
+    value: String,
+    source_name: &'static str,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+#[error("cannot start the runtime: {0}")]
+#[diagnostic(code(E0904))]
+struct RuntimeStart(String);
+
+/// The worker count from the flag or the environment, validated.
+fn worker_threads(flag: Option<String>) -> Result<Option<usize>, BadWorkers> {
+    let (value, source_name) = match (flag, std::env::var("PYRO_WORKER_THREADS")) {
+        (Some(v), _) => (v, "--workers"),
+        (None, Ok(v)) => (v, "PYRO_WORKER_THREADS"),
+        (None, Err(_)) => return Ok(None),
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Some(n)),
+        _ => Err(BadWorkers { value, source_name }),
+    }
+}
+
 pub fn main(args: Args) -> ExitCode {
-    let map = SourceMap::new();
-    let file = match input::load(&map, &args.file) {
-        Ok(file) => file,
+    let workers = match worker_threads(args.workers) {
+        Ok(w) => w,
         Err(e) => {
             report::eprint(&report::render_plain(e));
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all();
+    if let Some(n) = workers {
+        builder.worker_threads(n);
+    }
+    let runtime = match builder.build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            report::eprint(&report::render_plain(RuntimeStart(e.to_string())));
             return ExitCode::FAILURE;
         }
     };
-    let parsed = pyro_parser::parse_file(&file);
-    if !parsed.is_ok() {
-        for error in parsed.errors {
-            report::eprint(&report::render(error, &map));
+    let mut program_args = vec![args.file.display().to_string()];
+    program_args.extend(args.args);
+    let vm = pyro_vm::Vm::builder().args(program_args).build();
+    let result = runtime.block_on(vm.run_file(&args.file));
+    vm.flush();
+    // Like Go, the program ends when main does: drop still-running tasks.
+    runtime.shutdown_background();
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            let sources = vm.sources();
+            for diagnostic in error.diagnostics() {
+                report::eprint(&report::render_boxed(diagnostic, &sources));
+            }
+            ExitCode::FAILURE
         }
-        return ExitCode::FAILURE;
     }
-    report::eprint(&format!(
-        "pyro run: `{}` parsed cleanly, but execution is not built yet (the bytecode VM is issue #3)\n",
-        file.name()
-    ));
-    ExitCode::from(2)
 }

@@ -1,0 +1,319 @@
+//! The catalogue: every prelude builtin and every native std-module member,
+//! defined once with its name, kind and Pyro signature.
+//!
+//! The compiler resolves names to [`Builtin`] ids, the VM implements each id
+//! in an exhaustive `match` (so a missing implementation is a compile
+//! error), and the type checker reads the same signatures. Adding a builtin
+//! means adding one line here.
+
+/// What a catalogue entry is at run time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A function.
+    Function,
+    /// A type that is also its own constructor or converter (`int`, `ListMutable`).
+    Type,
+    /// A built-in error class (all subclass `Error`).
+    ErrorClass,
+    /// A constant value (`std.math.pi`).
+    Constant,
+}
+
+/// A catalogue entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Info {
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The Pyro signature, e.g. `(x: any) -> int`; the type for constants.
+    pub signature: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! catalogue {
+    ($( $(#[$meta:meta])* $id:ident = $name:literal, $kind:ident, $sig:literal, $doc:literal; )*) => {
+        /// Every builtin and native module member, by id.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u16)]
+        pub enum Builtin { $( $(#[$meta])* $id, )* }
+
+        /// Catalogue entries, indexed by `Builtin as usize`.
+        pub const CATALOGUE: &[Info] = &[ $( Info { name: $name, kind: Kind::$kind, signature: $sig, doc: $doc }, )* ];
+
+        /// Every id, in catalogue order.
+        pub const ALL: &[Builtin] = &[ $( Builtin::$id, )* ];
+    };
+}
+
+catalogue! {
+    // ---------------------------------------------------------------- prelude
+    Print = "print", Function, "(*values: any, sep: string = \" \", end: string = \"\\n\") -> None", "Writes values to stdout.";
+    Input = "input", Function, "(prompt: string = \"\") -> string?", "Reads a line from stdin (None at end of input).";
+    Str = "str", Type, "(value: any = \"\") -> string", "Converts a value to its string form.";
+    Int = "int", Type, "(value: any = 0, base: int = 10) -> int", "Converts to an int.";
+    Float = "float", Type, "(value: any = 0.0) -> float", "Converts to a float.";
+    Bool = "bool", Type, "(value: any = false) -> bool", "Truthiness of a value.";
+    List = "list", Type, "(items: any = []) -> list<any>", "An immutable list of the items.";
+    Tuple = "tuple", Type, "(items: any = ()) -> tuple", "A tuple of the items.";
+    Dict = "dict", Type, "(items: any = {}) -> dict<any, any>", "An immutable dict.";
+    Set = "set", Type, "(items: any = []) -> set<any>", "An immutable set of the items.";
+    ListMutable = "ListMutable", Type, "(items: any = []) -> list_mut<any>", "A mutable list.";
+    DictMutable = "DictMutable", Type, "(items: any = {}) -> dict_mut<any, any>", "A mutable dict.";
+    SetMutable = "SetMutable", Type, "(items: any = []) -> set_mut<any>", "A mutable set.";
+    TupleMutable = "TupleMutable", Type, "(items: any) -> tuple_mut", "A fixed-length tuple with assignable items.";
+    ListMut = "list_mut", Function, "(items: any = []) -> list_mut<any>", "A mutable list.";
+    DictMut = "dict_mut", Function, "(items: any = {}) -> dict_mut<any, any>", "A mutable dict.";
+    SetMut = "set_mut", Function, "(items: any = []) -> set_mut<any>", "A mutable set.";
+    Repr = "repr", Function, "(value: any) -> string", "The printable representation of a value.";
+    Type_ = "type", Function, "(value: any) -> any", "The type (class) of a value.";
+    IsInstance = "isinstance", Function, "(value: any, cls: any) -> bool", "Whether value is an instance of cls (or of one in a tuple of classes).";
+    Len = "len", Function, "(value: any) -> int", "Number of items (characters for a string).";
+    Range = "range", Function, "(start: int, stop: int = None, step: int = 1) -> any", "A range of ints.";
+    Enumerate = "enumerate", Function, "(items: any, start: int = 0) -> any", "Pairs (index, item).";
+    Zip = "zip", Function, "(*iterables: any) -> any", "Tuples of items taken in parallel.";
+    Map = "map", Function, "(f: any, items: any) -> any", "f applied to each item.";
+    Filter = "filter", Function, "(f: any, items: any) -> any", "The items for which f is true.";
+    Sorted = "sorted", Function, "(items: any, key: any = None, reverse: bool = false) -> list<any>", "A sorted list of the items.";
+    Reversed = "reversed", Function, "(items: any) -> any", "The items in reverse order.";
+    Sum = "sum", Function, "(items: any, start: any = 0) -> any", "The sum of the items.";
+    Min = "min", Function, "(*items: any, key: any = None, default: any = None) -> any", "The smallest item.";
+    Max = "max", Function, "(*items: any, key: any = None, default: any = None) -> any", "The largest item.";
+    Abs = "abs", Function, "(x: any) -> any", "Absolute value.";
+    Round = "round", Function, "(x: any, ndigits: int? = None) -> any", "Rounds half to even.";
+    Div = "div", Function, "(a: any, b: any) -> any", "Floor division.";
+    DivMod = "divmod", Function, "(a: any, b: any) -> tuple", "(div(a, b), a % b).";
+    Hash = "hash", Function, "(value: any) -> int", "Hash of a hashable value.";
+    Id = "id", Function, "(value: any) -> int", "Identity of a value.";
+    Any = "any", Function, "(items: any) -> bool", "Whether any item is true.";
+    All = "all", Function, "(items: any) -> bool", "Whether every item is true.";
+    Partial = "partial", Function, "(f: any, *args: any) -> any", "f with its first arguments fixed.";
+    Iter = "iter", Function, "(items: any) -> any", "An iterator over the items.";
+    Next = "next", Function, "(iterator: any, default: any = None) -> any", "The next item of an iterator.";
+    Chr = "chr", Function, "(code: int) -> string", "The character with this code point.";
+    Ord = "ord", Function, "(ch: string) -> int", "The code point of a one-character string.";
+    Chan = "chan", Type, "(capacity: int = 0) -> chan<any>", "A channel.";
+    After = "after", Function, "(seconds: float) -> Receiver<float>", "A channel that receives one value after a delay.";
+    // ---------------------------------------------------------------- error classes
+    Error = "Error", ErrorClass, "(message: any = \"\") -> Error", "The base of every error.";
+    TypeError = "TypeError", ErrorClass, "(message: any = \"\") -> TypeError", "An operation on a value of the wrong type.";
+    ValueError = "ValueError", ErrorClass, "(message: any = \"\") -> ValueError", "A value of the right type but wrong content.";
+    KeyError = "KeyError", ErrorClass, "(message: any = \"\") -> KeyError", "A missing dict key.";
+    IndexError = "IndexError", ErrorClass, "(message: any = \"\") -> IndexError", "An index out of range.";
+    ZeroDivisionError = "ZeroDivisionError", ErrorClass, "(message: any = \"\") -> ZeroDivisionError", "Division or modulo by zero.";
+    OverflowError = "OverflowError", ErrorClass, "(message: any = \"\") -> OverflowError", "An int result outside 64 bits.";
+    AttributeError = "AttributeError", ErrorClass, "(message: any = \"\") -> AttributeError", "A missing attribute.";
+    NameError = "NameError", ErrorClass, "(message: any = \"\") -> NameError", "A name used before it has a value.";
+    RecursionError = "RecursionError", ErrorClass, "(message: any = \"\") -> RecursionError", "Call depth over the limit.";
+    AssertionError = "AssertionError", ErrorClass, "(message: any = \"\") -> AssertionError", "A failed assert.";
+    IOError = "IOError", ErrorClass, "(message: any = \"\") -> IOError", "An operating-system failure.";
+    ChannelClosed = "ChannelClosed", ErrorClass, "(message: any = \"\") -> ChannelClosed", "Use of a closed channel.";
+    Timeout = "Timeout", ErrorClass, "(message: any = \"\") -> Timeout", "A deadline passed.";
+    Cancelled = "Cancelled", ErrorClass, "(message: any = \"\") -> Cancelled", "The task was cancelled.";
+    DeadlockError = "DeadlockError", ErrorClass, "(message: any = \"\") -> DeadlockError", "Every task is asleep.";
+    StopIteration = "StopIteration", ErrorClass, "(message: any = \"\") -> StopIteration", "An iterator is exhausted.";
+    ImportError = "ImportError", ErrorClass, "(message: any = \"\") -> ImportError", "A module could not be imported.";
+    // ---------------------------------------------------------------- std.math
+    MathPi = "pi", Constant, "float", "π";
+    MathE = "e", Constant, "float", "Euler's number";
+    MathTau = "tau", Constant, "float", "2π";
+    MathInf = "inf", Constant, "float", "Positive infinity";
+    MathNan = "nan", Constant, "float", "Not a number";
+    MathSqrt = "sqrt", Function, "(x: float) -> float", "Square root.";
+    MathAbs = "abs", Function, "(x: any) -> any", "Absolute value.";
+    MathCeil = "ceil", Function, "(x: float) -> int", "Smallest int >= x.";
+    MathFloor = "floor", Function, "(x: float) -> int", "Largest int <= x.";
+    MathRound = "round", Function, "(x: float, ndigits: int? = None) -> any", "Rounds half to even.";
+    MathTrunc = "trunc", Function, "(x: float) -> int", "Rounds towards zero.";
+    MathPow = "pow", Function, "(x: float, y: float) -> float", "x to the power y.";
+    MathExp = "exp", Function, "(x: float) -> float", "e to the power x.";
+    MathLog = "log", Function, "(x: float, base: float? = None) -> float", "Logarithm (natural by default).";
+    MathLog2 = "log2", Function, "(x: float) -> float", "Base-2 logarithm.";
+    MathLog10 = "log10", Function, "(x: float) -> float", "Base-10 logarithm.";
+    MathSin = "sin", Function, "(x: float) -> float", "Sine.";
+    MathCos = "cos", Function, "(x: float) -> float", "Cosine.";
+    MathTan = "tan", Function, "(x: float) -> float", "Tangent.";
+    MathAsin = "asin", Function, "(x: float) -> float", "Arc sine.";
+    MathAcos = "acos", Function, "(x: float) -> float", "Arc cosine.";
+    MathAtan = "atan", Function, "(x: float) -> float", "Arc tangent.";
+    MathAtan2 = "atan2", Function, "(y: float, x: float) -> float", "Arc tangent of y/x.";
+    MathHypot = "hypot", Function, "(*xs: float) -> float", "Euclidean norm.";
+    MathIsNan = "isnan", Function, "(x: float) -> bool", "Whether x is NaN.";
+    MathIsInf = "isinf", Function, "(x: float) -> bool", "Whether x is infinite.";
+    MathIsFinite = "isfinite", Function, "(x: float) -> bool", "Whether x is finite.";
+    MathGcd = "gcd", Function, "(*xs: int) -> int", "Greatest common divisor.";
+    MathLcm = "lcm", Function, "(*xs: int) -> int", "Least common multiple.";
+    MathFactorial = "factorial", Function, "(n: int) -> int", "n!";
+    MathMin = "min", Function, "(*items: any) -> any", "The smallest item.";
+    MathMax = "max", Function, "(*items: any) -> any", "The largest item.";
+    MathDegrees = "degrees", Function, "(x: float) -> float", "Radians to degrees.";
+    MathRadians = "radians", Function, "(x: float) -> float", "Degrees to radians.";
+    // ---------------------------------------------------------------- std.time
+    TimeSleep = "sleep", Function, "(seconds: float) -> None", "Suspends the task.";
+    TimeNow = "now", Function, "() -> float", "Seconds since the Unix epoch.";
+    TimeMillis = "millis", Function, "() -> int", "Milliseconds since the Unix epoch.";
+    TimeMonotonic = "monotonic", Function, "() -> float", "Seconds on a clock that never goes back.";
+    // ---------------------------------------------------------------- std.string
+    StringAsciiLetters = "ascii_letters", Constant, "string", "a-z and A-Z";
+    StringAsciiLowercase = "ascii_lowercase", Constant, "string", "a-z";
+    StringAsciiUppercase = "ascii_uppercase", Constant, "string", "A-Z";
+    StringDigits = "digits", Constant, "string", "0-9";
+    StringHexDigits = "hexdigits", Constant, "string", "0-9a-fA-F";
+    StringPunctuation = "punctuation", Constant, "string", "ASCII punctuation";
+    StringWhitespace = "whitespace", Constant, "string", "ASCII whitespace";
+    StringRepeat = "repeat", Function, "(s: string, n: int) -> string", "s repeated n times.";
+    StringPadLeft = "pad_left", Function, "(s: string, width: int, fill: string = \" \") -> string", "Right-aligns s in width characters.";
+    StringPadRight = "pad_right", Function, "(s: string, width: int, fill: string = \" \") -> string", "Left-aligns s in width characters.";
+    // ---------------------------------------------------------------- std.env
+    EnvArgs = "args", Function, "() -> list<string>", "The script path and its arguments.";
+    EnvVar = "var", Function, "(name: string) -> string?", "An environment variable, or None.";
+    EnvVars = "vars", Function, "() -> dict<string, string>", "Every environment variable.";
+    EnvCwd = "cwd", Function, "() -> string", "The working directory.";
+    EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
+}
+
+/// A native standard module: its import name and members.
+pub struct NativeModule {
+    pub name: &'static str,
+    pub members: &'static [Builtin],
+}
+
+/// Modules implemented natively (a module may also have a Pyro part in `std/`).
+pub const NATIVE_MODULES: &[NativeModule] = &[
+    NativeModule {
+        name: "std.math",
+        members: &[
+            Builtin::MathPi,
+            Builtin::MathE,
+            Builtin::MathTau,
+            Builtin::MathInf,
+            Builtin::MathNan,
+            Builtin::MathSqrt,
+            Builtin::MathAbs,
+            Builtin::MathCeil,
+            Builtin::MathFloor,
+            Builtin::MathRound,
+            Builtin::MathTrunc,
+            Builtin::MathPow,
+            Builtin::MathExp,
+            Builtin::MathLog,
+            Builtin::MathLog2,
+            Builtin::MathLog10,
+            Builtin::MathSin,
+            Builtin::MathCos,
+            Builtin::MathTan,
+            Builtin::MathAsin,
+            Builtin::MathAcos,
+            Builtin::MathAtan,
+            Builtin::MathAtan2,
+            Builtin::MathHypot,
+            Builtin::MathIsNan,
+            Builtin::MathIsInf,
+            Builtin::MathIsFinite,
+            Builtin::MathGcd,
+            Builtin::MathLcm,
+            Builtin::MathFactorial,
+            Builtin::MathMin,
+            Builtin::MathMax,
+            Builtin::MathDegrees,
+            Builtin::MathRadians,
+        ],
+    },
+    NativeModule {
+        name: "std.time",
+        members: &[
+            Builtin::TimeSleep,
+            Builtin::TimeNow,
+            Builtin::TimeMillis,
+            Builtin::TimeMonotonic,
+        ],
+    },
+    NativeModule {
+        name: "std.string",
+        members: &[
+            Builtin::StringAsciiLetters,
+            Builtin::StringAsciiLowercase,
+            Builtin::StringAsciiUppercase,
+            Builtin::StringDigits,
+            Builtin::StringHexDigits,
+            Builtin::StringPunctuation,
+            Builtin::StringWhitespace,
+            Builtin::StringRepeat,
+            Builtin::StringPadLeft,
+            Builtin::StringPadRight,
+        ],
+    },
+    NativeModule {
+        name: "std.env",
+        members: &[
+            Builtin::EnvArgs,
+            Builtin::EnvVar,
+            Builtin::EnvVars,
+            Builtin::EnvCwd,
+            Builtin::EnvSetCwd,
+        ],
+    },
+];
+
+/// Number of prelude entries: the catalogue starts with the prelude (every
+/// entry before `MathPi`), which is in scope in every module.
+pub fn prelude() -> impl Iterator<Item = Builtin> {
+    ALL.iter().copied().take_while(|b| *b != Builtin::MathPi)
+}
+
+impl Builtin {
+    pub fn info(self) -> &'static Info {
+        &CATALOGUE[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn from_index(index: u16) -> Option<Builtin> {
+        ALL.get(index as usize).copied()
+    }
+
+    /// The prelude builtin with this name.
+    pub fn lookup_prelude(name: &str) -> Option<Builtin> {
+        prelude().find(|b| b.name() == name)
+    }
+}
+
+/// The native module with this import name.
+pub fn native_module(name: &str) -> Option<&'static NativeModule> {
+    NATIVE_MODULES.iter().find(|m| m.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_is_indexed_by_id() {
+        for (i, b) in ALL.iter().enumerate() {
+            assert_eq!(*b as usize, i);
+            assert_eq!(Builtin::from_index(i as u16), Some(*b));
+        }
+    }
+
+    #[test]
+    fn prelude_names_are_unique() {
+        let mut names: Vec<&str> = prelude().map(Builtin::name).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert_eq!(Builtin::lookup_prelude("print"), Some(Builtin::Print));
+        assert_eq!(Builtin::lookup_prelude("sqrt"), None);
+    }
+
+    #[test]
+    fn module_members_have_unique_names() {
+        for m in NATIVE_MODULES {
+            let mut names: Vec<&str> = m.members.iter().map(|b| b.name()).collect();
+            let n = names.len();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), n, "{}", m.name);
+        }
+    }
+}

@@ -1,0 +1,978 @@
+//! The compiler's machinery: per-function state, scopes and name
+//! resolution, the code builder, and function/module assembly. Statements
+//! are compiled in `stmt.rs`, expressions in `expr.rs`.
+//!
+//! Names resolve at compile time. Inside a function a name is, in order: a
+//! binding of an enclosing block or of the function (a slot), a binding of an
+//! enclosing function (captured through a cell), a module global (a slot in the
+//! module's table), or a prelude builtin. Each `let` makes a new binding with
+//! its own slot; assignment to a name that none of those define declares it at
+//! function level, hoisted as in Python. When an inner function captures a
+//! binding, the loads and stores already emitted for it are patched to go
+//! through a cell, so one pass suffices.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use pyro_builtins::{Builtin, Kind};
+use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
+use pyro_source::Span;
+
+use crate::code::{Code, CodeKind, Const, Param, ParamKind};
+use crate::error::CompileError;
+use crate::op::Op;
+
+pub(crate) type BindingId = usize;
+
+#[derive(Debug)]
+pub(crate) struct Binding {
+    pub slot: u32,
+    pub mutable: bool,
+    /// Captured by an inner function: lives in a cell.
+    pub cell: bool,
+    /// Declared by `let`/`mut` (a fresh variable each time the declaration runs).
+    pub declared_by_let: bool,
+    /// May be read before it has a value (hoisted function-level variables).
+    pub maybe_unbound: bool,
+    /// Declared by `class`/`record` (so `except Name:` is a typed clause).
+    pub is_class: bool,
+    pub span: Span,
+    /// Instructions that use the slot, patched if the binding becomes a cell.
+    pub uses: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct GlobalInfo {
+    pub index: u32,
+    pub mutable: bool,
+    pub is_class: bool,
+    pub span: Span,
+}
+
+/// Where a captured cell comes from in the enclosing function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FreeSource {
+    Local(u32),
+    Free(u32),
+}
+
+pub(crate) struct LoopCtx {
+    pub continue_target: u32,
+    pub breaks: Vec<usize>,
+    /// A `for` loop keeps its iterator on the stack.
+    pub has_iterator: bool,
+    /// Depth of the try stack when the loop began.
+    pub try_depth: usize,
+}
+
+/// What leaving a protected region on a normal path (return, break,
+/// continue) must do.
+#[derive(Clone)]
+pub(crate) enum Exit {
+    /// Just leave (an `except` region).
+    PopOnly,
+    /// Run a `finally` body.
+    Finally(Vec<Stmt>),
+    /// Call `__exit__(None)` on the context manager in this slot.
+    LeaveContext(u32),
+}
+
+pub(crate) struct FnState {
+    pub kind: CodeKind,
+    pub name: Arc<str>,
+    pub ops: Vec<Op>,
+    pub spans: Vec<(u32, Span)>,
+    pub consts: Vec<Const>,
+    pub const_index: HashMap<ConstKey, u32>,
+    pub names: Vec<Arc<str>>,
+    pub name_index: HashMap<Arc<str>, u32>,
+    pub bindings: Vec<Binding>,
+    pub local_names: Vec<Arc<str>>,
+    /// Block scopes, innermost last; `scopes[0]` is the function level.
+    pub scopes: Vec<HashMap<String, BindingId>>,
+    pub free: Vec<(Arc<str>, FreeSource)>,
+    pub params: Vec<Param>,
+    pub loops: Vec<LoopCtx>,
+    pub tries: Vec<Exit>,
+    /// Hidden slots holding the error of each enclosing `except` body.
+    pub handled_errors: Vec<u32>,
+    pub span: Span,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+pub(crate) enum ConstKey {
+    Int(i64),
+    Float(u64),
+    Str(Arc<str>),
+}
+
+impl FnState {
+    fn new(kind: CodeKind, name: &str, span: Span) -> FnState {
+        FnState {
+            kind,
+            name: name.into(),
+            ops: Vec::new(),
+            spans: Vec::new(),
+            consts: Vec::new(),
+            const_index: HashMap::new(),
+            names: Vec::new(),
+            name_index: HashMap::new(),
+            bindings: Vec::new(),
+            local_names: Vec::new(),
+            scopes: vec![HashMap::new()],
+            free: Vec::new(),
+            params: Vec::new(),
+            loops: Vec::new(),
+            tries: Vec::new(),
+            handled_errors: Vec::new(),
+            span,
+        }
+    }
+}
+
+/// How a name read resolves.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Resolved {
+    Local(BindingId),
+    Free(u32),
+    Global(u32),
+    Builtin(Builtin),
+    /// Looked up by name at run time (modules with star imports).
+    Dynamic,
+}
+
+pub struct Compiler {
+    pub(crate) fns: Vec<FnState>,
+    pub(crate) globals: HashMap<String, GlobalInfo>,
+    pub(crate) global_names: Vec<Arc<str>>,
+    /// The module star-imports another, so unknown names resolve at run time.
+    pub(crate) dynamic_names: bool,
+    pub(crate) errors: Vec<CompileError>,
+}
+
+/// Options for [`compile_module_with`].
+#[derive(Default)]
+pub struct CompileOptions<'a> {
+    /// Names defined by the host before the module runs (embedder functions):
+    /// mutable module globals the VM fills in.
+    pub predeclared: &'a [&'a str],
+    /// Make the module return the value of its last statement when that is
+    /// an expression (for embedders evaluating snippets).
+    pub return_last_expr: bool,
+}
+
+/// Compiles a parsed module into its code object (or every error found).
+pub fn compile_module(module: &ast::Module, name: &str) -> Result<Arc<Code>, Vec<CompileError>> {
+    compile_module_with(module, name, &CompileOptions::default())
+}
+
+/// [`compile_module`] with options.
+pub fn compile_module_with(
+    module: &ast::Module,
+    name: &str,
+    options: &CompileOptions<'_>,
+) -> Result<Arc<Code>, Vec<CompileError>> {
+    let mut c = Compiler {
+        fns: vec![FnState::new(CodeKind::Module, name, module.span)],
+        globals: HashMap::new(),
+        global_names: Vec::new(),
+        dynamic_names: false,
+        errors: Vec::new(),
+    };
+    for name in options.predeclared {
+        c.declare_global(name, module.span, true);
+    }
+    c.declare_module_names(&module.body);
+    let (last, body) = match module.body.split_last() {
+        Some((last, rest))
+            if options.return_last_expr && matches!(last.kind, StmtKind::Expr(_)) =>
+        {
+            (Some(last), rest)
+        }
+        _ => (None, &module.body[..]),
+    };
+    c.block(body);
+    match last.map(|s| &s.kind) {
+        Some(StmtKind::Expr(e)) => {
+            c.expr(e);
+        }
+        _ => {
+            c.emit(Op::LoadNone, module.span.end());
+        }
+    }
+    c.emit(Op::Return, module.span.end());
+    let state = c.fns.pop().expect("the module state");
+    let mut code = c.finish(state);
+    code.global_names = c.global_names.clone();
+    if c.errors.is_empty() {
+        Ok(Arc::new(code))
+    } else {
+        c.errors.sort_by_key(|e| e.span().lo);
+        Err(c.errors)
+    }
+}
+
+/// Which function body is being compiled.
+pub(crate) enum Body<'a> {
+    Block(&'a [Stmt]),
+    Expr(&'a Expr),
+}
+
+impl Compiler {
+    pub(crate) fn f(&mut self) -> &mut FnState {
+        self.fns.last_mut().expect("a function is being compiled")
+    }
+
+    pub(crate) fn error(&mut self, e: CompileError) {
+        self.errors.push(e);
+    }
+
+    pub(crate) fn at_module_level(&self) -> bool {
+        self.fns.len() == 1
+    }
+
+    // ------------------------------------------------------------ emitting
+
+    pub(crate) fn emit(&mut self, op: Op, span: Span) -> usize {
+        let f = self.f();
+        let pc = f.ops.len();
+        if f.spans.last().is_none_or(|(_, s)| *s != span) {
+            f.spans.push((pc as u32, span));
+        }
+        f.ops.push(op);
+        pc
+    }
+
+    pub(crate) fn pc(&mut self) -> u32 {
+        self.f().ops.len() as u32
+    }
+
+    /// Points the jump at `at` to the current position.
+    pub(crate) fn patch(&mut self, at: usize) {
+        let here = self.pc();
+        let op = &mut self.f().ops[at];
+        *op = match *op {
+            Op::Jump(_) => Op::Jump(here),
+            Op::JumpIfFalse(_) => Op::JumpIfFalse(here),
+            Op::JumpIfTrue(_) => Op::JumpIfTrue(here),
+            Op::JumpIfFalseOrPop(_) => Op::JumpIfFalseOrPop(here),
+            Op::JumpIfTrueOrPop(_) => Op::JumpIfTrueOrPop(here),
+            Op::ForIter(_) => Op::ForIter(here),
+            Op::SetupTry(_) => Op::SetupTry(here),
+            other => other,
+        };
+    }
+
+    pub(crate) fn konst(&mut self, value: Const) -> u32 {
+        let key = match &value {
+            Const::Int(n) => Some(ConstKey::Int(*n)),
+            Const::Float(x) => Some(ConstKey::Float(x.to_bits())),
+            Const::Str(s) => Some(ConstKey::Str(s.clone())),
+            _ => None,
+        };
+        let f = self.f();
+        if let Some(key) = &key {
+            if let Some(&i) = f.const_index.get(key) {
+                return i;
+            }
+        }
+        let i = f.consts.len() as u32;
+        f.consts.push(value);
+        if let Some(key) = key {
+            f.const_index.insert(key, i);
+        }
+        i
+    }
+
+    pub(crate) fn str_const(&mut self, s: &str) -> u32 {
+        self.konst(Const::Str(s.into()))
+    }
+
+    pub(crate) fn name(&mut self, name: &str) -> u32 {
+        let f = self.f();
+        if let Some(&i) = f.name_index.get(name) {
+            return i;
+        }
+        let i = f.names.len() as u32;
+        let name: Arc<str> = name.into();
+        f.names.push(name.clone());
+        f.name_index.insert(name, i);
+        i
+    }
+
+    // ------------------------------------------------------------ scopes
+
+    pub(crate) fn push_scope(&mut self) {
+        self.f().scopes.push(HashMap::new());
+    }
+
+    pub(crate) fn pop_scope(&mut self) {
+        self.f().scopes.pop();
+    }
+
+    /// A new binding in the innermost scope (or at function level).
+    pub(crate) fn declare(
+        &mut self,
+        name: &str,
+        span: Span,
+        mutable: bool,
+        by_let: bool,
+        function_level: bool,
+    ) -> BindingId {
+        let f = self.f();
+        let slot = f.local_names.len() as u32;
+        f.local_names.push(name.into());
+        let id = f.bindings.len();
+        f.bindings.push(Binding {
+            slot,
+            mutable,
+            cell: false,
+            declared_by_let: by_let,
+            maybe_unbound: false,
+            is_class: false,
+            span,
+            uses: Vec::new(),
+        });
+        let scope = if function_level {
+            0
+        } else {
+            f.scopes.len() - 1
+        };
+        f.scopes[scope].insert(name.to_string(), id);
+        id
+    }
+
+    /// An anonymous slot for a compiler temporary.
+    pub(crate) fn hidden_slot(&mut self, what: &str) -> u32 {
+        let f = self.f();
+        let slot = f.local_names.len() as u32;
+        f.local_names.push(format!("<{what}>").into());
+        slot
+    }
+
+    fn lookup_in(f: &FnState, name: &str) -> Option<BindingId> {
+        f.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    }
+
+    pub(crate) fn resolve(&mut self, name: &str) -> Option<Resolved> {
+        let depth = self.fns.len() - 1;
+        if let Some(id) = Self::lookup_in(&self.fns[depth], name) {
+            return Some(Resolved::Local(id));
+        }
+        for k in (0..depth).rev() {
+            if let Some(id) = Self::lookup_in(&self.fns[k], name) {
+                return Some(Resolved::Free(self.capture(k, id, name)));
+            }
+        }
+        if let Some(g) = self.globals.get(name) {
+            return Some(Resolved::Global(g.index));
+        }
+        if let Some(b) = Builtin::lookup_prelude(name) {
+            return Some(Resolved::Builtin(b));
+        }
+        if self.dynamic_names {
+            return Some(Resolved::Dynamic);
+        }
+        None
+    }
+
+    /// Makes binding `id` of function `k` a cell and threads it through every
+    /// function between `k` and the current one; returns its free index here.
+    fn capture(&mut self, k: usize, id: BindingId, name: &str) -> u32 {
+        self.make_cell(k, id);
+        let mut source = FreeSource::Local(self.fns[k].bindings[id].slot);
+        let mut index = 0;
+        for j in k + 1..self.fns.len() {
+            let f = &mut self.fns[j];
+            index = match f
+                .free
+                .iter()
+                .position(|(n, s)| &**n == name && *s == source)
+            {
+                Some(i) => i as u32,
+                None => {
+                    f.free.push((name.into(), source));
+                    (f.free.len() - 1) as u32
+                }
+            };
+            source = FreeSource::Free(index);
+        }
+        index
+    }
+
+    fn make_cell(&mut self, k: usize, id: BindingId) {
+        let f = &mut self.fns[k];
+        if f.bindings[id].cell {
+            return;
+        }
+        f.bindings[id].cell = true;
+        let by_let = f.bindings[id].declared_by_let;
+        let uses = std::mem::take(&mut f.bindings[id].uses);
+        for (n, &at) in uses.iter().enumerate() {
+            f.ops[at] = match f.ops[at] {
+                Op::LoadLocal(s) | Op::LoadLocalChecked(s) => Op::LoadCell(s),
+                // The first store of a `let` binding is its declaration.
+                Op::StoreLocal(s) if by_let && n == 0 => Op::StoreFreshCell(s),
+                Op::StoreLocal(s) => Op::StoreCell(s),
+                other => other,
+            };
+        }
+        f.bindings[id].uses = uses;
+    }
+
+    // ------------------------------------------------------------ loads and stores
+
+    pub(crate) fn load_name(&mut self, name: &str, span: Span) {
+        match self.resolve(name) {
+            Some(Resolved::Local(id)) => {
+                let b = &self.f().bindings[id];
+                let op = if b.cell {
+                    Op::LoadCell(b.slot)
+                } else if b.maybe_unbound {
+                    Op::LoadLocalChecked(b.slot)
+                } else {
+                    Op::LoadLocal(b.slot)
+                };
+                let at = self.emit(op, span);
+                self.f().bindings[id].uses.push(at);
+            }
+            Some(Resolved::Free(i)) => {
+                self.emit(Op::LoadFree(i), span);
+            }
+            Some(Resolved::Global(i)) => {
+                self.emit(Op::LoadGlobal(i), span);
+            }
+            Some(Resolved::Builtin(b)) => {
+                self.emit(Op::LoadBuiltin(b as u16), span);
+            }
+            Some(Resolved::Dynamic) => {
+                let n = self.name(name);
+                self.emit(Op::LoadName(n), span);
+            }
+            None => {
+                let help = suggest(name, self.visible_names());
+                self.error(CompileError::UndefinedName {
+                    span,
+                    name: name.to_string(),
+                    help,
+                });
+                self.emit(Op::LoadNone, span);
+            }
+        }
+    }
+
+    fn visible_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.globals.keys().cloned().collect();
+        for f in &self.fns {
+            for s in &f.scopes {
+                names.extend(s.keys().cloned());
+            }
+        }
+        names.extend(pyro_builtins::prelude().map(|b| b.name().to_string()));
+        names
+    }
+
+    /// Stores the top of the stack into `name`, declaring it if needed.
+    pub(crate) fn store_name(&mut self, name: &str, span: Span) {
+        let resolved = self.resolve(name);
+        match resolved {
+            Some(Resolved::Local(id)) => {
+                let (mutable, declared) =
+                    (self.f().bindings[id].mutable, self.f().bindings[id].span);
+                if !self.check_mutable(name, span, mutable, declared) {
+                    return;
+                }
+                let b = &self.f().bindings[id];
+                let op = if b.cell {
+                    Op::StoreCell(b.slot)
+                } else {
+                    Op::StoreLocal(b.slot)
+                };
+                let at = self.emit(op, span);
+                self.f().bindings[id].uses.push(at);
+            }
+            Some(Resolved::Free(i)) => {
+                let depth = self.fns.len() - 1;
+                let (mutable, declared) = (0..depth)
+                    .rev()
+                    .find_map(|k| {
+                        Self::lookup_in(&self.fns[k], name).map(|id| &self.fns[k].bindings[id])
+                    })
+                    .map_or((true, span), |b| (b.mutable, b.span));
+                if self.check_mutable(name, span, mutable, declared) {
+                    self.emit(Op::StoreFree(i), span);
+                }
+            }
+            Some(Resolved::Global(i)) => {
+                let g = self.globals[name].clone();
+                if self.check_mutable(name, span, g.mutable, g.span) {
+                    self.emit(Op::StoreGlobal(i), span);
+                }
+            }
+            // Hoisting declared every assigned name, so only builtins and
+            // dynamic names get here: a new function-level variable.
+            Some(Resolved::Builtin(_)) | Some(Resolved::Dynamic) | None => {
+                if self.at_module_level() {
+                    let index = self.declare_global(name, span, true);
+                    self.emit(Op::StoreGlobal(index), span);
+                } else {
+                    let id = self.declare(name, span, true, false, true);
+                    let slot = self.f().bindings[id].slot;
+                    let at = self.emit(Op::StoreLocal(slot), span);
+                    self.f().bindings[id].uses.push(at);
+                }
+            }
+        }
+    }
+
+    fn check_mutable(&mut self, name: &str, span: Span, mutable: bool, declared: Span) -> bool {
+        if !mutable {
+            self.error(CompileError::AssignToLet {
+                span,
+                declared,
+                name: name.to_string(),
+            });
+            self.emit(Op::Pop, span);
+        }
+        mutable
+    }
+
+    /// `let`/`mut` of a single name: a new binding (a global at module level).
+    pub(crate) fn declare_and_store(&mut self, name: &str, span: Span, mutable: bool) {
+        if self.at_module_level() && self.f().scopes.len() == 1 {
+            let index = self.declare_global(name, span, mutable);
+            self.emit(Op::StoreGlobal(index), span);
+            return;
+        }
+        let id = self.declare(name, span, mutable, true, false);
+        let slot = self.f().bindings[id].slot;
+        let at = self.emit(Op::StoreLocal(slot), span);
+        self.f().bindings[id].uses.push(at);
+    }
+
+    pub(crate) fn declare_global(&mut self, name: &str, span: Span, mutable: bool) -> u32 {
+        if let Some(g) = self.globals.get_mut(name) {
+            g.mutable = mutable;
+            return g.index;
+        }
+        let index = self.global_names.len() as u32;
+        self.global_names.push(name.into());
+        self.globals.insert(
+            name.to_string(),
+            GlobalInfo {
+                index,
+                mutable,
+                is_class: false,
+                span,
+            },
+        );
+        index
+    }
+
+    /// Whether `name` names a class (for `except Name:`).
+    pub(crate) fn names_a_class(&mut self, name: &str) -> bool {
+        if let Some(b) = Builtin::lookup_prelude(name) {
+            return matches!(b.info().kind, Kind::ErrorClass | Kind::Type);
+        }
+        for f in self.fns.iter().rev() {
+            if let Some(id) = Self::lookup_in(f, name) {
+                return f.bindings[id].is_class;
+            }
+        }
+        self.globals.get(name).is_some_and(|g| g.is_class)
+    }
+
+    // ------------------------------------------------------------ hoisting
+
+    /// Declares every module-level name up front, so functions may refer to
+    /// names defined later in the file.
+    fn declare_module_names(&mut self, body: &[Stmt]) {
+        let mut assigned = Vec::new();
+        let mut lets = HashSet::new();
+        collect_assigned(body, &mut assigned, &mut lets);
+        for a in assigned {
+            self.declare_global(&a.name, a.span, true);
+            if let Some(g) = self.globals.get_mut(&a.name) {
+                g.is_class |= a.class;
+            }
+        }
+        // `let` at the top level makes an immutable global.
+        for stmt in body {
+            if let StmtKind::Let {
+                mutable, target, ..
+            } = &stmt.kind
+            {
+                for (name, span) in target_names(target) {
+                    self.declare_global(&name, span, *mutable);
+                }
+            }
+            if let StmtKind::Import(items) = &stmt.kind {
+                if items.iter().any(|i| {
+                    matches!(i.source, ast::ImportSource::File { .. }) && i.alias.is_none()
+                }) {
+                    self.dynamic_names = true;
+                }
+            }
+            if let StmtKind::FromImport { names, .. } = &stmt.kind {
+                if names.is_empty() {
+                    self.dynamic_names = true;
+                }
+            }
+        }
+    }
+
+    /// Declares a function's hoisted variables: names it assigns that are not
+    /// `let`-declared in it and do not resolve to an enclosing variable.
+    fn hoist_function_names(&mut self, body: &[Stmt]) {
+        let mut assigned = Vec::new();
+        let mut lets = HashSet::new();
+        collect_assigned(body, &mut assigned, &mut lets);
+        for a in assigned {
+            if lets.contains(a.name.as_str())
+                || Self::lookup_in(self.fns.last().expect("fn"), &a.name).is_some()
+            {
+                continue;
+            }
+            // Plain assignment updates an enclosing variable of that name;
+            // `def`, `class` and `import` always declare a local one.
+            let enclosing = (0..self.fns.len() - 1)
+                .any(|k| Self::lookup_in(&self.fns[k], &a.name).is_some())
+                || self.globals.contains_key(&a.name);
+            if enclosing && !a.declaration {
+                continue;
+            }
+            let id = self.declare(&a.name, a.span, true, false, true);
+            let b = &mut self.f().bindings[id];
+            b.maybe_unbound = true;
+            b.is_class = a.class;
+        }
+    }
+
+    // ------------------------------------------------------------ functions
+
+    /// Compiles a function body into a code object (the caller emits
+    /// `MakeFunction`). Parameters' defaults are not compiled here.
+    pub(crate) fn function(
+        &mut self,
+        name: &str,
+        params: &[ast::Param],
+        body: Body<'_>,
+        kind: CodeKind,
+        span: Span,
+    ) -> (Arc<Code>, Vec<FreeSource>) {
+        self.fns.push(FnState::new(kind, name, span));
+        for p in params {
+            self.declare(&p.name.name, p.name.span, true, false, true);
+            let kind = match p.kind {
+                ast::ParamKind::Normal => ParamKind::Normal,
+                ast::ParamKind::VarArgs => ParamKind::VarArgs,
+                ast::ParamKind::KwArgs => ParamKind::KwArgs,
+            };
+            self.f().params.push(Param {
+                name: p.name.name.as_str().into(),
+                kind,
+                has_default: p.default.is_some(),
+            });
+        }
+        match body {
+            Body::Block(stmts) => {
+                self.hoist_function_names(stmts);
+                self.block(stmts);
+                self.emit(Op::LoadNone, span.end());
+                self.emit(Op::Return, span.end());
+            }
+            Body::Expr(e) => {
+                self.expr(e);
+                self.emit(Op::Return, e.span);
+            }
+        }
+        let state = self.fns.pop().expect("pushed above");
+        let free: Vec<FreeSource> = state.free.iter().map(|(_, s)| *s).collect();
+        (Arc::new(self.finish(state)), free)
+    }
+
+    /// Emits `MakeFunction` for a compiled code object: the defaults (already
+    /// on the stack as a tuple when `has_defaults`) and its captured cells.
+    pub(crate) fn make_function(
+        &mut self,
+        code: Arc<Code>,
+        free: &[FreeSource],
+        has_defaults: bool,
+        span: Span,
+    ) {
+        let mut flags = u8::from(has_defaults);
+        if !free.is_empty() {
+            for source in free {
+                match *source {
+                    FreeSource::Local(slot) => {
+                        let at = self.emit(Op::PushLocalCell(slot), span);
+                        let _ = at;
+                    }
+                    FreeSource::Free(i) => {
+                        self.emit(Op::PushFreeCell(i), span);
+                    }
+                }
+            }
+            self.emit(Op::BuildTuple(free.len() as u32), span);
+            flags |= 2;
+        }
+        let k = self.konst(Const::Code(code));
+        self.emit(Op::MakeFunction(k, flags), span);
+    }
+
+    /// Compiles a `def` (or a lambda): defaults, body, closure.
+    pub(crate) fn def_function(&mut self, def: &ast::FuncDef, kind: CodeKind) {
+        let defaults = self.defaults(&def.params);
+        let body = def.body.as_deref().unwrap_or(&[]);
+        let (code, free) = self.function(
+            &def.name.name,
+            &def.params,
+            Body::Block(body),
+            kind,
+            def.span,
+        );
+        self.make_function(code, &free, defaults, def.name.span);
+    }
+
+    /// Evaluates parameter defaults into a tuple; returns whether there were any.
+    pub(crate) fn defaults(&mut self, params: &[ast::Param]) -> bool {
+        let mut count = 0;
+        for p in params {
+            if let Some(d) = &p.default {
+                if is_mutable_constructor(d) {
+                    self.error(CompileError::MutableDefault { span: d.span });
+                }
+                self.expr(d);
+                count += 1;
+            }
+        }
+        if count > 0 {
+            let span = params.first().map_or(Span::DUMMY, |p| p.span);
+            self.emit(Op::BuildTuple(count), span);
+        }
+        count > 0
+    }
+
+    fn finish(&mut self, state: FnState) -> Code {
+        let cell_slots = state
+            .bindings
+            .iter()
+            .filter(|b| b.cell && !b.declared_by_let)
+            .map(|b| b.slot)
+            .collect();
+        Code {
+            name: state.name,
+            kind: state.kind,
+            params: state.params,
+            local_names: state.local_names,
+            cell_slots,
+            free_names: state.free.into_iter().map(|(n, _)| n).collect(),
+            names: state.names,
+            consts: state.consts,
+            ops: state.ops,
+            spans: state.spans,
+            span: state.span,
+            global_names: Vec::new(),
+        }
+    }
+}
+
+/// `ListMutable(...)`, `dict_mut()` and friends: values a default must not be.
+fn is_mutable_constructor(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => matches!(
+            &func.kind,
+            ExprKind::Name(n) if matches!(n.as_str(), "ListMutable" | "DictMutable" | "SetMutable" | "TupleMutable" | "list_mut" | "dict_mut" | "set_mut")
+        ),
+        _ => false,
+    }
+}
+
+/// The names bound by an assignment target.
+pub(crate) fn target_names(target: &Expr) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    fn walk(e: &Expr, out: &mut Vec<(String, Span)>) {
+        match &e.kind {
+            ExprKind::Name(n) => out.push((n.clone(), e.span)),
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                items.iter().for_each(|i| walk(i, out))
+            }
+            ExprKind::Starred(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    walk(target, &mut out);
+    out
+}
+
+/// A name a body assigns (outside nested functions and classes).
+struct Assigned {
+    name: String,
+    span: Span,
+    /// Bound by `def`, `class`, `import`...: always a new local variable.
+    declaration: bool,
+    /// Bound by `class`/`record`/`interface` (or an imported capitalised name).
+    class: bool,
+}
+
+/// Collects the names a body assigns; `lets` receives the names declared
+/// with `let`/`mut` anywhere in it.
+fn collect_assigned(body: &[Stmt], out: &mut Vec<Assigned>, lets: &mut HashSet<String>) {
+    for stmt in body {
+        collect_stmt(stmt, out, lets);
+    }
+}
+
+fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>) {
+    fn plain(e: &Expr, out: &mut Vec<Assigned>) {
+        for (name, span) in target_names(e) {
+            out.push(Assigned {
+                name,
+                span,
+                declaration: false,
+                class: false,
+            });
+        }
+    }
+    fn declared(name: &str, span: Span, class: bool, out: &mut Vec<Assigned>) {
+        out.push(Assigned {
+            name: name.to_string(),
+            span,
+            declaration: true,
+            class,
+        });
+    }
+    match &stmt.kind {
+        StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| plain(t, out)),
+        StmtKind::AugAssign { target, .. } => plain(target, out),
+        StmtKind::AnnAssign { target, .. } => out.push(Assigned {
+            name: target.name.clone(),
+            span: target.span,
+            declaration: false,
+            class: false,
+        }),
+        StmtKind::For {
+            target,
+            body,
+            orelse,
+            ..
+        } => {
+            plain(target, out);
+            collect_assigned(body, out, lets);
+            collect_assigned(orelse, out, lets);
+        }
+        StmtKind::Let { target, .. } => {
+            for (n, _) in target_names(target) {
+                lets.insert(n);
+            }
+        }
+        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+            collect_assigned(body, out, lets);
+            collect_assigned(orelse, out, lets);
+        }
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            collect_assigned(body, out, lets);
+            for h in handlers {
+                if let Some(n) = &h.name {
+                    out.push(Assigned {
+                        name: n.name.clone(),
+                        span: n.span,
+                        declaration: false,
+                        class: false,
+                    });
+                }
+                collect_assigned(&h.body, out, lets);
+            }
+            collect_assigned(orelse, out, lets);
+            collect_assigned(finalbody, out, lets);
+        }
+        StmtKind::With { items, body } => {
+            for item in items {
+                if let Some(t) = &item.target {
+                    plain(t, out);
+                }
+            }
+            collect_assigned(body, out, lets);
+        }
+        StmtKind::FuncDef(f) => declared(&f.name.name, f.name.span, false, out),
+        StmtKind::ClassDef(c) => declared(&c.name.name, c.name.span, true, out),
+        StmtKind::RecordDef(r) => declared(&r.name.name, r.name.span, true, out),
+        StmtKind::InterfaceDef(i) => declared(&i.name.name, i.name.span, true, out),
+        StmtKind::TypeAlias { name, .. } => declared(&name.name, name.span, false, out),
+        StmtKind::Import(items) => {
+            for item in items {
+                match (&item.alias, &item.source) {
+                    (Some(a), _) => declared(&a.name, a.span, false, out),
+                    (None, ast::ImportSource::Module(path)) => {
+                        if let Some(last) = path.last() {
+                            declared(&last.name, last.span, false, out);
+                        }
+                        if path.len() > 1 {
+                            declared(&path[0].name, path[0].span, false, out);
+                        }
+                    }
+                    (None, ast::ImportSource::File { .. }) => {}
+                }
+            }
+        }
+        StmtKind::FromImport { names, .. } => {
+            for n in names {
+                let bound = n.alias.as_ref().unwrap_or(&n.name);
+                let class = bound.name.starts_with(char::is_uppercase);
+                declared(&bound.name, bound.span, class, out);
+            }
+        }
+        StmtKind::Select { cases, default } => {
+            for case in cases {
+                if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
+                    value.iter().chain(ok.iter()).for_each(|t| plain(t, out));
+                }
+                collect_assigned(&case.body, out, lets);
+            }
+            if let Some(d) = default {
+                collect_assigned(d, out, lets);
+            }
+        }
+        StmtKind::Match { cases, .. } => {
+            for case in cases {
+                collect_assigned(&case.body, out, lets);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// "did you mean `foo`?" for an undefined name.
+fn suggest(name: &str, candidates: Vec<String>) -> Option<String> {
+    let best = candidates
+        .into_iter()
+        .filter(|c| !c.starts_with('<'))
+        .map(|c| (edit_distance(name, &c), c))
+        .filter(|(d, c)| *d <= 2.max(name.len() / 3) && *d < c.len())
+        .min()?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for j in 0..b.len() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == b[j] {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,221 @@
+//! The instruction set, defined once: the `instructions!` table generates the
+//! `Op` enum (fixed-size operands, 8 bytes per instruction) and its names,
+//! which the disassembler and the VM's error paths use.
+//!
+//! The VM is a stack machine whose locals live in slots at the base of each
+//! frame's window of the fiber's value stack. Operand meanings:
+//! `slot` = local slot, `cell` = index into the closure's captured cells,
+//! `global` = module global index, `name` = index into the code object's
+//! name table, `konst` = index into its constant table, `target` = pc.
+
+macro_rules! instructions {
+    ($( $(#[$doc:meta])* $name:ident $( ( $($arg:ident : $ty:ty),* ) )? ; )*) => {
+        /// One instruction.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Op {
+            $( $(#[$doc])* $name $( ( $($ty),* ) )?, )*
+        }
+
+        impl Op {
+            /// The instruction's name, as the disassembler prints it.
+            pub fn name(&self) -> &'static str {
+                match self { $( Op::$name { .. } => stringify!($name), )* }
+            }
+        }
+
+        /// Every instruction name, in table order.
+        pub const OP_NAMES: &[&str] = &[ $( stringify!($name), )* ];
+    };
+}
+
+instructions! {
+    /// Does nothing (a patched-out instruction).
+    Nop;
+    /// Push `consts[konst]`.
+    LoadConst(konst: u32);
+    /// Push a small int.
+    LoadInt(value: i32);
+    LoadNone;
+    LoadTrue;
+    LoadFalse;
+    /// Push the value in a local slot.
+    LoadLocal(slot: u32);
+    /// Push a local that may not have a value yet (NameError if so).
+    LoadLocalChecked(slot: u32);
+    /// Pop into a local slot.
+    StoreLocal(slot: u32);
+    /// Push the value of the cell held in a local slot.
+    LoadCell(slot: u32);
+    /// Pop into the cell held in a local slot.
+    StoreCell(slot: u32);
+    /// Pop into a new cell placed in the slot (a `let` of a captured variable:
+    /// each execution binds a distinct variable).
+    StoreFreshCell(slot: u32);
+    /// Push the value of a captured cell of the running closure.
+    LoadFree(cell: u32);
+    /// Pop into a captured cell of the running closure.
+    StoreFree(cell: u32);
+    /// Push the cell object in a local slot (to build a closure).
+    PushLocalCell(slot: u32);
+    /// Push a captured cell object of the running closure (to build a closure).
+    PushFreeCell(cell: u32);
+    LoadGlobal(global: u32);
+    StoreGlobal(global: u32);
+    /// Push a module-level name looked up at run time, in the module and then
+    /// in the modules it star-imported (`import "lib.pyro"`).
+    LoadName(name: u32);
+    /// Push a prelude builtin (a `pyro_builtins::Builtin` index).
+    LoadBuiltin(id: u16);
+    /// `local += value`, appending in place when the local's string or list
+    /// has no other owner (so building a string in a loop is linear).
+    AddToLocal(slot: u32);
+    /// The same for a module global.
+    AddToGlobal(global: u32);
+    Pop;
+    Dup;
+    /// Duplicate the two top values.
+    DupTwo;
+    /// Swap the two top values.
+    RotTwo;
+    /// Move the top value below the next two.
+    RotThree;
+    Add;
+    Sub;
+    Mul;
+    Div;
+    Mod;
+    Pow;
+    BitAnd;
+    BitOr;
+    BitXor;
+    Shl;
+    Shr;
+    Neg;
+    Pos;
+    Invert;
+    Not;
+    Eq;
+    Ne;
+    Lt;
+    Le;
+    Gt;
+    Ge;
+    In;
+    NotIn;
+    Is;
+    IsNot;
+    Jump(target: u32);
+    /// Pop; jump if false.
+    JumpIfFalse(target: u32);
+    /// Pop; jump if true.
+    JumpIfTrue(target: u32);
+    /// `and`: jump keeping the value if false, else pop it.
+    JumpIfFalseOrPop(target: u32);
+    /// `or`: jump keeping the value if true, else pop it.
+    JumpIfTrueOrPop(target: u32);
+    /// Replace the top value with an iterator over it.
+    GetIter;
+    /// Push the iterator's next value, or pop the iterator and jump when done.
+    ForIter(target: u32);
+    /// Call the value below `argc` arguments.
+    Call(argc: u32);
+    /// Call with keyword arguments: the last `names.len()` arguments are
+    /// keywords named by the tuple constant `names`.
+    CallKw(argc: u16, names: u32);
+    /// `f(*args, **kwargs)`: stack `[f, args_tuple, kwargs_dict]`.
+    CallEx;
+    /// `receiver.name(args)` without creating a bound method.
+    CallMethod(argc: u16, name: u32);
+    GetAttr(name: u32);
+    /// Stack `[object, value]`.
+    SetAttr(name: u32);
+    /// Stack `[object, index]`.
+    GetIndex;
+    /// Stack `[object, index, value]`.
+    SetIndex;
+    BuildList(count: u32);
+    BuildTuple(count: u32);
+    BuildSet(count: u32);
+    /// From `count` key/value pairs.
+    BuildDict(count: u32);
+    /// Stack `[start, stop, step]` (None for a missing part).
+    BuildSlice;
+    /// Stack `[start, end]`; `inclusive` is 0 or 1.
+    BuildRange(inclusive: u8);
+    /// Concatenate `count` strings (f-strings).
+    BuildString(count: u32);
+    /// Format the value for an f-string. `flags`: bit 0 = a spec string is on
+    /// top of the value; bits 1-2 = conversion (1 `!s`, 2 `!r`, 3 `!a`).
+    FormatValue(flags: u8);
+    /// Push an empty mutable list (1), set (2) or dict (3) for a comprehension.
+    NewBuilder(kind: u8);
+    /// Append the top value to the builder `depth` values below it.
+    ListAppend(depth: u32);
+    SetAdd(depth: u32);
+    /// Stack `[..., builder, ..., key, value]`.
+    DictInsert(depth: u32);
+    /// Extend the builder `depth` values below the top with the items of the top value.
+    ListExtend(depth: u32);
+    /// Turn the builder on top into its immutable collection.
+    Freeze;
+    /// Apply type arguments (the tuple constant `konst` of type strings) to the
+    /// value on top: `chan<int>` keeps its element type; functions and classes
+    /// are unchanged (generics are erased at run time).
+    Specialize(konst: u32);
+    /// Replace a sequence with its `count` items (first item on top).
+    UnpackSequence(count: u32);
+    /// Unpacking with a starred target: `before` items, a list, `after` items.
+    UnpackStar(before: u16, after: u16);
+    /// Create a function from the code constant. `flags`: bit 0 = a tuple of
+    /// defaults is on the stack, bit 1 = a tuple of captured cells (on top).
+    MakeFunction(konst: u32, flags: u8);
+    /// Stack `[bases_tuple, name_1, value_1, ... name_n, value_n]` → a class
+    /// named `consts[konst]`.
+    MakeClass(konst: u32, count: u16);
+    /// Stack `[field_names_tuple, defaults_tuple, name_1, value_1, ...]` → a
+    /// record type named `consts[konst]`.
+    MakeRecord(konst: u32, count: u16);
+    /// Stack `[name_1, signature_arity_1, ...]` → an interface (structural).
+    MakeInterface(konst: u32, count: u16);
+    Return;
+    /// `form`: 0 re-raise the error being handled (on top), 1 raise the top
+    /// value, 2 raise `[exc, cause]`.
+    Raise(form: u8);
+    /// Enter a protected region: on error, unwind to this frame's stack depth,
+    /// push the error and jump to `target`.
+    SetupTry(target: u32);
+    /// Leave the innermost protected region.
+    PopTry;
+    /// Stack `[error, class_or_tuple]` → `[error, bool]`.
+    MatchError;
+    /// Push a module (`consts[konst]` is its path, dotted or a file string).
+    Import(konst: u32);
+    /// Stack `[module]` → `[module, member]`.
+    ImportFrom(name: u32);
+    /// Pop a module and make its names visible to `LoadName` in this module
+    /// (`import "lib.pyro"`, `from m import *`).
+    ImportStar;
+    /// Push the `super()` proxy of the running method (self is local 0).
+    LoadSuper;
+    /// `go f(args)`: like `Call`, but runs the call as a new task and pushes
+    /// its handle.
+    Go(argc: u32);
+    /// `go f(args, k=v)`.
+    GoKw(argc: u16, names: u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_are_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Op>(), 8);
+    }
+
+    #[test]
+    fn names_come_from_the_table() {
+        assert_eq!(Op::LoadConst(3).name(), "LoadConst");
+        assert!(OP_NAMES.contains(&"ForIter"));
+    }
+}

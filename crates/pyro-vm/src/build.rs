@@ -1,0 +1,188 @@
+//! Building values the compiler describes: collection builders for
+//! comprehensions and `*` unpacking, classes, records and interfaces.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use pyro_builtins::Kind;
+use rustc_hash::FxHashMap;
+
+use crate::collections::Key;
+use crate::error::{error_class, RuntimeError};
+use crate::object::{Class, Interface, RecordShape};
+use crate::symbol::Sym;
+use crate::value::Value;
+
+/// Adds every item of `source` to a builder.
+pub fn extend(builder: &Value, source: Value) -> Result<(), RuntimeError> {
+    match builder {
+        Value::DictMut(d) => {
+            let pairs: Vec<(Key, Value)> = match &source {
+                Value::Dict(src) => src.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Value::DictMut(src) => src
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                other => {
+                    return Err(RuntimeError::type_error(format!(
+                        "'**' needs a dict, not {}",
+                        other.type_name()
+                    )))
+                }
+            };
+            d.lock().extend(pairs);
+        }
+        Value::SetMut(s) => {
+            let items = crate::iter::collect_sync(&source)?;
+            let mut s = s.lock();
+            for item in items {
+                s.insert(
+                    Key::new(item)
+                        .map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))?,
+                );
+            }
+        }
+        Value::ListMut(items) | Value::TupleMut(items) => {
+            let more = crate::iter::collect_sync(&source)?;
+            items.lock().extend(more);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn take<T: Clone>(shared: Arc<Mutex<T>>) -> T {
+    match Arc::try_unwrap(shared) {
+        Ok(m) => m.into_inner(),
+        Err(shared) => shared.lock().clone(),
+    }
+}
+
+/// Turns a builder into its immutable collection.
+pub fn freeze(builder: Value) -> Value {
+    match builder {
+        Value::ListMut(items) => Value::List(Arc::new(take(items))),
+        Value::TupleMut(items) => Value::Tuple(Arc::new(take(items))),
+        Value::SetMut(s) => Value::Set(Arc::new(take(s))),
+        Value::DictMut(d) => Value::Dict(Arc::new(take(d))),
+        other => other,
+    }
+}
+
+/// The captured cells of a closure, from the tuple `MakeFunction` pops.
+pub fn cells(tuple: Value) -> Vec<Arc<Mutex<Value>>> {
+    match tuple {
+        Value::Tuple(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Cell(c) => c.clone(),
+                other => Arc::new(Mutex::new(other.clone())),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn attrs_from(pairs: Vec<Value>, inherited: FxHashMap<Sym, Value>) -> FxHashMap<Sym, Value> {
+    let mut attrs = inherited;
+    let mut it = pairs.into_iter();
+    while let (Some(name), Some(value)) = (it.next(), it.next()) {
+        if let Value::Str(s) = name {
+            attrs.insert(Sym::intern(s.as_str()), value);
+        }
+    }
+    attrs
+}
+
+/// Sets the owner of the methods a class defines (for `super()`).
+fn adopt_methods(class: &Arc<Class>) {
+    for v in class.attrs.values() {
+        if let Value::Function(f) = v {
+            if f.owner.get().is_none() {
+                let _ = f.owner.set(Arc::downgrade(class));
+            }
+        }
+    }
+}
+
+pub fn class(name: &Value, bases: Value, pairs: Vec<Value>) -> Result<Value, RuntimeError> {
+    let name: Arc<str> = name.as_str().unwrap_or("?").into();
+    let base = match &bases {
+        Value::Tuple(items) if items.len() > 1 => {
+            return Err(RuntimeError::type_error(format!(
+                "class {name}: only single inheritance is supported"
+            )))
+        }
+        Value::Tuple(items) => match items.first() {
+            None => None,
+            Some(Value::Class(c)) => Some(c.clone()),
+            Some(Value::Builtin(b)) if b.info().kind == Kind::ErrorClass => Some(error_class(*b)),
+            Some(other) => {
+                return Err(RuntimeError::type_error(format!(
+                    "class {name}: cannot inherit from {}",
+                    other.type_name()
+                )))
+            }
+        },
+        _ => None,
+    };
+    if base.as_ref().is_some_and(|b| b.record.is_some()) {
+        return Err(RuntimeError::type_error(format!(
+            "class {name}: cannot inherit from a record"
+        )));
+    }
+    let inherited = base.as_ref().map(|b| b.attrs.clone()).unwrap_or_default();
+    let is_error = base.as_ref().is_some_and(|b| b.is_error);
+    let class = Arc::new(Class {
+        name,
+        base,
+        attrs: attrs_from(pairs, inherited),
+        is_error,
+        record: None,
+    });
+    adopt_methods(&class);
+    Ok(Value::Class(class))
+}
+
+pub fn record(
+    name: &Value,
+    fields: Value,
+    defaults: Value,
+    pairs: Vec<Value>,
+) -> Result<Value, RuntimeError> {
+    let name: Arc<str> = name.as_str().unwrap_or("?").into();
+    let fields: Vec<Sym> = match fields {
+        Value::Tuple(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(Sym::intern))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let defaults = match defaults {
+        Value::Tuple(items) => items.to_vec(),
+        _ => Vec::new(),
+    };
+    let attrs = attrs_from(pairs, FxHashMap::default());
+    let class = Arc::new(Class {
+        name,
+        base: None,
+        attrs,
+        is_error: false,
+        record: Some(RecordShape { fields, defaults }),
+    });
+    adopt_methods(&class);
+    Ok(Value::Class(class))
+}
+
+pub fn interface(name: &Value, pairs: Vec<Value>) -> Value {
+    let mut methods = Vec::new();
+    let mut it = pairs.into_iter();
+    while let (Some(Value::Str(n)), Some(Value::Int(arity))) = (it.next(), it.next()) {
+        methods.push((Sym::intern(n.as_str()), arity.max(0) as usize));
+    }
+    Value::Interface(Arc::new(Interface {
+        name: name.as_str().unwrap_or("?").into(),
+        methods,
+    }))
+}

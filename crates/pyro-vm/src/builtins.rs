@@ -1,0 +1,1074 @@
+//! The prelude and the native std modules: one exhaustive `match` over the
+//! catalogue's ids (a builtin without an implementation does not compile).
+//! Builtins that must run Pyro code (a `key` function, `__str__`, `__len__`)
+//! either continue into it (`Native::Call`) or suspend on a future that
+//! calls it on a nested fiber.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use pyro_builtins::{Builtin, Kind};
+
+use crate::call::{Args, Native, NativeResult};
+use crate::collections::{hash_value, new_dict, new_set, Dict, Key, Set};
+use crate::error::{error_class, RuntimeError};
+use crate::fiber::{call_value, OnReturn};
+use crate::object::{shared, BoundMethod, BoundTarget, Iter};
+use crate::ops;
+use crate::repr::{display_sync, repr_sync};
+use crate::runtime::Rt;
+use crate::symbol::names;
+use crate::text;
+use crate::value::{Intrinsic, RangeValue, Value};
+
+pub(crate) fn ready(v: Value) -> NativeResult {
+    Ok(Native::Value(v))
+}
+
+pub(crate) fn suspend<F>(f: F) -> NativeResult
+where
+    F: std::future::Future<Output = Result<Value, RuntimeError>> + Send + 'static,
+{
+    Ok(Native::Suspend(Box::pin(f)))
+}
+
+pub(crate) fn arity(name: &str, args: &Args, min: usize, max: usize) -> Result<(), RuntimeError> {
+    let n = args.pos.len();
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let expected = if min == max {
+        format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
+    } else if n < min {
+        format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
+    } else {
+        format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
+    };
+    Err(RuntimeError::type_error(format!(
+        "{name}() takes {expected} ({n} given)"
+    )))
+}
+
+pub(crate) fn take_kw(args: &mut Args, name: &str) -> Option<Value> {
+    let i = args.kw.iter().position(|(k, _)| &**k == name)?;
+    Some(args.kw.remove(i).1)
+}
+
+pub(crate) fn no_kw(name: &str, args: &Args) -> Result<(), RuntimeError> {
+    match args.kw.first() {
+        Some((k, _)) => Err(RuntimeError::type_error(format!(
+            "{name}() got an unexpected keyword argument '{k}'"
+        ))),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn int_arg(name: &str, v: &Value) -> Result<i64, RuntimeError> {
+    match v {
+        Value::Int(n) => Ok(*n),
+        Value::Bool(b) => Ok(*b as i64),
+        other => Err(RuntimeError::type_error(format!(
+            "{name}() expected an int, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+pub(crate) fn float_arg(name: &str, v: &Value) -> Result<f64, RuntimeError> {
+    match v {
+        Value::Int(n) => Ok(*n as f64),
+        Value::Float(x) => Ok(*x),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        other => Err(RuntimeError::type_error(format!(
+            "{name}() expected a number, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+pub(crate) fn str_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str, RuntimeError> {
+    v.as_str().ok_or_else(|| {
+        RuntimeError::type_error(format!("{name}() expected a string, not {}", v.type_name()))
+    })
+}
+
+pub(crate) fn key_of(v: Value) -> Result<Key, RuntimeError> {
+    Key::new(v).map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))
+}
+
+/// Items of an iterable, natively when possible, else through `__iter__`.
+async fn items_of(rt: &Rt, depth: usize, v: Value) -> Result<Vec<Value>, RuntimeError> {
+    crate::iter::collect(rt, depth, v).await
+}
+
+fn dict_from_items(items: Vec<Value>) -> Result<Dict, RuntimeError> {
+    let mut d = new_dict();
+    for item in items {
+        let pair = crate::iter::collect_sync(&item)?;
+        if pair.len() != 2 {
+            return Err(RuntimeError::value_error(
+                "dict() needs pairs of (key, value)",
+            ));
+        }
+        let mut it = pair.into_iter();
+        if let (Some(k), Some(v)) = (it.next(), it.next()) {
+            d.insert(key_of(k)?, v);
+        }
+    }
+    Ok(d)
+}
+
+fn dict_of(v: &Value) -> Option<Dict> {
+    match v {
+        Value::Dict(d) => Some((**d).clone()),
+        Value::DictMut(d) => Some(d.lock().clone()),
+        _ => None,
+    }
+}
+
+fn set_from(items: Vec<Value>) -> Result<Set, RuntimeError> {
+    let mut s = new_set();
+    for item in items {
+        s.insert(key_of(item)?);
+    }
+    Ok(s)
+}
+
+/// Whether `value` is an instance of `class` (a class, a built-in type, an
+/// interface, or a tuple of those).
+pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
+    Ok(match class {
+        Value::Class(c) => match value {
+            Value::Instance(i) => i.class.is_subclass_of(c),
+            Value::Record(r) => Arc::ptr_eq(&r.class, c),
+            _ => false,
+        },
+        Value::Builtin(b) => match b.info().kind {
+            Kind::ErrorClass => match value {
+                Value::Instance(i) => i.class.is_subclass_of(&error_class(*b)),
+                _ => false,
+            },
+            _ => matches!(
+                (b, value),
+                (Builtin::Int, Value::Int(_) | Value::Bool(_))
+                    | (Builtin::Float, Value::Float(_))
+                    | (Builtin::Str, Value::Str(_))
+                    | (Builtin::Bool, Value::Bool(_))
+                    | (Builtin::List, Value::List(_))
+                    | (Builtin::Tuple, Value::Tuple(_))
+                    | (Builtin::Dict, Value::Dict(_))
+                    | (Builtin::Set, Value::Set(_))
+                    | (Builtin::ListMutable, Value::ListMut(_))
+                    | (Builtin::TupleMutable, Value::TupleMut(_))
+                    | (Builtin::DictMutable, Value::DictMut(_))
+                    | (Builtin::SetMutable, Value::SetMut(_))
+            ),
+        },
+        Value::Tuple(classes) => {
+            for c in classes.iter() {
+                if is_instance(value, c)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Value::Interface(iface) => {
+            let class = match value {
+                Value::Instance(i) => Some(&i.class),
+                Value::Record(r) => Some(&r.class),
+                _ => None,
+            };
+            class.is_some_and(|c| iface.methods.iter().all(|(m, _)| c.lookup(*m).is_some()))
+        }
+        other => {
+            return Err(RuntimeError::type_error(format!(
+                "isinstance() arg 2 must be a class or a tuple of classes, not {}",
+                other.type_name()
+            )))
+        }
+    })
+}
+
+/// `type(value)`.
+fn type_of(v: &Value) -> Value {
+    let b = match v {
+        Value::Instance(i) => {
+            if let Some(b) = pyro_builtins::ALL.iter().find(|b| {
+                b.info().kind == Kind::ErrorClass && Arc::ptr_eq(&error_class(**b), &i.class)
+            }) {
+                return Value::Builtin(*b);
+            }
+            return Value::Class(i.class.clone());
+        }
+        Value::Record(r) => return Value::Class(r.class.clone()),
+        Value::Int(_) => Builtin::Int,
+        Value::Float(_) => Builtin::Float,
+        Value::Bool(_) => Builtin::Bool,
+        Value::Str(_) => Builtin::Str,
+        Value::List(_) => Builtin::List,
+        Value::Tuple(_) => Builtin::Tuple,
+        Value::Dict(_) => Builtin::Dict,
+        Value::Set(_) => Builtin::Set,
+        Value::ListMut(_) => Builtin::ListMutable,
+        Value::TupleMut(_) => Builtin::TupleMutable,
+        Value::DictMut(_) => Builtin::DictMutable,
+        Value::SetMut(_) => Builtin::SetMutable,
+        Value::Range(_) => Builtin::Range,
+        Value::None => return Value::None,
+        other => return Value::str(other.type_name()),
+    };
+    Value::Builtin(b)
+}
+
+fn len_of(v: &Value) -> Result<Option<i64>, RuntimeError> {
+    Ok(Some(match v {
+        Value::Str(s) => s.char_len() as i64,
+        Value::List(items) | Value::Tuple(items) => items.len() as i64,
+        Value::ListMut(items) | Value::TupleMut(items) => items.lock().len() as i64,
+        Value::Dict(d) => d.len() as i64,
+        Value::DictMut(d) => d.lock().len() as i64,
+        Value::Set(s) => s.len() as i64,
+        Value::SetMut(s) => s.lock().len() as i64,
+        Value::Range(r) => r.len(),
+        Value::Instance(_) => return Ok(None),
+        other => {
+            return Err(RuntimeError::type_error(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )))
+        }
+    }))
+}
+
+fn to_int(v: &Value, base: Option<i64>) -> Result<Value, RuntimeError> {
+    if let Some(base) = base {
+        let s = str_arg("int", v)?;
+        if !(base == 0 || (2..=36).contains(&base)) {
+            return Err(RuntimeError::value_error(
+                "int() base must be >= 2 and <= 36, or 0",
+            ));
+        }
+        return text::parse_int(s, base as u32)
+            .map(Value::Int)
+            .map_err(RuntimeError::value_error);
+    }
+    match v {
+        Value::Int(n) => Ok(Value::Int(*n)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(x) => {
+            if x.is_nan() {
+                return Err(RuntimeError::value_error(
+                    "cannot convert float NaN to integer",
+                ));
+            }
+            if x.is_infinite() || x.abs() >= 9.223_372_036_854_776e18 {
+                return Err(RuntimeError::overflow(
+                    "cannot convert float infinity or too large float to integer",
+                ));
+            }
+            Ok(Value::Int(x.trunc() as i64))
+        }
+        Value::Str(s) => text::parse_int(s.as_str(), 10)
+            .map(Value::Int)
+            .map_err(RuntimeError::value_error),
+        other => Err(RuntimeError::type_error(format!(
+            "int() argument must be a string or a number, not '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+fn to_float(v: &Value) -> Result<Value, RuntimeError> {
+    match v {
+        Value::Int(n) => Ok(Value::Float(*n as f64)),
+        Value::Bool(b) => Ok(Value::Float(*b as i64 as f64)),
+        Value::Float(x) => Ok(Value::Float(*x)),
+        Value::Str(s) => text::parse_float(s.as_str())
+            .map(Value::Float)
+            .map_err(RuntimeError::value_error),
+        other => Err(RuntimeError::type_error(format!(
+            "float() argument must be a string or a number, not '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+/// Python's round(): half to even; with `ndigits`, the nearest float.
+pub(crate) fn round_value(x: &Value, ndigits: Option<i64>) -> Result<Value, RuntimeError> {
+    match (x, ndigits) {
+        (Value::Int(n), None) => Ok(Value::Int(*n)),
+        (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
+        (Value::Int(n), Some(d)) if d >= 0 => Ok(Value::Int(*n)),
+        (Value::Int(n), Some(d)) => {
+            let p = 10i64.checked_pow((-d) as u32).unwrap_or(i64::MAX);
+            let q = ops::int_floor_div(*n, p)?;
+            let r = n - q * p;
+            let q = match (2 * r).cmp(&p) {
+                Ordering::Greater => q + 1,
+                Ordering::Equal if q % 2 != 0 => q + 1,
+                _ => q,
+            };
+            Ok(Value::Int(q.saturating_mul(p)))
+        }
+        (Value::Float(f), None) => {
+            if f.is_nan() {
+                return Err(RuntimeError::value_error(
+                    "cannot convert float NaN to integer",
+                ));
+            }
+            if f.is_infinite() {
+                return Err(RuntimeError::overflow(
+                    "cannot convert float infinity to integer",
+                ));
+            }
+            Ok(Value::Int(f.round_ties_even() as i64))
+        }
+        (Value::Float(f), Some(d)) => {
+            if !f.is_finite() {
+                return Ok(Value::Float(*f));
+            }
+            let d = d.clamp(-308, 308);
+            if d >= 0 {
+                // Correctly rounded decimal formatting, read back.
+                let s = format!("{:.*}", d as usize, f);
+                Ok(Value::Float(s.parse().unwrap_or(*f)))
+            } else {
+                let p = 10f64.powi((-d) as i32);
+                Ok(Value::Float((f / p).round_ties_even() * p))
+            }
+        }
+        (other, _) => Err(RuntimeError::type_error(format!(
+            "type {} doesn't define __round__",
+            other.type_name()
+        ))),
+    }
+}
+
+fn abs_value(v: &Value) -> Result<Value, RuntimeError> {
+    match v {
+        Value::Int(n) => n
+            .checked_abs()
+            .map(Value::Int)
+            .ok_or_else(|| RuntimeError::overflow("integer overflow in abs")),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(x) => Ok(Value::Float(x.abs())),
+        other => Err(RuntimeError::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+fn div_value(a: &Value, b: &Value) -> Result<Value, RuntimeError> {
+    match (a, b) {
+        (Value::Int(_) | Value::Bool(_), Value::Int(_) | Value::Bool(_)) => Ok(Value::Int(
+            ops::int_floor_div(int_arg("div", a)?, int_arg("div", b)?)?,
+        )),
+        _ => Ok(Value::Float(ops::float_floor_div(
+            float_arg("div", a)?,
+            float_arg("div", b)?,
+        )?)),
+    }
+}
+
+fn mod_value(a: &Value, b: &Value) -> Result<Value, RuntimeError> {
+    match ops::binary(pyro_compiler::Op::Mod, a, b) {
+        Ok(v) => Ok(v),
+        Err(ops::Slow::Error(e)) => Err(e),
+        Err(ops::Slow::Dunder(_)) => Err(ops::unsupported(pyro_compiler::Op::Mod, a, b)),
+    }
+}
+
+fn compare_native(a: &Value, b: &Value) -> Result<Ordering, RuntimeError> {
+    match ops::compare(a, b, pyro_compiler::Op::Lt) {
+        Ok(o) => Ok(o),
+        Err(ops::Slow::Error(e)) => Err(e),
+        Err(ops::Slow::Dunder(_)) => Err(RuntimeError::type_error(format!(
+            "'<' not supported between instances of '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+/// `a < b`, running `__lt__` when needed.
+async fn less(rt: &Rt, depth: usize, a: &Value, b: &Value) -> Result<bool, RuntimeError> {
+    match ops::compare(a, b, pyro_compiler::Op::Lt) {
+        Ok(o) => Ok(o == Ordering::Less),
+        Err(ops::Slow::Error(e)) => Err(e),
+        Err(ops::Slow::Dunder(_)) => {
+            let lt = crate::attr::get_attr(a, names::lt())?;
+            Ok(call_value(rt.clone(), lt, vec![b.clone()], depth + 1)
+                .await?
+                .truthy())
+        }
+    }
+}
+
+/// A stable merge sort of `(key, item)` pairs whose comparisons may run Pyro code.
+async fn sort_pairs(
+    rt: &Rt,
+    depth: usize,
+    mut pairs: Vec<(Value, Value)>,
+    reverse: bool,
+) -> Result<Vec<Value>, RuntimeError> {
+    let native = pairs
+        .windows(2)
+        .all(|w| ops::compare(&w[0].0, &w[1].0, pyro_compiler::Op::Lt).is_ok());
+    if native {
+        let mut error = None;
+        pairs.sort_by(|a, b| {
+            let o = compare_native(&a.0, &b.0).unwrap_or_else(|e| {
+                error.get_or_insert(e);
+                Ordering::Equal
+            });
+            if reverse {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        if let Some(e) = error {
+            return Err(e);
+        }
+        return Ok(pairs.into_iter().map(|(_, v)| v).collect());
+    }
+    let mut width = 1;
+    let n = pairs.len();
+    while width < n {
+        let mut merged = Vec::with_capacity(n);
+        let mut i = 0;
+        while i < n {
+            let mid = (i + width).min(n);
+            let end = (i + 2 * width).min(n);
+            let (mut l, mut r) = (i, mid);
+            while l < mid && r < end {
+                // Take from the right only when it is strictly first (stability).
+                let right_first = if reverse {
+                    less(rt, depth, &pairs[l].0, &pairs[r].0).await?
+                } else {
+                    less(rt, depth, &pairs[r].0, &pairs[l].0).await?
+                };
+                if right_first {
+                    merged.push(pairs[r].clone());
+                    r += 1;
+                } else {
+                    merged.push(pairs[l].clone());
+                    l += 1;
+                }
+            }
+            merged.extend_from_slice(&pairs[l..mid]);
+            merged.extend_from_slice(&pairs[r..end]);
+            i = end;
+        }
+        pairs = merged;
+        width *= 2;
+    }
+    Ok(pairs.into_iter().map(|(_, v)| v).collect())
+}
+
+/// Sorts items, optionally by a key function (used by `sorted` and `sort`).
+pub(crate) async fn sort_values(
+    rt: &Rt,
+    depth: usize,
+    items: Vec<Value>,
+    key: Option<Value>,
+    reverse: bool,
+) -> Result<Vec<Value>, RuntimeError> {
+    let mut pairs = Vec::with_capacity(items.len());
+    for item in items {
+        let k = match &key {
+            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1).await?,
+            None => item.clone(),
+        };
+        pairs.push((k, item));
+    }
+    sort_pairs(rt, depth, pairs, reverse).await
+}
+
+async fn min_max(
+    rt: Rt,
+    depth: usize,
+    name: &'static str,
+    mut args: Args,
+    want_max: bool,
+) -> Result<Value, RuntimeError> {
+    let key = take_kw(&mut args, "key").filter(|k| !matches!(k, Value::None));
+    let default = take_kw(&mut args, "default");
+    no_kw(name, &args)?;
+    let items = match args.pos.len() {
+        0 => {
+            return Err(RuntimeError::type_error(format!(
+                "{name}() expected at least 1 argument, got 0"
+            )))
+        }
+        1 => items_of(&rt, depth, args.pos.remove(0)).await?,
+        _ => args.pos,
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for item in items {
+        let k = match &key {
+            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1).await?,
+            None => item.clone(),
+        };
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => {
+                if want_max {
+                    less(&rt, depth, bk, &k).await?
+                } else {
+                    less(&rt, depth, &k, bk).await?
+                }
+            }
+        };
+        if better {
+            best = Some((k, item));
+        }
+    }
+    match (best, default) {
+        (Some((_, v)), _) => Ok(v),
+        (None, Some(d)) => Ok(d),
+        (None, None) => Err(RuntimeError::value_error(format!(
+            "{name}() arg is an empty sequence"
+        ))),
+    }
+}
+
+/// Calls a prelude builtin or a native module function.
+pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
+    let name = b.name();
+    use Builtin::*;
+    match b {
+        Print => {
+            let sep = take_kw(&mut args, "sep");
+            let end = take_kw(&mut args, "end");
+            no_kw(name, &args)?;
+            let sep = match sep {
+                None | Some(Value::None) => " ".to_string(),
+                Some(v) => str_arg("print", &v)?.to_string(),
+            };
+            let end = match end {
+                None | Some(Value::None) => "\n".to_string(),
+                Some(v) => str_arg("print", &v)?.to_string(),
+            };
+            let sync: Option<Vec<String>> = args.pos.iter().map(display_sync).collect();
+            if let Some(parts) = sync {
+                rt.write_stdout(&(parts.join(&sep) + &end));
+                return ready(Value::None);
+            }
+            let rt = rt.clone();
+            suspend(async move {
+                let mut parts = Vec::with_capacity(args.pos.len());
+                for v in args.pos {
+                    parts.push(crate::format::to_string(&rt, depth, v, false).await?);
+                }
+                rt.write_stdout(&(parts.join(&sep) + &end));
+                Ok(Value::None)
+            })
+        }
+        Input => {
+            arity(name, &args, 0, 1)?;
+            if let Some(p) = args.pos.first() {
+                let prompt = display_sync(p).unwrap_or_default();
+                rt.write_stdout(&prompt);
+            }
+            rt.flush();
+            suspend(async move {
+                let line = tokio::task::spawn_blocking(|| {
+                    let mut line = String::new();
+                    match std::io::stdin().read_line(&mut line) {
+                        Ok(0) => Ok(None),
+                        Ok(_) => Ok(Some(line.trim_end_matches(['\n', '\r']).to_string())),
+                        Err(e) => Err(e.to_string()),
+                    }
+                })
+                .await
+                .map_err(|e| RuntimeError::io_error(e.to_string()))?
+                .map_err(|e| RuntimeError::io_error(format!("cannot read stdin: {e}")))?;
+                Ok(line.map_or(Value::None, Value::str))
+            })
+        }
+        Str | Repr => {
+            no_kw(name, &args)?;
+            arity(name, &args, if b == Str { 0 } else { 1 }, 1)?;
+            let Some(v) = args.pos.pop() else {
+                return ready(Value::str(""));
+            };
+            let repr = b == Repr;
+            let sync = if repr {
+                repr_sync(&v)
+            } else {
+                display_sync(&v)
+            };
+            if let Some(s) = sync {
+                return ready(if matches!(v, Value::Str(_)) && !repr {
+                    v
+                } else {
+                    Value::str(s)
+                });
+            }
+            let rt = rt.clone();
+            suspend(async move {
+                Ok(Value::str(
+                    crate::format::to_string(&rt, depth, v, repr).await?,
+                ))
+            })
+        }
+        Int => {
+            let base = take_kw(&mut args, "base");
+            no_kw(name, &args)?;
+            arity(name, &args, 0, 2)?;
+            let base = match (args.pos.get(1), base.as_ref()) {
+                (Some(b), _) | (None, Some(b)) => Some(int_arg("int", b)?),
+                _ => None,
+            };
+            match args.pos.first() {
+                None => ready(Value::Int(0)),
+                Some(v) => ready(to_int(v, base)?),
+            }
+        }
+        Float => {
+            arity(name, &args, 0, 1)?;
+            match args.pos.first() {
+                None => ready(Value::Float(0.0)),
+                Some(v) => ready(to_float(v)?),
+            }
+        }
+        Bool => {
+            arity(name, &args, 0, 1)?;
+            ready(Value::Bool(args.pos.first().is_some_and(Value::truthy)))
+        }
+        List | Tuple | Set | ListMutable | SetMutable | TupleMutable | ListMut | SetMut => {
+            no_kw(name, &args)?;
+            arity(name, &args, if b == TupleMutable { 1 } else { 0 }, 1)?;
+            let source = args.pos.pop();
+            let rt = rt.clone();
+            let build = move |items: Vec<Value>| -> Result<Value, RuntimeError> {
+                Ok(match b {
+                    List => Value::list(items),
+                    Tuple => Value::tuple(items),
+                    Set => Value::Set(Arc::new(set_from(items)?)),
+                    ListMutable | ListMut => Value::list_mut(items),
+                    TupleMutable => Value::TupleMut(shared(items)),
+                    _ => Value::SetMut(shared(set_from(items)?)),
+                })
+            };
+            match source {
+                None => ready(build(Vec::new())?),
+                Some(v @ Value::Instance(_)) => {
+                    suspend(async move { build(items_of(&rt, depth, v).await?) })
+                }
+                Some(v) => ready(build(crate::iter::collect_sync(&v)?)?),
+            }
+        }
+        Dict | DictMutable | DictMut => {
+            let mut d = match args.pos.len() {
+                0 => new_dict(),
+                1 => match dict_of(&args.pos[0]) {
+                    Some(d) => d,
+                    None => dict_from_items(crate::iter::collect_sync(&args.pos[0])?)?,
+                },
+                _ => {
+                    return Err(RuntimeError::type_error(format!(
+                        "{name}() takes at most 1 positional argument"
+                    )))
+                }
+            };
+            for (k, v) in args.kw {
+                d.insert(key_of(Value::str(k.to_string()))?, v);
+            }
+            ready(if b == Dict {
+                Value::Dict(Arc::new(d))
+            } else {
+                Value::DictMut(shared(d))
+            })
+        }
+        Type_ => {
+            arity(name, &args, 1, 1)?;
+            ready(type_of(&args.pos[0]))
+        }
+        IsInstance => {
+            arity(name, &args, 2, 2)?;
+            ready(Value::Bool(is_instance(&args.pos[0], &args.pos[1])?))
+        }
+        Len => {
+            arity(name, &args, 1, 1)?;
+            let v = args.pos.remove(0);
+            match len_of(&v)? {
+                Some(n) => ready(Value::Int(n)),
+                None => {
+                    let method = crate::attr::get_attr(&v, names::len()).map_err(|_| {
+                        RuntimeError::type_error(format!(
+                            "object of type '{}' has no len()",
+                            v.type_name()
+                        ))
+                    })?;
+                    Ok(Native::Call {
+                        func: method,
+                        args: vec![],
+                        on_return: OnReturn::Push,
+                    })
+                }
+            }
+        }
+        Range => {
+            no_kw(name, &args)?;
+            arity(name, &args, 1, 3)?;
+            let ints: Vec<i64> = args
+                .pos
+                .iter()
+                .map(|v| int_arg("range", v))
+                .collect::<Result<_, _>>()?;
+            let (start, stop, step) = match ints.as_slice() {
+                [stop] => (0, *stop, 1),
+                [start, stop] => (*start, *stop, 1),
+                [start, stop, step] => (*start, *stop, *step),
+                _ => (0, 0, 1),
+            };
+            if step == 0 {
+                return Err(RuntimeError::value_error("range() arg 3 must not be zero"));
+            }
+            ready(Value::Range(Arc::new(RangeValue { start, stop, step })))
+        }
+        Enumerate => {
+            let start = take_kw(&mut args, "start");
+            arity(name, &args, 1, 2)?;
+            let start = match args.pos.get(1).or(start.as_ref()) {
+                Some(v) => int_arg("enumerate", v)?,
+                None => 0,
+            };
+            let source = args.pos.remove(0);
+            if let Some(inner) = native_iter_of(&source)? {
+                return ready(Value::Iterator(shared(crate::object::Iter::Enumerate {
+                    inner: Box::new(inner),
+                    index: start,
+                })));
+            }
+            let rt = rt.clone();
+            suspend(async move {
+                let items = items_of(&rt, depth, source).await?;
+                let pairs = items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v]))
+                    .collect();
+                Ok(Value::list(pairs))
+            })
+        }
+        Zip => {
+            no_kw(name, &args)?;
+            let mut iters = Vec::with_capacity(args.pos.len());
+            for v in &args.pos {
+                match native_iter_of(v)? {
+                    Some(it) => iters.push(it),
+                    None => {
+                        let rt = rt.clone();
+                        return suspend(async move {
+                            let mut lists = Vec::new();
+                            for v in args.pos {
+                                lists.push(items_of(&rt, depth, v).await?);
+                            }
+                            let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+                            Ok(Value::list(
+                                (0..n)
+                                    .map(|i| {
+                                        Value::tuple(lists.iter().map(|l| l[i].clone()).collect())
+                                    })
+                                    .collect(),
+                            ))
+                        });
+                    }
+                }
+            }
+            ready(Value::Iterator(shared(crate::object::Iter::Zip(iters))))
+        }
+        Map | Filter => {
+            no_kw(name, &args)?;
+            arity(name, &args, 2, usize::MAX)?;
+            let f = args.pos.remove(0);
+            let rt = rt.clone();
+            suspend(async move {
+                let mut lists = Vec::new();
+                for v in args.pos {
+                    lists.push(items_of(&rt, depth, v).await?);
+                }
+                let mut out = Vec::new();
+                if b == Filter {
+                    for item in lists.into_iter().next().unwrap_or_default() {
+                        let keep = match &f {
+                            Value::None => item.truthy(),
+                            f => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1)
+                                .await?
+                                .truthy(),
+                        };
+                        if keep {
+                            out.push(item);
+                        }
+                    }
+                } else {
+                    let n = lists.iter().map(Vec::len).min().unwrap_or(0);
+                    for i in 0..n {
+                        let call_args = lists.iter().map(|l| l[i].clone()).collect();
+                        out.push(call_value(rt.clone(), f.clone(), call_args, depth + 1).await?);
+                    }
+                }
+                Ok(Value::list(out))
+            })
+        }
+        Sorted => {
+            let key = take_kw(&mut args, "key").filter(|k| !matches!(k, Value::None));
+            let reverse = take_kw(&mut args, "reverse").is_some_and(|r| r.truthy());
+            no_kw(name, &args)?;
+            arity(name, &args, 1, 1)?;
+            let source = args.pos.remove(0);
+            let rt = rt.clone();
+            suspend(async move {
+                let items = items_of(&rt, depth, source).await?;
+                Ok(Value::list(
+                    sort_values(&rt, depth, items, key, reverse).await?,
+                ))
+            })
+        }
+        Reversed => {
+            arity(name, &args, 1, 1)?;
+            let mut items = crate::iter::collect_sync(&args.pos[0])?;
+            items.reverse();
+            ready(Value::Iterator(shared(crate::object::Iter::Snapshot {
+                items,
+                index: 0,
+            })))
+        }
+        Sum => {
+            let start = take_kw(&mut args, "start");
+            arity(name, &args, 1, 2)?;
+            let mut total = args.pos.get(1).cloned().or(start).unwrap_or(Value::Int(0));
+            let source = args.pos.remove(0);
+            let rt = rt.clone();
+            suspend(async move {
+                for item in items_of(&rt, depth, source).await? {
+                    total = match ops::binary(pyro_compiler::Op::Add, &total, &item) {
+                        Ok(v) => v,
+                        Err(ops::Slow::Error(e)) => return Err(e),
+                        Err(ops::Slow::Dunder(sym)) => {
+                            let m = crate::attr::get_attr(&total, sym)?;
+                            call_value(rt.clone(), m, vec![item], depth + 1).await?
+                        }
+                    };
+                }
+                Ok(total)
+            })
+        }
+        Min | Max => {
+            let rt = rt.clone();
+            suspend(min_max(
+                rt,
+                depth,
+                if b == Min { "min" } else { "max" },
+                args,
+                b == Max,
+            ))
+        }
+        Abs => {
+            arity(name, &args, 1, 1)?;
+            ready(abs_value(&args.pos[0])?)
+        }
+        Round => {
+            let nd = take_kw(&mut args, "ndigits");
+            arity(name, &args, 1, 2)?;
+            let nd = match args.pos.get(1).or(nd.as_ref()) {
+                None | Some(Value::None) => None,
+                Some(v) => Some(int_arg("round", v)?),
+            };
+            ready(round_value(&args.pos[0], nd)?)
+        }
+        Div => {
+            arity(name, &args, 2, 2)?;
+            ready(div_value(&args.pos[0], &args.pos[1])?)
+        }
+        DivMod => {
+            arity(name, &args, 2, 2)?;
+            let q = div_value(&args.pos[0], &args.pos[1])?;
+            let r = mod_value(&args.pos[0], &args.pos[1])?;
+            ready(Value::tuple(vec![q, r]))
+        }
+        Hash => {
+            arity(name, &args, 1, 1)?;
+            let h = hash_value(&args.pos[0])
+                .map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))?;
+            ready(Value::Int(h as i64))
+        }
+        Id => {
+            arity(name, &args, 1, 1)?;
+            let v = &args.pos[0];
+            ready(Value::Int(v.identity().map_or_else(
+                || hash_value(v).unwrap_or(0) as i64,
+                |p| p as i64,
+            )))
+        }
+        Any | All => {
+            arity(name, &args, 1, 1)?;
+            let source = args.pos.remove(0);
+            let rt = rt.clone();
+            suspend(async move {
+                let items = items_of(&rt, depth, source).await?;
+                Ok(Value::Bool(if b == Any {
+                    items.iter().any(Value::truthy)
+                } else {
+                    items.iter().all(Value::truthy)
+                }))
+            })
+        }
+        Partial => {
+            no_kw(name, &args)?;
+            arity(name, &args, 1, usize::MAX)?;
+            let f = args.pos.remove(0);
+            ready(Value::BoundMethod(Arc::new(BoundMethod {
+                receiver: Value::tuple(args.pos),
+                method: BoundTarget::Partial(f),
+            })))
+        }
+        Iter => {
+            arity(name, &args, 1, 1)?;
+            match crate::iter::get_iter(args.pos.remove(0))? {
+                crate::iter::GotIter::Native(it) => ready(it),
+                crate::iter::GotIter::User(obj) => {
+                    let m = crate::attr::get_attr(&obj, names::iter())?;
+                    Ok(Native::Call {
+                        func: m,
+                        args: vec![],
+                        on_return: OnReturn::Push,
+                    })
+                }
+            }
+        }
+        Next => {
+            arity(name, &args, 1, 2)?;
+            let default = args.pos.get(1).cloned();
+            match &args.pos[0] {
+                Value::Iterator(it) => {
+                    let next = it.lock().next_native();
+                    match (next, default) {
+                        (Some(v), _) => ready(v),
+                        (None, Some(d)) => ready(d),
+                        (None, None) => Err(RuntimeError::new(StopIteration, "")),
+                    }
+                }
+                obj @ Value::Instance(_) => {
+                    let m = crate::attr::get_attr(obj, names::next())?;
+                    match default {
+                        None => Ok(Native::Call {
+                            func: m,
+                            args: vec![],
+                            on_return: OnReturn::Push,
+                        }),
+                        Some(d) => {
+                            let rt = rt.clone();
+                            suspend(async move {
+                                match call_value(rt, m, vec![], depth + 1).await {
+                                    Err(e) if e.is(StopIteration) => Ok(d),
+                                    other => other,
+                                }
+                            })
+                        }
+                    }
+                }
+                other => Err(RuntimeError::type_error(format!(
+                    "'{}' object is not an iterator",
+                    other.type_name()
+                ))),
+            }
+        }
+        Chr => {
+            arity(name, &args, 1, 1)?;
+            let n = int_arg("chr", &args.pos[0])?;
+            let c = u32::try_from(n)
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or_else(|| RuntimeError::value_error("chr() arg not in range(0x110000)"))?;
+            ready(Value::str(c.to_string()))
+        }
+        Ord => {
+            arity(name, &args, 1, 1)?;
+            let s = str_arg("ord", &args.pos[0])?;
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => ready(Value::Int(c as i64)),
+                _ => Err(RuntimeError::type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars().count()
+                ))),
+            }
+        }
+        Chan | After => Err(RuntimeError::type_error(format!(
+            "{name}() needs the concurrency runtime, which is not built yet (issue #4)"
+        ))),
+        Error | TypeError | ValueError | KeyError | IndexError | ZeroDivisionError
+        | OverflowError | AttributeError | NameError | RecursionError | AssertionError
+        | IOError | ChannelClosed | Timeout | Cancelled | DeadlockError | StopIteration
+        | ImportError => Err(RuntimeError::type_error(
+            "internal error: error classes are constructed, not called",
+        )),
+        MathPi | MathE | MathTau | MathInf | MathNan | StringAsciiLetters
+        | StringAsciiLowercase | StringAsciiUppercase | StringDigits | StringHexDigits
+        | StringPunctuation | StringWhitespace => Err(RuntimeError::type_error(format!(
+            "'{}' is a constant, not a function",
+            name
+        ))),
+        _ => crate::stdlib::call(rt, depth, b, args),
+    }
+}
+
+fn native_iter_of(v: &Value) -> Result<Option<Iter>, RuntimeError> {
+    match v {
+        Value::Iterator(it) => {
+            // Drain the remaining items so the new iterator owns them.
+            let mut items = Vec::new();
+            let mut it = it.lock();
+            while let Some(x) = it.next_native() {
+                items.push(x);
+            }
+            Ok(Some(Iter::Snapshot { items, index: 0 }))
+        }
+        other => crate::iter::native_iter(other),
+    }
+}
+
+/// Natives that are methods of built-in classes (`Error.__init__`).
+pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
+    match i {
+        Intrinsic::ErrorInit => {
+            let message = take_kw(&mut args, "message");
+            if args.pos.is_empty() {
+                return Err(RuntimeError::type_error("Error.__init__ needs self"));
+            }
+            let receiver = args.pos.remove(0);
+            let message = args
+                .pos
+                .into_iter()
+                .next()
+                .or(message)
+                .unwrap_or_else(|| Value::str(""));
+            if let Value::Instance(inst) = &receiver {
+                inst.set(names::message(), message);
+                if inst.get(names::cause()).is_none() {
+                    inst.set(names::cause(), Value::None);
+                }
+            }
+            ready(Value::None)
+        }
+        Intrinsic::ErrorStr => match args.pos.first() {
+            Some(Value::Instance(inst)) => ready(Value::str(
+                crate::error::RuntimeError(inst.clone()).message(),
+            )),
+            _ => ready(Value::str("")),
+        },
+    }
+}
+
+pub(crate) fn set_of(v: &Value) -> Result<Set, RuntimeError> {
+    match v {
+        Value::Set(s) => Ok((**s).clone()),
+        Value::SetMut(s) => Ok(s.lock().clone()),
+        other => set_from(crate::iter::collect_sync(other)?),
+    }
+}

@@ -1,0 +1,187 @@
+//! A fiber is one Pyro task's execution state: its value stack and frames.
+//! [`drive`] is the tiny async loop that runs a fiber: the interpreter runs
+//! synchronously until it finishes, fails, spends its budget (then the
+//! driver yields to Tokio, for fairness) or must wait (then the driver awaits
+//! the future and resumes the fiber with its outcome). Nothing is awaited
+//! per instruction, and a waiting task holds no thread.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::error::RuntimeError;
+use crate::object::Function;
+use crate::runtime::Rt;
+use crate::value::Value;
+
+/// What the caller does with a frame's return value.
+#[derive(Clone)]
+pub enum OnReturn {
+    /// Push it (an ordinary call).
+    Push,
+    /// Drop it (`__setitem__`).
+    Discard,
+    /// Push this value instead (`__init__` yields the new instance).
+    Replace(Value),
+    /// Push `not truthy(result)` (`!=` via `__eq__`, `not in`).
+    Negate,
+    /// Push `truthy(result)` (`__contains__`).
+    Truthy,
+    /// The frame is an iterator's `__next__` called by `ForIter`:
+    /// `StopIteration` ends the loop instead of propagating.
+    IterNext,
+    /// Store it into the stack slot (absolute index) or cell there (`x += y`
+    /// through `__add__`).
+    StoreSlot(usize),
+    /// Store it into a module global.
+    StoreGlobal(Arc<crate::object::Module>, usize),
+}
+
+pub struct Frame {
+    pub func: Arc<Function>,
+    pub pc: u32,
+    /// Index of local slot 0 in the fiber's stack.
+    pub base: u32,
+    /// Stack height to restore when the frame returns (its callee slot).
+    pub ret_base: u32,
+    /// Active protected regions: (handler pc, stack height).
+    pub handlers: Vec<(u32, u32)>,
+    pub on_return: OnReturn,
+}
+
+/// A future the fiber waits on; its output resumes the fiber.
+pub type Wait = Pin<Box<dyn Future<Output = Result<Value, RuntimeError>> + Send>>;
+
+pub enum Halt {
+    Done(Value),
+    Error(RuntimeError),
+    /// The budget is spent: let other tasks run.
+    Yield,
+    Suspend(Wait),
+}
+
+pub struct Fiber {
+    pub stack: Vec<Value>,
+    pub frames: Vec<Frame>,
+    /// Frames of the fibers this one was called from (native callbacks), for
+    /// the recursion limit.
+    pub depth_base: usize,
+    /// An error delivered by a resumed wait, raised when the fiber runs again.
+    pub pending_error: Option<RuntimeError>,
+    /// Files whose top level this fiber is running an import of (cycle detection).
+    pub import_chain: Vec<std::path::PathBuf>,
+}
+
+/// Instructions a fiber runs before yielding to the scheduler.
+pub const BUDGET: u32 = 20_000;
+
+impl Fiber {
+    pub fn new(depth_base: usize) -> Fiber {
+        Fiber {
+            stack: Vec::with_capacity(256),
+            frames: Vec::with_capacity(16),
+            depth_base,
+            pending_error: None,
+            import_chain: Vec::new(),
+        }
+    }
+
+    pub fn resume(&mut self, outcome: Result<Value, RuntimeError>) {
+        match outcome {
+            Ok(v) => self.stack.push(v),
+            Err(e) => self.pending_error = Some(e),
+        }
+    }
+
+    pub fn depth(&self) -> usize {
+        self.depth_base + self.frames.len()
+    }
+}
+
+/// Runs a fiber to completion.
+pub async fn drive(rt: &Rt, fiber: &mut Fiber) -> Result<Value, RuntimeError> {
+    loop {
+        match crate::interp::run(rt, fiber) {
+            Halt::Done(v) => return Ok(v),
+            Halt::Error(e) => return Err(e),
+            Halt::Yield => tokio::task::yield_now().await,
+            Halt::Suspend(wait) => {
+                let outcome = wait.await;
+                fiber.resume(outcome);
+            }
+        }
+    }
+}
+
+thread_local! {
+    /// The runtime whose interpreter is running on this thread, for
+    /// [`call_sync`] from deep inside native code (hashing, equality).
+    static CURRENT: std::cell::RefCell<Option<Rt>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records the runtime running on this thread (called on interpreter entry).
+pub(crate) fn set_current(rt: &Rt) {
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.as_ref().is_none_or(|cur| !Arc::ptr_eq(cur, rt)) {
+            *c = Some(rt.clone());
+        }
+    });
+}
+
+/// Runs a Pyro call to completion on a nested fiber, synchronously. For
+/// user methods that native code needs an answer from immediately
+/// (`__hash__` and `__eq__` of dict keys, `__eq__` inside a list
+/// comparison). They must not block: a wait inside one is an error, never
+/// a blocked thread.
+pub fn call_sync(func: Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
+    let Some(rt) = CURRENT.with(|c| c.borrow().clone()) else {
+        return Err(RuntimeError::type_error(
+            "internal error: no runtime for a nested call",
+        ));
+    };
+    let mut fiber = Fiber::new(0);
+    let argc = args.len();
+    fiber.stack.push(func);
+    fiber.stack.extend(args);
+    match crate::call::invoke(&rt, &mut fiber, 0, argc, None, OnReturn::Push)? {
+        crate::call::Invoked::Done => return Ok(fiber.stack.pop().unwrap_or(Value::None)),
+        crate::call::Invoked::Suspend(_) => return Err(cannot_block()),
+        crate::call::Invoked::Pushed => {}
+    }
+    loop {
+        match crate::interp::run(&rt, &mut fiber) {
+            Halt::Done(v) => return Ok(v),
+            Halt::Error(e) => return Err(e),
+            Halt::Yield => {}
+            Halt::Suspend(_) => return Err(cannot_block()),
+        }
+    }
+}
+
+fn cannot_block() -> RuntimeError {
+    RuntimeError::type_error("__hash__ and __eq__ must not block (wait on channels, sleep or I/O)")
+}
+
+/// Calls a Pyro value from native code (a key function, `__str__`, a host
+/// callback) on a fresh fiber driven on the current task. The call may itself
+/// suspend; it never blocks a thread.
+pub fn call_value(rt: Rt, func: Value, args: Vec<Value>, depth: usize) -> Wait {
+    Box::pin(async move {
+        if depth > rt.recursion_limit {
+            return Err(RuntimeError::new(
+                pyro_builtins::Builtin::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        let mut fiber = Fiber::new(depth);
+        let argc = args.len();
+        fiber.stack.push(func);
+        fiber.stack.extend(args);
+        match crate::call::invoke(&rt, &mut fiber, 0, argc, None, OnReturn::Push)? {
+            crate::call::Invoked::Pushed => drive(&rt, &mut fiber).await,
+            crate::call::Invoked::Done => Ok(fiber.stack.pop().unwrap_or(Value::None)),
+            crate::call::Invoked::Suspend(wait) => wait.await,
+        }
+    })
+}

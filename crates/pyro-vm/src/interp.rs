@@ -1,0 +1,1289 @@
+//! The interpreter: a synchronous dispatch loop over a fiber's frames.
+//!
+//! [`run`] executes instructions until the fiber finishes, fails, spends its
+//! budget or must wait, and reports which with a [`Halt`]. Calls to Pyro
+//! functions push a frame and continue in the same loop (the native stack
+//! never grows with Pyro recursion); dunder methods are called the same way,
+//! with an [`OnReturn`] telling the caller what to do with their result.
+//! Errors unwind to the nearest `SetupTry` handler, recording one traceback
+//! entry per frame they leave.
+
+use std::sync::Arc;
+
+use pyro_builtins::Builtin;
+use pyro_compiler::Op;
+
+use crate::call::{self, Invoked};
+use crate::collections::{new_dict, new_set, Key};
+use crate::error::RuntimeError;
+use crate::fiber::{Fiber, Halt, OnReturn, BUDGET};
+use crate::object::{shared, Function, SuperProxy};
+use crate::ops::{self, Slow};
+use crate::runtime::Rt;
+use crate::symbol::{names, Sym};
+use crate::value::{RangeValue, Value};
+use crate::{attr, build, iter, modules};
+
+/// Runs the fiber until it halts.
+pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
+    crate::fiber::set_current(rt);
+    let mut budget = BUDGET;
+    if let Some(error) = fiber.pending_error.take() {
+        let fresh = error.trace().is_empty();
+        if fresh {
+            if let Some(frame) = fiber.frames.last() {
+                let code = &frame.func.proto.code;
+                error.push_trace(
+                    code.name.clone(),
+                    code.span_at(frame.pc.saturating_sub(1) as usize),
+                );
+            }
+        }
+        if let Err(e) = unwind(fiber, error) {
+            return Halt::Error(e);
+        }
+    }
+    'frames: loop {
+        let Some(frame) = fiber.frames.last() else {
+            return Halt::Done(fiber.stack.pop().unwrap_or(Value::None));
+        };
+        let func: Arc<Function> = frame.func.clone();
+        let proto = &*func.proto;
+        let ops = &proto.code.ops[..];
+        let base = frame.base as usize;
+        let mut pc = frame.pc as usize;
+
+        macro_rules! pop {
+            () => {
+                fiber.stack.pop().unwrap_or(Value::None)
+            };
+        }
+        macro_rules! save_pc {
+            () => {
+                if let Some(f) = fiber.frames.last_mut() {
+                    f.pc = pc as u32;
+                }
+            };
+        }
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => break (e, false),
+                }
+            };
+        }
+        // After starting a call: continue in a new frame, go on, or suspend.
+        macro_rules! invoked {
+            ($e:expr) => {
+                match $e {
+                    Ok(Invoked::Pushed) => continue 'frames,
+                    Ok(Invoked::Done) => {}
+                    Ok(Invoked::Suspend(wait)) => return Halt::Suspend(wait),
+                    Err(e) => break (e, false),
+                }
+            };
+        }
+        macro_rules! slow {
+            ($e:expr, $on_return:expr, $a:expr, $b:expr) => {
+                match $e {
+                    Ok(v) => fiber.stack.push(v),
+                    Err(Slow::Error(e)) => break (e, false),
+                    Err(Slow::Dunder(sym)) => {
+                        save_pc!();
+                        invoked!(call_dunder(rt, fiber, $a, sym, $b, $on_return));
+                    }
+                }
+            };
+        }
+
+        let (error, reraise): (RuntimeError, bool) = loop {
+            let Some(&op) = ops.get(pc) else {
+                break (
+                    RuntimeError::type_error("internal error: ran past the end of the code"),
+                    false,
+                );
+            };
+            pc += 1;
+            match op {
+                Op::Nop => {}
+                Op::LoadConst(k) => fiber.stack.push(proto.consts[k as usize].clone()),
+                Op::LoadInt(n) => fiber.stack.push(Value::Int(n as i64)),
+                Op::LoadNone => fiber.stack.push(Value::None),
+                Op::LoadTrue => fiber.stack.push(Value::Bool(true)),
+                Op::LoadFalse => fiber.stack.push(Value::Bool(false)),
+                Op::LoadLocal(s) => {
+                    let v = fiber.stack[base + s as usize].clone();
+                    fiber.stack.push(v);
+                }
+                Op::LoadLocalChecked(s) => {
+                    let v = fiber.stack[base + s as usize].clone();
+                    if let Value::Unbound = v {
+                        break (unbound(&proto.code.local_names[s as usize]), false);
+                    }
+                    fiber.stack.push(v);
+                }
+                Op::StoreLocal(s) => {
+                    let v = pop!();
+                    fiber.stack[base + s as usize] = v;
+                }
+                Op::LoadCell(s) => {
+                    let v = match &fiber.stack[base + s as usize] {
+                        Value::Cell(c) => c.lock().clone(),
+                        other => other.clone(),
+                    };
+                    if let Value::Unbound = v {
+                        break (unbound(&proto.code.local_names[s as usize]), false);
+                    }
+                    fiber.stack.push(v);
+                }
+                Op::StoreCell(s) => {
+                    let v = pop!();
+                    match &fiber.stack[base + s as usize] {
+                        Value::Cell(c) => *c.lock() = v,
+                        _ => {
+                            fiber.stack[base + s as usize] =
+                                Value::Cell(Arc::new(parking_lot::Mutex::new(v)))
+                        }
+                    }
+                }
+                Op::StoreFreshCell(s) => {
+                    let v = pop!();
+                    fiber.stack[base + s as usize] =
+                        Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
+                }
+                Op::LoadFree(i) => {
+                    let v = func.cells[i as usize].lock().clone();
+                    if let Value::Unbound = v {
+                        break (unbound(&proto.code.free_names[i as usize]), false);
+                    }
+                    fiber.stack.push(v);
+                }
+                Op::StoreFree(i) => {
+                    let v = pop!();
+                    *func.cells[i as usize].lock() = v;
+                }
+                Op::PushLocalCell(s) => {
+                    let slot = base + s as usize;
+                    if !matches!(fiber.stack[slot], Value::Cell(_)) {
+                        let v = std::mem::replace(&mut fiber.stack[slot], Value::Unbound);
+                        fiber.stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
+                    }
+                    let cell = fiber.stack[slot].clone();
+                    fiber.stack.push(cell);
+                }
+                Op::PushFreeCell(i) => fiber
+                    .stack
+                    .push(Value::Cell(func.cells[i as usize].clone())),
+                Op::LoadGlobal(g) => {
+                    let v = func.module.globals[g as usize].lock().clone();
+                    if let Value::Unbound = v {
+                        let name = global_name(&func, g);
+                        break (
+                            RuntimeError::name_error(format!("name '{name}' is not defined")),
+                            false,
+                        );
+                    }
+                    fiber.stack.push(v);
+                }
+                Op::StoreGlobal(g) => {
+                    let v = pop!();
+                    *func.module.globals[g as usize].lock() = v;
+                }
+                Op::LoadName(n) => {
+                    let name = proto.names[n as usize];
+                    match func.module.member(&name.name()) {
+                        Some(v) => fiber.stack.push(v),
+                        None => {
+                            break (
+                                RuntimeError::name_error(format!(
+                                    "name '{}' is not defined",
+                                    name.name()
+                                )),
+                                false,
+                            )
+                        }
+                    }
+                }
+                Op::LoadBuiltin(id) => match Builtin::from_index(id) {
+                    Some(b) => fiber.stack.push(Value::Builtin(b)),
+                    None => {
+                        break (
+                            RuntimeError::type_error("internal error: unknown builtin"),
+                            false,
+                        )
+                    }
+                },
+                Op::AddToLocal(s) => {
+                    let rhs = pop!();
+                    let slot = base + s as usize;
+                    let result = match &fiber.stack[slot] {
+                        Value::Cell(c) => {
+                            let c = c.clone();
+                            let mut guard = c.lock();
+                            add_in_place(&mut guard, &rhs)
+                        }
+                        _ => add_in_place(&mut fiber.stack[slot], &rhs),
+                    };
+                    match result {
+                        Ok(()) => {}
+                        Err(Slow::Error(e)) => break (e, false),
+                        Err(Slow::Dunder(sym)) => {
+                            let target = match &fiber.stack[slot] {
+                                Value::Cell(c) => c.lock().clone(),
+                                v => v.clone(),
+                            };
+                            save_pc!();
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                target,
+                                sym,
+                                vec![rhs],
+                                OnReturn::StoreSlot(slot)
+                            ));
+                        }
+                    }
+                }
+                Op::AddToGlobal(g) => {
+                    let rhs = pop!();
+                    let module = func.module.clone();
+                    let mut guard = module.globals[g as usize].lock();
+                    if let Value::Unbound = *guard {
+                        drop(guard);
+                        break (
+                            RuntimeError::name_error(format!(
+                                "name '{}' is not defined",
+                                global_name(&func, g)
+                            )),
+                            false,
+                        );
+                    }
+                    match add_in_place(&mut guard, &rhs) {
+                        Ok(()) => {}
+                        Err(Slow::Error(e)) => break (e, false),
+                        Err(Slow::Dunder(sym)) => {
+                            let target = guard.clone();
+                            drop(guard);
+                            save_pc!();
+                            let on_return = OnReturn::StoreGlobal(module.clone(), g as usize);
+                            invoked!(call_dunder(rt, fiber, target, sym, vec![rhs], on_return));
+                        }
+                    }
+                }
+                Op::Pop => {
+                    fiber.stack.pop();
+                }
+                Op::Dup => {
+                    let v = fiber.stack.last().cloned().unwrap_or(Value::None);
+                    fiber.stack.push(v);
+                }
+                Op::DupTwo => {
+                    let n = fiber.stack.len();
+                    let (a, b) = (fiber.stack[n - 2].clone(), fiber.stack[n - 1].clone());
+                    fiber.stack.push(a);
+                    fiber.stack.push(b);
+                }
+                Op::RotTwo => {
+                    let n = fiber.stack.len();
+                    fiber.stack.swap(n - 1, n - 2);
+                }
+                Op::RotThree => {
+                    let v = pop!();
+                    let n = fiber.stack.len();
+                    fiber.stack.insert(n - 2, v);
+                }
+                Op::Add | Op::Sub | Op::Mul => {
+                    let b = pop!();
+                    let a = pop!();
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let r = match op {
+                            Op::Add => x.checked_add(*y),
+                            Op::Sub => x.checked_sub(*y),
+                            _ => x.checked_mul(*y),
+                        };
+                        match r {
+                            Some(r) => {
+                                fiber.stack.push(Value::Int(r));
+                                continue;
+                            }
+                            None => {
+                                let sym = match op {
+                                    Op::Add => "+",
+                                    Op::Sub => "-",
+                                    _ => "*",
+                                };
+                                break (
+                                    RuntimeError::overflow(format!("integer overflow in {sym}")),
+                                    false,
+                                );
+                            }
+                        }
+                    }
+                    if let (Value::Float(x), Value::Float(y)) = (&a, &b) {
+                        let r = match op {
+                            Op::Add => x + y,
+                            Op::Sub => x - y,
+                            _ => x * y,
+                        };
+                        fiber.stack.push(Value::Float(r));
+                        continue;
+                    }
+                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                }
+                Op::Div
+                | Op::Mod
+                | Op::Pow
+                | Op::BitAnd
+                | Op::BitOr
+                | Op::BitXor
+                | Op::Shl
+                | Op::Shr => {
+                    let b = pop!();
+                    let a = pop!();
+                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                }
+                Op::Neg => {
+                    let a = pop!();
+                    slow!(ops::negate(&a), OnReturn::Push, a, vec![]);
+                }
+                Op::Pos => {
+                    let a = pop!();
+                    slow!(ops::positive(&a), OnReturn::Push, a, vec![]);
+                }
+                Op::Invert => {
+                    let a = pop!();
+                    slow!(ops::invert(&a), OnReturn::Push, a, vec![]);
+                }
+                Op::Not => {
+                    let a = pop!();
+                    fiber.stack.push(Value::Bool(!a.truthy()));
+                }
+                Op::Eq | Op::Ne => {
+                    let b = pop!();
+                    let a = pop!();
+                    let negate = op == Op::Ne;
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        fiber.stack.push(Value::Bool((x == y) != negate));
+                        continue;
+                    }
+                    let user_eq = |v: &Value| crate::repr::has_user_method(v, names::eq());
+                    if user_eq(&a) || user_eq(&b) {
+                        let (recv, other) = if user_eq(&a) { (a, b) } else { (b, a) };
+                        save_pc!();
+                        let on_return = if negate {
+                            OnReturn::Negate
+                        } else {
+                            OnReturn::Truthy
+                        };
+                        invoked!(call_dunder(
+                            rt,
+                            fiber,
+                            recv,
+                            names::eq(),
+                            vec![other],
+                            on_return
+                        ));
+                        continue;
+                    }
+                    fiber.stack.push(Value::Bool(ops::equal(&a, &b) != negate));
+                }
+                Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                    let b = pop!();
+                    let a = pop!();
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        let r = match op {
+                            Op::Lt => x < y,
+                            Op::Le => x <= y,
+                            Op::Gt => x > y,
+                            _ => x >= y,
+                        };
+                        fiber.stack.push(Value::Bool(r));
+                        continue;
+                    }
+                    match ops::compare(&a, &b, op) {
+                        Ok(ord) => fiber
+                            .stack
+                            .push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
+                        Err(Slow::Error(e)) => break (e, false),
+                        Err(Slow::Dunder(sym)) => {
+                            save_pc!();
+                            invoked!(compare_dunder(rt, fiber, op, a, b, sym));
+                        }
+                    }
+                }
+                Op::In | Op::NotIn => {
+                    let container = pop!();
+                    let item = pop!();
+                    match ops::contains(&container, &item) {
+                        Ok(Some(found)) => {
+                            fiber.stack.push(Value::Bool(found != (op == Op::NotIn)))
+                        }
+                        Ok(None) => {
+                            save_pc!();
+                            let on_return = if op == Op::NotIn {
+                                OnReturn::Negate
+                            } else {
+                                OnReturn::Truthy
+                            };
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                container,
+                                names::contains(),
+                                vec![item],
+                                on_return
+                            ));
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::Is | Op::IsNot => {
+                    let b = pop!();
+                    let a = pop!();
+                    fiber.stack.push(Value::Bool(a.is(&b) != (op == Op::IsNot)));
+                }
+                Op::Jump(t) => {
+                    if (t as usize) < pc {
+                        budget -= 1;
+                        if budget == 0 {
+                            pc = t as usize;
+                            save_pc!();
+                            return Halt::Yield;
+                        }
+                    }
+                    pc = t as usize;
+                }
+                Op::JumpIfFalse(t) => {
+                    let v = pop!();
+                    let go = match v {
+                        Value::Bool(b) => !b,
+                        ref other => !other.truthy(),
+                    };
+                    if go {
+                        pc = t as usize;
+                    }
+                }
+                Op::JumpIfTrue(t) => {
+                    let v = pop!();
+                    if v.truthy() {
+                        pc = t as usize;
+                    }
+                }
+                Op::JumpIfFalseOrPop(t) => {
+                    if fiber.stack.last().is_some_and(|v| !v.truthy()) {
+                        pc = t as usize;
+                    } else {
+                        fiber.stack.pop();
+                    }
+                }
+                Op::JumpIfTrueOrPop(t) => {
+                    if fiber.stack.last().is_some_and(Value::truthy) {
+                        pc = t as usize;
+                    } else {
+                        fiber.stack.pop();
+                    }
+                }
+                Op::GetIter => {
+                    let v = pop!();
+                    match iter::get_iter(v) {
+                        Ok(iter::GotIter::Native(it)) => fiber.stack.push(it),
+                        Ok(iter::GotIter::User(obj)) => {
+                            save_pc!();
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                obj,
+                                names::iter(),
+                                vec![],
+                                OnReturn::Push
+                            ));
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::ForIter(t) => {
+                    let top = fiber.stack.last().cloned().unwrap_or(Value::None);
+                    match top {
+                        Value::Iterator(it) => {
+                            let next = it.lock().next_native();
+                            match next {
+                                Some(v) => fiber.stack.push(v),
+                                None => {
+                                    fiber.stack.pop();
+                                    pc = t as usize;
+                                }
+                            }
+                        }
+                        Value::Instance(_) => {
+                            save_pc!();
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                top,
+                                names::next(),
+                                vec![],
+                                OnReturn::IterNext
+                            ));
+                        }
+                        other => {
+                            break (
+                                RuntimeError::type_error(format!(
+                                    "'{}' object is not an iterator",
+                                    other.type_name()
+                                )),
+                                false,
+                            )
+                        }
+                    }
+                }
+                Op::Call(argc) => {
+                    save_pc!();
+                    let callee = fiber.stack.len() - argc as usize - 1;
+                    budget = budget.saturating_sub(1).max(1);
+                    invoked!(call::invoke(
+                        rt,
+                        fiber,
+                        callee,
+                        argc as usize,
+                        None,
+                        OnReturn::Push
+                    ));
+                }
+                Op::CallKw(argc, k) => {
+                    save_pc!();
+                    let callee = fiber.stack.len() - argc as usize - 1;
+                    let names = match &proto.consts[k as usize] {
+                        Value::Tuple(t) => t.clone(),
+                        _ => Arc::new(Vec::new()),
+                    };
+                    invoked!(call::invoke(
+                        rt,
+                        fiber,
+                        callee,
+                        argc as usize,
+                        Some(&names),
+                        OnReturn::Push
+                    ));
+                }
+                Op::CallEx => {
+                    let kwargs = pop!();
+                    let args = pop!();
+                    let mut argc = 0;
+                    let callee = fiber.stack.len() - 1;
+                    if let Value::List(items) | Value::Tuple(items) = &args {
+                        fiber.stack.extend(items.iter().cloned());
+                        argc += items.len();
+                    }
+                    let mut names = Vec::new();
+                    let pairs: Vec<(Value, Value)> = match &kwargs {
+                        Value::Dict(d) => d
+                            .iter()
+                            .map(|(k, v)| (k.value().clone(), v.clone()))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    for (k, v) in pairs {
+                        if !matches!(k, Value::Str(_)) {
+                            break;
+                        }
+                        names.push(k);
+                        fiber.stack.push(v);
+                        argc += 1;
+                    }
+                    save_pc!();
+                    let kw = (!names.is_empty()).then_some(names);
+                    invoked!(call::invoke(
+                        rt,
+                        fiber,
+                        callee,
+                        argc,
+                        kw.as_deref(),
+                        OnReturn::Push
+                    ));
+                }
+                Op::CallMethod(argc, n) => {
+                    save_pc!();
+                    let sym = proto.names[n as usize];
+                    budget = budget.saturating_sub(1).max(1);
+                    invoked!(call_method(rt, fiber, argc as usize, sym));
+                }
+                Op::GetAttr(n) => {
+                    let obj = pop!();
+                    let v = tri!(attr::get_attr(&obj, proto.names[n as usize]));
+                    fiber.stack.push(v);
+                }
+                Op::SetAttr(n) => {
+                    let value = pop!();
+                    let obj = pop!();
+                    tri!(attr::set_attr(&obj, proto.names[n as usize], value));
+                }
+                Op::GetIndex => {
+                    let index = pop!();
+                    let obj = pop!();
+                    match attr::get_index(&obj, &index) {
+                        Ok(Some(v)) => fiber.stack.push(v),
+                        Ok(None) => {
+                            save_pc!();
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                obj,
+                                names::getitem(),
+                                vec![index],
+                                OnReturn::Push
+                            ));
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::SetIndex => {
+                    let value = pop!();
+                    let index = pop!();
+                    let obj = pop!();
+                    match attr::set_index(&obj, index.clone(), value.clone()) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            save_pc!();
+                            invoked!(call_dunder(
+                                rt,
+                                fiber,
+                                obj,
+                                names::setitem(),
+                                vec![index, value],
+                                OnReturn::Discard
+                            ));
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::BuildList(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    fiber.stack.push(Value::list(items));
+                }
+                Op::BuildTuple(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    fiber.stack.push(Value::tuple(items));
+                }
+                Op::BuildSet(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    let set: Result<crate::collections::Set, RuntimeError> =
+                        items.into_iter().map(key).collect();
+                    fiber.stack.push(Value::Set(Arc::new(tri!(set))));
+                }
+                Op::BuildDict(n) => {
+                    let items = fiber.stack.split_off(fiber.stack.len() - 2 * n as usize);
+                    let dict: Result<crate::collections::Dict, RuntimeError> = items
+                        .chunks(2)
+                        .map(|kv| Ok((key(kv[0].clone())?, kv[1].clone())))
+                        .collect();
+                    fiber.stack.push(Value::Dict(Arc::new(tri!(dict))));
+                }
+                Op::BuildSlice => {
+                    let step = pop!();
+                    let stop = pop!();
+                    let start = pop!();
+                    fiber
+                        .stack
+                        .push(Value::Slice(Arc::new([start, stop, step])));
+                }
+                Op::BuildRange(inclusive) => {
+                    let end = pop!();
+                    let start = pop!();
+                    let v = tri!(make_range(&start, &end, inclusive == 1));
+                    fiber.stack.push(v);
+                }
+                Op::BuildString(n) => {
+                    let parts = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    let mut s = String::new();
+                    for p in &parts {
+                        if let Value::Str(t) = p {
+                            s.push_str(t.as_str());
+                        }
+                    }
+                    fiber.stack.push(Value::str(s));
+                }
+                Op::FormatValue(flags) => {
+                    let spec = if flags & 1 == 1 { Some(pop!()) } else { None };
+                    let value = pop!();
+                    match crate::format::format_value(rt, fiber.depth(), value, flags >> 1, spec) {
+                        Ok(crate::format::Formatted::Ready(s)) => fiber.stack.push(s),
+                        Ok(crate::format::Formatted::Wait(wait)) => {
+                            save_pc!();
+                            return Halt::Suspend(wait);
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::NewBuilder(kind) => fiber.stack.push(match kind {
+                    2 => Value::SetMut(shared(new_set())),
+                    3 => Value::DictMut(shared(new_dict())),
+                    4 => Value::TupleMut(shared(Vec::new())),
+                    _ => Value::ListMut(shared(Vec::new())),
+                }),
+                Op::ListAppend(depth) => {
+                    let v = pop!();
+                    let at = fiber.stack.len() - 1 - depth as usize;
+                    if let Value::ListMut(items) | Value::TupleMut(items) = &fiber.stack[at] {
+                        items.lock().push(v);
+                    }
+                }
+                Op::SetAdd(depth) => {
+                    let v = pop!();
+                    let k = tri!(key(v));
+                    let at = fiber.stack.len() - 1 - depth as usize;
+                    if let Value::SetMut(set) = &fiber.stack[at] {
+                        set.lock().insert(k);
+                    }
+                }
+                Op::DictInsert(depth) => {
+                    let v = pop!();
+                    let k = pop!();
+                    let k = tri!(key(k));
+                    let at = fiber.stack.len() - 1 - depth as usize;
+                    if let Value::DictMut(d) = &fiber.stack[at] {
+                        d.lock().insert(k, v);
+                    }
+                }
+                Op::ListExtend(depth) => {
+                    let source = pop!();
+                    let at = fiber.stack.len() - 1 - depth as usize;
+                    let builder = fiber.stack[at].clone();
+                    tri!(build::extend(&builder, source));
+                }
+                Op::Freeze => {
+                    let builder = pop!();
+                    fiber.stack.push(build::freeze(builder));
+                }
+                Op::Specialize(_) => {}
+                Op::UnpackSequence(n) => {
+                    let v = pop!();
+                    let items = tri!(iter::collect_sync(&v));
+                    if items.len() != n as usize {
+                        break (unpack_error(n as usize, items.len()), false);
+                    }
+                    fiber.stack.extend(items.into_iter().rev());
+                }
+                Op::UnpackStar(before, after) => {
+                    let v = pop!();
+                    let mut items = tri!(iter::collect_sync(&v));
+                    let (before, after) = (before as usize, after as usize);
+                    if items.len() < before + after {
+                        break (
+                            RuntimeError::value_error(format!(
+                                "not enough values to unpack (expected at least {}, got {})",
+                                before + after,
+                                items.len()
+                            )),
+                            false,
+                        );
+                    }
+                    let tail = items.split_off(items.len() - after);
+                    let middle = items.split_off(before);
+                    fiber.stack.extend(tail.into_iter().rev());
+                    fiber.stack.push(Value::list(middle));
+                    fiber.stack.extend(items.into_iter().rev());
+                }
+                Op::MakeFunction(k, flags) => {
+                    let cells = if flags & 2 != 0 {
+                        build::cells(pop!())
+                    } else {
+                        Vec::new()
+                    };
+                    let defaults = if flags & 1 != 0 {
+                        match pop!() {
+                            Value::Tuple(t) => t.to_vec(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    if let Some(bad) = defaults.iter().find(|d| d.is_mutable()) {
+                        break (
+                            RuntimeError::type_error(format!(
+                                "a parameter default must be immutable, not {} (default to None and create it in the body)",
+                                bad.type_name()
+                            )),
+                            false,
+                        );
+                    }
+                    let Some(child) = proto.children.get(k as usize).cloned().flatten() else {
+                        break (
+                            RuntimeError::type_error("internal error: missing code constant"),
+                            false,
+                        );
+                    };
+                    let f = Function {
+                        proto: child,
+                        defaults,
+                        cells,
+                        module: func.module.clone(),
+                        owner: Default::default(),
+                    };
+                    fiber.stack.push(Value::Function(Arc::new(f)));
+                }
+                Op::MakeClass(k, count) => {
+                    let pairs = fiber
+                        .stack
+                        .split_off(fiber.stack.len() - 2 * count as usize);
+                    let bases = pop!();
+                    let v = tri!(build::class(&proto.consts[k as usize], bases, pairs));
+                    fiber.stack.push(v);
+                }
+                Op::MakeRecord(k, count) => {
+                    let pairs = fiber
+                        .stack
+                        .split_off(fiber.stack.len() - 2 * count as usize);
+                    let defaults = pop!();
+                    let fields = pop!();
+                    let v = tri!(build::record(
+                        &proto.consts[k as usize],
+                        fields,
+                        defaults,
+                        pairs
+                    ));
+                    fiber.stack.push(v);
+                }
+                Op::MakeInterface(k, count) => {
+                    let pairs = fiber
+                        .stack
+                        .split_off(fiber.stack.len() - 2 * count as usize);
+                    fiber
+                        .stack
+                        .push(build::interface(&proto.consts[k as usize], pairs));
+                }
+                Op::Return => {
+                    let v = pop!();
+                    let Some(frame) = fiber.frames.pop() else {
+                        return Halt::Done(v);
+                    };
+                    fiber.stack.truncate(frame.ret_base as usize);
+                    if fiber.frames.is_empty() {
+                        return Halt::Done(v);
+                    }
+                    call::push_result(fiber, v, frame.on_return);
+                    continue 'frames;
+                }
+                Op::Raise(form) => {
+                    let (error, reraise) = match form {
+                        0 => (RuntimeError::from_value(pop!()), true),
+                        2 => {
+                            let cause = pop!();
+                            let error = RuntimeError::from_value(pop!());
+                            let cause = match cause {
+                                Value::None => Value::None,
+                                other => RuntimeError::from_value(other).value(),
+                            };
+                            error.0.set(names::cause(), cause);
+                            let reraise = !error.trace().is_empty();
+                            (error, reraise)
+                        }
+                        _ => {
+                            let error = RuntimeError::from_value(pop!());
+                            let reraise = !error.trace().is_empty();
+                            (error, reraise)
+                        }
+                    };
+                    break (error, reraise);
+                }
+                Op::SetupTry(t) => {
+                    let height = fiber.stack.len() as u32;
+                    if let Some(f) = fiber.frames.last_mut() {
+                        f.handlers.push((t, height));
+                    }
+                }
+                Op::PopTry => {
+                    if let Some(f) = fiber.frames.last_mut() {
+                        f.handlers.pop();
+                    }
+                }
+                Op::MatchError => {
+                    let class = pop!();
+                    let error = fiber.stack.last().cloned().unwrap_or(Value::None);
+                    let matched = tri!(crate::builtins::is_instance(&error, &class));
+                    fiber.stack.push(Value::Bool(matched));
+                }
+                Op::Import(k) => {
+                    let path = proto.consts[k as usize].as_str().unwrap_or("").to_string();
+                    save_pc!();
+                    match modules::import(rt, fiber, &func.module, &path) {
+                        Ok(modules::Imported::Ready(m)) => fiber.stack.push(m),
+                        Ok(modules::Imported::Wait(wait)) => return Halt::Suspend(wait),
+                        Err(e) => break (e, false),
+                    }
+                }
+                Op::ImportFrom(n) => {
+                    let name = proto.names[n as usize].name();
+                    let v = match fiber.stack.last() {
+                        Some(Value::Module(m)) => m.member(&name).ok_or_else(|| {
+                            RuntimeError::new(
+                                Builtin::ImportError,
+                                format!("cannot import name '{name}' from '{}'", m.name),
+                            )
+                        }),
+                        _ => Err(RuntimeError::type_error(
+                            "internal error: ImportFrom without a module",
+                        )),
+                    };
+                    fiber.stack.push(tri!(v));
+                }
+                Op::ImportStar => {
+                    if let Value::Module(m) = pop!() {
+                        func.module.star_sources.lock().push(m);
+                    }
+                }
+                Op::LoadSuper => {
+                    let receiver = match &fiber.stack[base] {
+                        Value::Cell(c) => c.lock().clone(),
+                        v => v.clone(),
+                    };
+                    let Some(class) = func.owner.get().and_then(std::sync::Weak::upgrade) else {
+                        break (
+                            RuntimeError::type_error("super(): the method is not part of a class"),
+                            false,
+                        );
+                    };
+                    fiber
+                        .stack
+                        .push(Value::Super(Arc::new(SuperProxy { class, receiver })));
+                }
+                Op::Go(_) | Op::GoKw(..) => {
+                    break (
+                        RuntimeError::type_error(
+                            "`go` needs the concurrency runtime, which is not built yet (issue #4)",
+                        ),
+                        false,
+                    )
+                }
+            }
+        };
+
+        // The error path: record where it happened, then unwind.
+        save_pc!();
+        if !reraise {
+            error.push_trace(
+                proto.code.name.clone(),
+                proto.code.span_at(pc.saturating_sub(1)),
+            );
+        }
+        if let Err(e) = unwind(fiber, error) {
+            return Halt::Error(e);
+        }
+    }
+}
+
+fn unbound(name: &str) -> RuntimeError {
+    RuntimeError::name_error(format!(
+        "local variable '{name}' is used before it has a value"
+    ))
+}
+
+fn global_name(func: &Function, g: u32) -> String {
+    func.module
+        .global_index
+        .iter()
+        .find(|(_, &i)| i == g)
+        .map_or_else(|| "?".to_string(), |(n, _)| n.to_string())
+}
+
+fn key(v: Value) -> Result<Key, RuntimeError> {
+    Key::new(v).map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))
+}
+
+fn unpack_error(expected: usize, got: usize) -> RuntimeError {
+    if got > expected {
+        RuntimeError::value_error(format!("too many values to unpack (expected {expected})"))
+    } else {
+        RuntimeError::value_error(format!(
+            "not enough values to unpack (expected {expected}, got {got})"
+        ))
+    }
+}
+
+fn make_range(start: &Value, end: &Value, inclusive: bool) -> Result<Value, RuntimeError> {
+    match (start, end) {
+        (Value::Int(a), Value::Int(b)) => {
+            let stop = if inclusive {
+                b.checked_add(1)
+                    .ok_or_else(|| RuntimeError::overflow("range end overflows"))?
+            } else {
+                *b
+            };
+            Ok(Value::Range(Arc::new(RangeValue {
+                start: *a,
+                stop,
+                step: 1,
+            })))
+        }
+        _ => Err(RuntimeError::type_error(format!(
+            "range bounds must be ints, not {} and {}",
+            start.type_name(),
+            end.type_name()
+        ))),
+    }
+}
+
+/// `x += y` / `x = x + y` on a variable: append in place when the string or
+/// list has no other owner, otherwise compute `x + y`.
+fn add_in_place(target: &mut Value, rhs: &Value) -> Result<(), Slow> {
+    match (&mut *target, rhs) {
+        (Value::Int(x), Value::Int(y)) => {
+            *x = x
+                .checked_add(*y)
+                .ok_or_else(|| Slow::Error(RuntimeError::overflow("integer overflow in +")))?;
+            return Ok(());
+        }
+        (Value::Str(s), Value::Str(r)) => {
+            if let Some(owned) = Arc::get_mut(s) {
+                owned.push_str(r);
+                return Ok(());
+            }
+        }
+        (Value::List(items), Value::List(more)) => {
+            if let Some(owned) = Arc::get_mut(items) {
+                owned.extend(more.iter().cloned());
+                return Ok(());
+            }
+        }
+        (Value::ListMut(items), _) => {
+            // `xs += other` extends a mutable list in place, as in Python.
+            let more = crate::iter::collect_sync(rhs).map_err(Slow::Error)?;
+            items.lock().extend(more);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let result = ops::binary(Op::Add, target, rhs)?;
+    *target = result;
+    Ok(())
+}
+
+/// Calls `receiver.name(*args)` as a frame (or natively for intrinsics).
+pub(crate) fn call_dunder(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    receiver: Value,
+    name: Sym,
+    args: Vec<Value>,
+    on_return: OnReturn,
+) -> Result<Invoked, RuntimeError> {
+    let method = match &receiver {
+        Value::Instance(i) => i.class.lookup(name).cloned(),
+        Value::Record(r) => r.class.lookup(name).cloned(),
+        _ => None,
+    };
+    let Some(method) = method else {
+        let what = match name.name().as_ref() {
+            "__iter__" => format!("'{}' object is not iterable", receiver.type_name()),
+            "__next__" => format!("'{}' object is not an iterator", receiver.type_name()),
+            "__getitem__" => format!("'{}' object is not subscriptable", receiver.type_name()),
+            "__setitem__" => format!(
+                "'{}' object does not support item assignment",
+                receiver.type_name()
+            ),
+            "__contains__" => format!(
+                "argument of type '{}' is not iterable",
+                receiver.type_name()
+            ),
+            "__neg__" | "__pos__" | "__invert__" => format!(
+                "bad operand type for unary operator: '{}'",
+                receiver.type_name()
+            ),
+            other => {
+                let op = dunder_symbol(other);
+                let right = args.first().map_or_else(String::new, Value::type_name);
+                format!(
+                    "unsupported operand types for {op}: '{}' and '{right}'",
+                    receiver.type_name()
+                )
+            }
+        };
+        return Err(RuntimeError::type_error(what));
+    };
+    let callee = fiber.stack.len();
+    let argc = args.len() + 1;
+    fiber.stack.push(method);
+    fiber.stack.push(receiver);
+    fiber.stack.extend(args);
+    call::invoke(rt, fiber, callee, argc, None, on_return)
+}
+
+fn dunder_symbol(name: &str) -> &'static str {
+    match name {
+        "__add__" => "+",
+        "__sub__" => "-",
+        "__mul__" => "*",
+        "__truediv__" => "/",
+        "__mod__" => "%",
+        "__pow__" => "**",
+        "__and__" => "&",
+        "__or__" => "|",
+        "__xor__" => "^",
+        "__lshift__" => "<<",
+        "__rshift__" => ">>",
+        "__lt__" => "<",
+        "__le__" => "<=",
+        "__gt__" => ">",
+        "__ge__" => ">=",
+        _ => "?",
+    }
+}
+
+/// `a < b` through `__lt__`, falling back to the reflected method of `b`.
+fn compare_dunder(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    op: Op,
+    a: Value,
+    b: Value,
+    sym: Sym,
+) -> Result<Invoked, RuntimeError> {
+    let has = |v: &Value, s: Sym| match v {
+        Value::Instance(i) => i.class.lookup(s).is_some(),
+        Value::Record(r) => r.class.lookup(s).is_some(),
+        _ => false,
+    };
+    if has(&a, sym) {
+        return call_dunder(rt, fiber, a, sym, vec![b], OnReturn::Truthy);
+    }
+    let reflected = match op {
+        Op::Lt => names::gt(),
+        Op::Le => names::ge(),
+        Op::Gt => names::lt(),
+        _ => names::le(),
+    };
+    if has(&b, reflected) {
+        return call_dunder(rt, fiber, b, reflected, vec![a], OnReturn::Truthy);
+    }
+    Err(RuntimeError::type_error(format!(
+        "'{}' not supported between instances of '{}' and '{}'",
+        dunder_symbol(&sym.name()),
+        a.type_name(),
+        b.type_name()
+    )))
+}
+
+/// `receiver.name(args)` with the receiver and arguments on the stack.
+fn call_method(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    argc: usize,
+    name: Sym,
+) -> Result<Invoked, RuntimeError> {
+    let recv = fiber.stack.len() - argc - 1;
+    let receiver = fiber.stack[recv].clone();
+    let class_method = |class: &crate::object::Class| class.lookup(name).cloned();
+    match &receiver {
+        Value::Instance(inst) => {
+            if let Some(field) = inst.get(name) {
+                fiber.stack[recv] = field;
+                return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
+            }
+            match class_method(&inst.class) {
+                Some(Value::Function(f)) => {
+                    call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
+                    Ok(Invoked::Pushed)
+                }
+                Some(other) => {
+                    fiber.stack.insert(recv, other);
+                    call::invoke(rt, fiber, recv, argc + 1, None, OnReturn::Push)
+                }
+                None => Err(attr::no_attribute(&receiver, name)),
+            }
+        }
+        Value::Record(r) => {
+            if let Some(field) = attr::record_field(r, name) {
+                fiber.stack[recv] = field;
+                return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
+            }
+            match class_method(&r.class) {
+                Some(Value::Function(f)) => {
+                    call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
+                    Ok(Invoked::Pushed)
+                }
+                Some(other) => {
+                    fiber.stack.insert(recv, other);
+                    call::invoke(rt, fiber, recv, argc + 1, None, OnReturn::Push)
+                }
+                None => Err(attr::no_attribute(&receiver, name)),
+            }
+        }
+        Value::Super(sp) => {
+            let method = sp.class.base.as_ref().and_then(|b| b.lookup(name).cloned());
+            match method {
+                Some(Value::Function(f)) => {
+                    fiber.stack[recv] = sp.receiver.clone();
+                    call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
+                    Ok(Invoked::Pushed)
+                }
+                Some(other) => {
+                    fiber.stack[recv] = sp.receiver.clone();
+                    fiber.stack.insert(recv, other);
+                    call::invoke(rt, fiber, recv, argc + 1, None, OnReturn::Push)
+                }
+                None => Err(RuntimeError::attribute(format!(
+                    "'super' object has no attribute '{}'",
+                    name.name()
+                ))),
+            }
+        }
+        Value::Class(_) | Value::Module(_) | Value::Builtin(_) => {
+            let member = attr::get_attr(&receiver, name)?;
+            fiber.stack[recv] = member;
+            call::invoke(rt, fiber, recv, argc, None, OnReturn::Push)
+        }
+        _ => {
+            let args: Vec<Value> = fiber.stack.drain(recv + 1..).collect();
+            fiber.stack.truncate(recv);
+            let result = crate::methods::call_method(
+                rt,
+                fiber.depth(),
+                &receiver,
+                name,
+                call::Args {
+                    pos: args,
+                    kw: Vec::new(),
+                },
+            )?;
+            call::finish_native(rt, fiber, result, OnReturn::Push)
+        }
+    }
+}
+
+/// Unwinds to the nearest handler; `Err` when no frame handles the error.
+fn unwind(fiber: &mut Fiber, error: RuntimeError) -> Result<(), RuntimeError> {
+    loop {
+        let Some(frame) = fiber.frames.last_mut() else {
+            return Err(error);
+        };
+        if let Some((target, height)) = frame.handlers.pop() {
+            fiber.stack.truncate(height as usize);
+            fiber.stack.push(error.value());
+            frame.pc = target;
+            return Ok(());
+        }
+        let Some(frame) = fiber.frames.pop() else {
+            return Err(error);
+        };
+        fiber.stack.truncate(frame.ret_base as usize);
+        if matches!(frame.on_return, OnReturn::IterNext) && error.is(Builtin::StopIteration) {
+            // The iterator is exhausted: leave the caller's `for` loop.
+            fiber.stack.pop();
+            let Some(caller) = fiber.frames.last_mut() else {
+                return Err(error);
+            };
+            let at = caller.pc.saturating_sub(1) as usize;
+            if let Some(Op::ForIter(target)) = caller.func.proto.code.ops.get(at) {
+                caller.pc = *target;
+            }
+            return Ok(());
+        }
+        if let Some(caller) = fiber.frames.last() {
+            let code = &caller.func.proto.code;
+            error.push_trace(
+                code.name.clone(),
+                code.span_at(caller.pc.saturating_sub(1) as usize),
+            );
+        }
+    }
+}

@@ -1,0 +1,793 @@
+//! Methods of built-in types: strings, lists, tuples, dicts and sets (mutable
+//! and immutable). Mutating methods on an immutable collection raise
+//! `TypeError: list is immutable (use ListMutable)` (LANGUAGE.md §9).
+
+use std::sync::Arc;
+
+use crate::builtins::{arity, int_arg, key_of, no_kw, ready, set_of, str_arg, suspend, take_kw};
+use crate::call::{Args, NativeResult};
+use crate::collections::{new_dict, Set};
+use crate::error::RuntimeError;
+use crate::object::shared;
+use crate::ops;
+use crate::runtime::Rt;
+use crate::symbol::Sym;
+use crate::text;
+use crate::value::Value;
+
+const STR_METHODS: &[&str] = &[
+    "len",
+    "upper",
+    "lower",
+    "capitalize",
+    "title",
+    "swapcase",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "split",
+    "rsplit",
+    "splitlines",
+    "join",
+    "replace",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "startswith",
+    "endswith",
+    "contains",
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "istitle",
+    "isidentifier",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "partition",
+    "rpartition",
+    "expandtabs",
+    "removeprefix",
+    "removesuffix",
+    "format",
+    "chars",
+    "encode",
+];
+const SEQ_METHODS: &[&str] = &["len", "index", "count", "contains", "copy"];
+const LIST_MUT_METHODS: &[&str] = &[
+    "push", "append", "pop", "insert", "remove", "clear", "reverse", "sort", "extend",
+];
+const DICT_METHODS: &[&str] = &["len", "keys", "values", "items", "get", "contains", "copy"];
+const DICT_MUT_METHODS: &[&str] = &[
+    "insert",
+    "remove",
+    "pop",
+    "clear",
+    "update",
+    "setdefault",
+    "popitem",
+];
+const SET_METHODS: &[&str] = &[
+    "len",
+    "contains",
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "copy",
+];
+const SET_MUT_METHODS: &[&str] = &["add", "remove", "discard", "clear", "pop", "update"];
+
+/// Whether `obj.name` is a method of its built-in type (mutating methods of
+/// immutable collections count, so that calling them gives the right error).
+pub fn has_method(obj: &Value, name: &str) -> bool {
+    match obj {
+        Value::Str(_) => STR_METHODS.contains(&name),
+        Value::List(_) | Value::ListMut(_) => {
+            SEQ_METHODS.contains(&name) || LIST_MUT_METHODS.contains(&name)
+        }
+        Value::Tuple(_) | Value::TupleMut(_) => SEQ_METHODS.contains(&name),
+        Value::Dict(_) | Value::DictMut(_) => {
+            DICT_METHODS.contains(&name) || DICT_MUT_METHODS.contains(&name)
+        }
+        Value::Set(_) | Value::SetMut(_) => {
+            SET_METHODS.contains(&name) || SET_MUT_METHODS.contains(&name)
+        }
+        Value::Float(_) => name == "is_integer",
+        Value::Iterator(_) => name == "__next__" || name == "__iter__",
+        Value::Int(_) => name == "bit_length",
+        _ => false,
+    }
+}
+
+fn immutable(kind: &str, twin: &str) -> RuntimeError {
+    RuntimeError::type_error(format!("{kind} is immutable (use {twin})"))
+}
+
+fn opt_int(name: &str, v: Option<&Value>) -> Result<Option<i64>, RuntimeError> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => int_arg(name, v).map(Some),
+    }
+}
+
+fn fill_char(name: &str, v: Option<&Value>) -> Result<char, RuntimeError> {
+    match v {
+        None => Ok(' '),
+        Some(v) => {
+            let s = str_arg(name, v)?;
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => Ok(c),
+                _ => Err(RuntimeError::type_error(format!(
+                    "{name}() fill character must be exactly one character long"
+                ))),
+            }
+        }
+    }
+}
+
+pub fn call_method(
+    rt: &Rt,
+    depth: usize,
+    receiver: &Value,
+    name: Sym,
+    mut args: Args,
+) -> NativeResult {
+    let name_text = name.name();
+    let name = name_text.as_ref();
+    if !has_method(receiver, name) {
+        return Err(crate::attr::no_attribute(receiver, Sym::intern(name)));
+    }
+    match receiver {
+        Value::Str(s) => str_method(s.as_str(), s.char_len(), name, args),
+        Value::List(items) | Value::Tuple(items) => {
+            if LIST_MUT_METHODS.contains(&name) {
+                return Err(immutable("list", "ListMutable"));
+            }
+            seq_method(receiver, items, name, args)
+        }
+        Value::TupleMut(items) => {
+            let items = Arc::new(items.lock().clone());
+            seq_method(receiver, &items, name, args)
+        }
+        Value::ListMut(items) => {
+            if SEQ_METHODS.contains(&name) {
+                let snapshot = Arc::new(items.lock().clone());
+                return seq_method(receiver, &snapshot, name, args);
+            }
+            list_mut_method(rt, depth, items, name, &mut args)
+        }
+        Value::Dict(d) => {
+            if DICT_MUT_METHODS.contains(&name) {
+                return Err(immutable("dict", "DictMutable"));
+            }
+            dict_method(receiver, &d.clone(), name, args)
+        }
+        Value::DictMut(d) => {
+            if DICT_METHODS.contains(&name) {
+                let snapshot = Arc::new(d.lock().clone());
+                return dict_method(receiver, &snapshot, name, args);
+            }
+            dict_mut_method(d, name, args)
+        }
+        Value::Set(s) => {
+            if SET_MUT_METHODS.contains(&name) {
+                return Err(immutable("set", "SetMutable"));
+            }
+            set_method(receiver, s, name, args)
+        }
+        Value::SetMut(s) => {
+            if SET_METHODS.contains(&name) {
+                let snapshot = Arc::new(s.lock().clone());
+                return set_method(receiver, &snapshot, name, args);
+            }
+            set_mut_method(s, name, args)
+        }
+        Value::Float(x) => ready(Value::Bool(x.is_finite() && x.fract() == 0.0)),
+        Value::Iterator(it) if name == "__iter__" => ready(Value::Iterator(it.clone())),
+        Value::Iterator(it) => match it.lock().next_native() {
+            Some(v) => ready(v),
+            None => Err(RuntimeError::new(pyro_builtins::Builtin::StopIteration, "")),
+        },
+        Value::Int(n) => ready(Value::Int(64 - n.unsigned_abs().leading_zeros() as i64)),
+        _ => Err(crate::attr::no_attribute(receiver, Sym::intern(name))),
+    }
+}
+
+fn strs(v: Vec<String>) -> Value {
+    Value::list(v.into_iter().map(Value::str).collect())
+}
+
+fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
+    let pos = |i: usize| args.pos.get(i);
+    if name == "format" {
+        return ready(Value::str(format_method(s, &args)?));
+    }
+    if name == "split" || name == "rsplit" {
+        let sep = take_kw(&mut args, "sep");
+        let maxsplit = take_kw(&mut args, "maxsplit");
+        no_kw(name, &args)?;
+        arity(name, &args, 0, 2)?;
+        let sep = args.pos.first().cloned().or(sep);
+        let sep = match &sep {
+            None | Some(Value::None) => None,
+            Some(v) => Some(str_arg(name, v)?),
+        };
+        let maxsplit = opt_int(name, args.pos.get(1).or(maxsplit.as_ref()))?.unwrap_or(-1);
+        let parts = if name == "split" {
+            text::split(s, sep, maxsplit)
+        } else {
+            text::rsplit(s, sep, maxsplit)
+        };
+        return ready(strs(parts.map_err(RuntimeError::value_error)?));
+    }
+    no_kw(name, &args)?;
+    let str_at = |i: usize| -> Result<&str, RuntimeError> {
+        match args.pos.get(i) {
+            Some(v) => str_arg(name, v),
+            None => Err(RuntimeError::type_error(format!(
+                "{name}() missing a string argument"
+            ))),
+        }
+    };
+    let opt_str = |i: usize| -> Result<Option<&str>, RuntimeError> {
+        match args.pos.get(i) {
+            None | Some(Value::None) => Ok(None),
+            Some(v) => str_arg(name, v).map(Some),
+        }
+    };
+    let v = match name {
+        "len" => Value::Int(len as i64),
+        "upper" => Value::str(text::upper(s)),
+        "lower" => Value::str(text::lower(s)),
+        "capitalize" => Value::str(text::capitalize(s)),
+        "title" => Value::str(text::title(s)),
+        "swapcase" => Value::str(text::swapcase(s)),
+        "strip" => Value::str(text::strip(s, opt_str(0)?)),
+        "lstrip" => Value::str(text::lstrip(s, opt_str(0)?)),
+        "rstrip" => Value::str(text::rstrip(s, opt_str(0)?)),
+        "splitlines" => strs(text::splitlines(s, pos(0).is_some_and(Value::truthy))),
+        "join" => {
+            arity(name, &args, 1, 1)?;
+            let items = crate::iter::collect_sync(&args.pos[0])?;
+            let mut parts = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::Str(t) => parts.push(t.as_str()),
+                    other => {
+                        return Err(RuntimeError::type_error(format!(
+                            "join() expected string items, found {} at index {i}",
+                            other.type_name()
+                        )))
+                    }
+                }
+            }
+            Value::str(parts.join(s))
+        }
+        "replace" => {
+            arity(name, &args, 2, 3)?;
+            Value::str(text::replace(
+                s,
+                str_at(0)?,
+                str_at(1)?,
+                opt_int(name, pos(2))?.unwrap_or(-1),
+            ))
+        }
+        "find" | "rfind" | "index" | "rindex" | "count" => {
+            arity(name, &args, 1, 3)?;
+            let sub = str_at(0)?;
+            let (start, end) = (opt_int(name, pos(1))?, opt_int(name, pos(2))?);
+            let r = match name {
+                "find" | "index" => text::find(s, sub, start, end),
+                "count" => text::count(s, sub, start, end),
+                _ => text::rfind(s, sub, start, end),
+            };
+            if r < 0 && (name == "index" || name == "rindex") {
+                return Err(RuntimeError::value_error("substring not found"));
+            }
+            Value::Int(r)
+        }
+        "startswith" | "endswith" => {
+            arity(name, &args, 1, 3)?;
+            let (start, end) = (opt_int(name, pos(1))?, opt_int(name, pos(2))?);
+            let candidates: Vec<String> = match &args.pos[0] {
+                Value::Tuple(items) => items
+                    .iter()
+                    .map(|v| str_arg(name, v).map(str::to_string))
+                    .collect::<Result<_, _>>()?,
+                v => vec![str_arg(name, v)?.to_string()],
+            };
+            let test = |c: &str| {
+                if name == "startswith" {
+                    text::starts_with(s, c, start, end)
+                } else {
+                    text::ends_with(s, c, start, end)
+                }
+            };
+            Value::Bool(candidates.iter().any(|c| test(c)))
+        }
+        "contains" => {
+            arity(name, &args, 1, 1)?;
+            Value::Bool(s.contains(str_at(0)?))
+        }
+        "isdigit" => Value::Bool(text::is_digit(s)),
+        "isdecimal" => Value::Bool(text::is_decimal(s)),
+        "isnumeric" => Value::Bool(text::is_numeric(s)),
+        "isalpha" => Value::Bool(text::is_alpha(s)),
+        "isalnum" => Value::Bool(text::is_alnum(s)),
+        "isspace" => Value::Bool(text::is_space(s)),
+        "isupper" => Value::Bool(text::is_upper(s)),
+        "islower" => Value::Bool(text::is_lower(s)),
+        "istitle" => Value::Bool(text::is_title(s)),
+        "isidentifier" => Value::Bool(text::is_identifier(s)),
+        "center" | "ljust" | "rjust" => {
+            arity(name, &args, 1, 2)?;
+            let width = int_arg(name, &args.pos[0])?;
+            let fill = fill_char(name, pos(1))?;
+            Value::str(match name {
+                "center" => text::center(s, width, fill),
+                "ljust" => text::ljust(s, width, fill),
+                _ => text::rjust(s, width, fill),
+            })
+        }
+        "zfill" => {
+            arity(name, &args, 1, 1)?;
+            Value::str(text::zfill(s, int_arg(name, &args.pos[0])?))
+        }
+        "partition" | "rpartition" => {
+            arity(name, &args, 1, 1)?;
+            let sep = str_at(0)?;
+            let (a, b, c) = if name == "partition" {
+                text::partition(s, sep)
+            } else {
+                text::rpartition(s, sep)
+            }
+            .map_err(RuntimeError::value_error)?;
+            Value::tuple(vec![Value::str(a), Value::str(b), Value::str(c)])
+        }
+        "expandtabs" => Value::str(text::expandtabs(s, opt_int(name, pos(0))?.unwrap_or(8))),
+        "removeprefix" => Value::str(text::remove_prefix(s, str_at(0)?)),
+        "removesuffix" => Value::str(text::remove_suffix(s, str_at(0)?)),
+        "chars" => Value::list(s.chars().map(|c| Value::str(c.to_string())).collect()),
+        "encode" => Value::list(s.bytes().map(|b| Value::Int(b as i64)).collect()),
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'string' object has no attribute '{name}'"
+            )))
+        }
+    };
+    ready(v)
+}
+
+/// `"{} and {name:>5}".format(a, name=b)`.
+fn format_method(template: &str, args: &Args) -> Result<String, RuntimeError> {
+    let mut out = String::new();
+    let mut auto = 0usize;
+    let mut chars = template.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' if chars.peek().map(|(_, c)| *c) == Some('{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek().map(|(_, c)| *c) == Some('}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let rest = &template[i + 1..];
+                let close = rest.find('}').ok_or_else(|| {
+                    RuntimeError::value_error("single '{' encountered in format string")
+                })?;
+                let field = &rest[..close];
+                for _ in 0..=field.chars().count() {
+                    chars.next();
+                }
+                let (head, spec) = field.split_once(':').unwrap_or((field, ""));
+                let (head, conversion) = head.split_once('!').unwrap_or((head, ""));
+                let value = if head.is_empty() {
+                    auto += 1;
+                    args.pos.get(auto - 1).cloned()
+                } else if let Ok(n) = head.parse::<usize>() {
+                    args.pos.get(n).cloned()
+                } else {
+                    args.kw
+                        .iter()
+                        .find(|(k, _)| &**k == head)
+                        .map(|(_, v)| v.clone())
+                };
+                let value = value.ok_or_else(|| {
+                    RuntimeError::index_error(format!("replacement field '{head}' has no argument"))
+                })?;
+                let text_value = match conversion {
+                    "r" => Value::str(crate::repr::repr_sync(&value).unwrap_or_default()),
+                    _ => value,
+                };
+                let formatted = match (&text_value, spec) {
+                    (v, "") => crate::repr::display_sync(v).unwrap_or_default(),
+                    (Value::Int(n), spec) => text::format_spec(text::FormatArg::Int(*n), spec)
+                        .map_err(RuntimeError::value_error)?,
+                    (Value::Float(x), spec) => text::format_spec(text::FormatArg::Float(*x), spec)
+                        .map_err(RuntimeError::value_error)?,
+                    (Value::Bool(b), spec) => text::format_spec(text::FormatArg::Bool(*b), spec)
+                        .map_err(RuntimeError::value_error)?,
+                    (v, spec) => {
+                        let s = crate::repr::display_sync(v).unwrap_or_default();
+                        text::format_spec(text::FormatArg::Str(&s), spec)
+                            .map_err(RuntimeError::value_error)?
+                    }
+                };
+                out.push_str(&formatted);
+            }
+            '}' => {
+                return Err(RuntimeError::value_error(
+                    "single '}' encountered in format string",
+                ))
+            }
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+fn seq_method(receiver: &Value, items: &Arc<Vec<Value>>, name: &str, args: Args) -> NativeResult {
+    no_kw(name, &args)?;
+    let v = match name {
+        "len" => Value::Int(items.len() as i64),
+        "contains" => {
+            arity(name, &args, 1, 1)?;
+            Value::Bool(items.iter().any(|v| ops::equal(v, &args.pos[0])))
+        }
+        "count" => {
+            arity(name, &args, 1, 1)?;
+            Value::Int(items.iter().filter(|v| ops::equal(v, &args.pos[0])).count() as i64)
+        }
+        "index" => {
+            arity(name, &args, 1, 1)?;
+            match items.iter().position(|v| ops::equal(v, &args.pos[0])) {
+                Some(i) => Value::Int(i as i64),
+                None => return Err(RuntimeError::value_error("value is not in the list")),
+            }
+        }
+        "copy" => match receiver {
+            Value::ListMut(_) => Value::list_mut(items.to_vec()),
+            Value::TupleMut(_) => Value::TupleMut(shared(items.to_vec())),
+            other => other.clone(),
+        },
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'{}' object has no attribute '{name}'",
+                receiver.type_name()
+            )))
+        }
+    };
+    ready(v)
+}
+
+fn list_mut_method(
+    rt: &Rt,
+    depth: usize,
+    items: &Arc<parking_lot::Mutex<Vec<Value>>>,
+    name: &str,
+    args: &mut Args,
+) -> NativeResult {
+    if name == "sort" {
+        let key = take_kw(args, "key").filter(|k| !matches!(k, Value::None));
+        let reverse = take_kw(args, "reverse").is_some_and(|r| r.truthy());
+        no_kw(name, args)?;
+        arity(name, args, 0, 0)?;
+        let snapshot = items.lock().clone();
+        let (rt, items) = (rt.clone(), items.clone());
+        return suspend(async move {
+            let sorted = crate::builtins::sort_values(&rt, depth, snapshot, key, reverse).await?;
+            *items.lock() = sorted;
+            Ok(Value::None)
+        });
+    }
+    no_kw(name, args)?;
+    let v = match name {
+        "push" | "append" => {
+            arity(name, args, 1, 1)?;
+            items.lock().push(args.pos[0].clone());
+            Value::None
+        }
+        "extend" => {
+            arity(name, args, 1, 1)?;
+            let more = crate::iter::collect_sync(&args.pos[0])?;
+            items.lock().extend(more);
+            Value::None
+        }
+        "pop" => {
+            arity(name, args, 0, 1)?;
+            let mut items = items.lock();
+            if items.is_empty() {
+                return Err(RuntimeError::index_error("pop from empty list"));
+            }
+            let i = match args.pos.first() {
+                Some(v) => crate::attr::normalize_index(int_arg(name, v)?, items.len(), "pop")?,
+                None => items.len() - 1,
+            };
+            items.remove(i)
+        }
+        "insert" => {
+            arity(name, args, 2, 2)?;
+            let mut items = items.lock();
+            let len = items.len() as i64;
+            let i = int_arg(name, &args.pos[0])?;
+            let i = if i < 0 { (i + len).max(0) } else { i.min(len) } as usize;
+            items.insert(i, args.pos[1].clone());
+            Value::None
+        }
+        "remove" => {
+            arity(name, args, 1, 1)?;
+            let mut items = items.lock();
+            match items.iter().position(|v| ops::equal(v, &args.pos[0])) {
+                Some(i) => {
+                    items.remove(i);
+                }
+                None => return Err(RuntimeError::value_error("list.remove(x): x not in list")),
+            }
+            Value::None
+        }
+        "clear" => {
+            items.lock().clear();
+            Value::None
+        }
+        "reverse" => {
+            items.lock().reverse();
+            Value::None
+        }
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'list_mut' object has no attribute '{name}'"
+            )))
+        }
+    };
+    ready(v)
+}
+
+fn dict_method(
+    receiver: &Value,
+    d: &Arc<crate::collections::Dict>,
+    name: &str,
+    args: Args,
+) -> NativeResult {
+    no_kw(name, &args)?;
+    let v = match name {
+        "len" => Value::Int(d.len() as i64),
+        "keys" => Value::list(d.keys().map(|k| k.value().clone()).collect()),
+        "values" => Value::list(d.values().cloned().collect()),
+        "items" => Value::list(
+            d.iter()
+                .map(|(k, v)| Value::tuple(vec![k.value().clone(), v.clone()]))
+                .collect(),
+        ),
+        "get" => {
+            arity(name, &args, 1, 2)?;
+            let default = args.pos.get(1).cloned().unwrap_or(Value::None);
+            d.get(&key_of(args.pos[0].clone())?)
+                .cloned()
+                .unwrap_or(default)
+        }
+        "contains" => {
+            arity(name, &args, 1, 1)?;
+            Value::Bool(d.contains_key(&key_of(args.pos[0].clone())?))
+        }
+        "copy" => match receiver {
+            Value::DictMut(_) => Value::DictMut(shared((**d).clone())),
+            other => other.clone(),
+        },
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'{}' object has no attribute '{name}'",
+                receiver.type_name()
+            )))
+        }
+    };
+    ready(v)
+}
+
+fn dict_mut_method(
+    d: &Arc<parking_lot::Mutex<crate::collections::Dict>>,
+    name: &str,
+    args: Args,
+) -> NativeResult {
+    let v = match name {
+        "insert" => {
+            arity(name, &args, 2, 2)?;
+            d.lock()
+                .insert(key_of(args.pos[0].clone())?, args.pos[1].clone());
+            Value::None
+        }
+        "remove" => {
+            arity(name, &args, 1, 1)?;
+            let key = key_of(args.pos[0].clone())?;
+            if d.lock().shift_remove(&key).is_none() {
+                return Err(RuntimeError::key_error(
+                    crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
+                ));
+            }
+            Value::None
+        }
+        "pop" => {
+            arity(name, &args, 1, 2)?;
+            let key = key_of(args.pos[0].clone())?;
+            match (d.lock().shift_remove(&key), args.pos.get(1)) {
+                (Some(v), _) => v,
+                (None, Some(default)) => default.clone(),
+                (None, None) => {
+                    return Err(RuntimeError::key_error(
+                        crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
+                    ))
+                }
+            }
+        }
+        "popitem" => match d.lock().pop() {
+            Some((k, v)) => Value::tuple(vec![k.into_value(), v]),
+            None => return Err(RuntimeError::key_error("popitem(): dictionary is empty")),
+        },
+        "clear" => {
+            d.lock().clear();
+            Value::None
+        }
+        "setdefault" => {
+            arity(name, &args, 1, 2)?;
+            let key = key_of(args.pos[0].clone())?;
+            let default = args.pos.get(1).cloned().unwrap_or(Value::None);
+            d.lock().entry(key).or_insert(default).clone()
+        }
+        "update" => {
+            let mut pairs = match args.pos.first() {
+                Some(Value::Dict(o)) => (**o).clone(),
+                Some(Value::DictMut(o)) => o.lock().clone(),
+                Some(other) => {
+                    let mut tmp = new_dict();
+                    for item in crate::iter::collect_sync(other)? {
+                        let pair = crate::iter::collect_sync(&item)?;
+                        if let [k, v] = pair.as_slice() {
+                            tmp.insert(key_of(k.clone())?, v.clone());
+                        }
+                    }
+                    tmp
+                }
+                None => new_dict(),
+            };
+            for (k, v) in args.kw {
+                pairs.insert(key_of(Value::str(k.to_string()))?, v);
+            }
+            d.lock().extend(pairs);
+            Value::None
+        }
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'dict_mut' object has no attribute '{name}'"
+            )))
+        }
+    };
+    ready(v)
+}
+
+fn set_method(receiver: &Value, s: &Arc<Set>, name: &str, args: Args) -> NativeResult {
+    no_kw(name, &args)?;
+    let mutable = matches!(receiver, Value::SetMut(_));
+    let wrap = |set: Set| {
+        if mutable {
+            Value::SetMut(shared(set))
+        } else {
+            Value::Set(Arc::new(set))
+        }
+    };
+    let other = |i: usize| -> Result<Set, RuntimeError> {
+        args.pos.get(i).map_or_else(|| Ok(Set::default()), set_of)
+    };
+    let v = match name {
+        "len" => Value::Int(s.len() as i64),
+        "contains" => {
+            arity(name, &args, 1, 1)?;
+            Value::Bool(key_of(args.pos[0].clone()).is_ok_and(|k| s.contains(&k)))
+        }
+        "union" => {
+            let mut out = (**s).clone();
+            for i in 0..args.pos.len() {
+                out.extend(other(i)?);
+            }
+            wrap(out)
+        }
+        "intersection" => {
+            let mut out = (**s).clone();
+            for i in 0..args.pos.len() {
+                let o = other(i)?;
+                out.retain(|k| o.contains(k));
+            }
+            wrap(out)
+        }
+        "difference" => {
+            let mut out = (**s).clone();
+            for i in 0..args.pos.len() {
+                let o = other(i)?;
+                out.retain(|k| !o.contains(k));
+            }
+            wrap(out)
+        }
+        "symmetric_difference" => {
+            arity(name, &args, 1, 1)?;
+            let o = other(0)?;
+            wrap(s.symmetric_difference(&o).cloned().collect())
+        }
+        "issubset" => Value::Bool(s.iter().all(|k| other(0).is_ok_and(|o| o.contains(k)))),
+        "issuperset" => {
+            let o = other(0)?;
+            Value::Bool(o.iter().all(|k| s.contains(k)))
+        }
+        "isdisjoint" => {
+            let o = other(0)?;
+            Value::Bool(!s.iter().any(|k| o.contains(k)))
+        }
+        "copy" => wrap((**s).clone()),
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'{}' object has no attribute '{name}'",
+                receiver.type_name()
+            )))
+        }
+    };
+    ready(v)
+}
+
+fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> NativeResult {
+    no_kw(name, &args)?;
+    let v = match name {
+        "add" => {
+            arity(name, &args, 1, 1)?;
+            s.lock().insert(key_of(args.pos[0].clone())?);
+            Value::None
+        }
+        "remove" => {
+            arity(name, &args, 1, 1)?;
+            if !s.lock().shift_remove(&key_of(args.pos[0].clone())?) {
+                return Err(RuntimeError::key_error(
+                    crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
+                ));
+            }
+            Value::None
+        }
+        "discard" => {
+            arity(name, &args, 1, 1)?;
+            s.lock().shift_remove(&key_of(args.pos[0].clone())?);
+            Value::None
+        }
+        "clear" => {
+            s.lock().clear();
+            Value::None
+        }
+        "pop" => match s.lock().pop() {
+            Some(k) => k.into_value(),
+            None => return Err(RuntimeError::key_error("pop from an empty set")),
+        },
+        "update" => {
+            for v in &args.pos {
+                let more = set_of(v)?;
+                s.lock().extend(more);
+            }
+            Value::None
+        }
+        _ => {
+            return Err(RuntimeError::attribute(format!(
+                "'set_mut' object has no attribute '{name}'"
+            )))
+        }
+    };
+    ready(v)
+}

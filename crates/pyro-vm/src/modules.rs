@@ -1,0 +1,225 @@
+//! Modules: the native std modules, and `.pyro` files imported by path.
+//!
+//! A file module's top level runs once, even when several tasks import it
+//! at the same moment (the others wait on a `tokio::sync::OnceCell`, which
+//! suspends them rather than blocking a thread). An import that reaches a
+//! file already being imported by the same chain of imports is a cycle and an
+//! `ImportError`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pyro_builtins::{Builtin, NATIVE_MODULES};
+use rustc_hash::FxHashMap;
+
+use crate::call::{self, Invoked};
+use crate::error::{PyroError, RuntimeError};
+use crate::fiber::{drive, Fiber, OnReturn, Wait};
+use crate::object::{Function, Module};
+use crate::runtime::{prepare, Rt};
+use crate::value::Value;
+
+pub enum Imported {
+    Ready(Value),
+    Wait(Wait),
+}
+
+/// The native modules, and the `std` package whose members they are.
+pub(crate) fn native_modules() -> FxHashMap<String, Arc<Module>> {
+    let mut map = FxHashMap::default();
+    let mut package_names: Vec<Arc<str>> = Vec::new();
+    let mut package_values = Vec::new();
+    for m in NATIVE_MODULES {
+        let names: Vec<Arc<str>> = m.members.iter().map(|b| Arc::from(b.name())).collect();
+        let module = Module::new(m.name, None, &names);
+        for (i, b) in m.members.iter().enumerate() {
+            *module.globals[i].lock() = crate::stdlib::constant(*b).unwrap_or(Value::Builtin(*b));
+        }
+        let module = Arc::new(module);
+        let short = m.name.trim_start_matches("std.");
+        package_names.push(short.into());
+        package_values.push(Value::Module(module.clone()));
+        map.insert(m.name.to_string(), module);
+    }
+    let package = Module::new("std", None, &package_names);
+    for (i, v) in package_values.into_iter().enumerate() {
+        *package.globals[i].lock() = v;
+    }
+    map.insert("std".to_string(), Arc::new(package));
+    map
+}
+
+fn import_error(message: String) -> RuntimeError {
+    RuntimeError::new(Builtin::ImportError, message)
+}
+
+/// Where an import path points, relative to the importing module's file.
+fn resolve(from: &Module, path: &str) -> PathBuf {
+    let dir = from
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let relative = if path.ends_with(".pyro") || path.contains('/') {
+        PathBuf::from(path)
+    } else {
+        PathBuf::from(format!("{}.pyro", path.replace('.', "/")))
+    };
+    let joined = if relative.is_absolute() {
+        relative
+    } else {
+        dir.join(relative)
+    };
+    std::fs::canonicalize(&joined).unwrap_or(joined)
+}
+
+pub fn import(
+    rt: &Rt,
+    fiber: &Fiber,
+    from: &Arc<Module>,
+    path: &str,
+) -> Result<Imported, RuntimeError> {
+    if let Some(m) = rt.native.get(path) {
+        return Ok(Imported::Ready(Value::Module(m.clone())));
+    }
+    if path.starts_with("std.") {
+        return Err(import_error(format!("no module named '{path}'")));
+    }
+    let file = resolve(from, path);
+    if let Some(cell) = rt.files.get(&file).map(|c| c.clone()) {
+        if let Some(m) = cell.get() {
+            return Ok(Imported::Ready(Value::Module(m.clone())));
+        }
+    }
+    if fiber.import_chain.contains(&file) || from.path.as_deref() == Some(file.as_path()) {
+        let mut chain: Vec<String> = fiber.import_chain.iter().map(|p| display_name(p)).collect();
+        if chain.is_empty() {
+            if let Some(p) = &from.path {
+                chain.push(display_name(p));
+            }
+        }
+        chain.push(display_name(&file));
+        return Err(import_error(format!(
+            "import cycle: {}",
+            chain.join(" -> ")
+        )));
+    }
+    let mut chain = fiber.import_chain.clone();
+    if chain.is_empty() {
+        if let Some(p) = &from.path {
+            chain.push(p.clone());
+        }
+    }
+    let rt = rt.clone();
+    Ok(Imported::Wait(Box::pin(async move {
+        let cell = rt.files.entry(file.clone()).or_default().clone();
+        let module = cell
+            .get_or_try_init(|| load_file(&rt, file.clone(), chain))
+            .await?;
+        Ok(Value::Module(module.clone()))
+    })))
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+async fn load_file(
+    rt: &Rt,
+    file: PathBuf,
+    mut chain: Vec<PathBuf>,
+) -> Result<Arc<Module>, RuntimeError> {
+    let shown = display_name(&file);
+    let read_path = file.clone();
+    let text = tokio::task::spawn_blocking(move || std::fs::read(&read_path))
+        .await
+        .map_err(|e| import_error(e.to_string()))?
+        .map_err(|e| import_error(format!("cannot import '{shown}': {}", describe_io(&e))))?;
+    let text = String::from_utf8(text)
+        .map_err(|_| import_error(format!("cannot import '{shown}': it is not valid UTF-8")))?;
+    let name = file
+        .file_stem()
+        .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
+    let (module, body) = match compile(rt, &name, &file, &text, false) {
+        Ok(pair) => pair,
+        Err(diagnostics) => {
+            rt.import_failures.lock().push(diagnostics);
+            return Err(import_error(format!(
+                "cannot import '{shown}': it has errors (shown above)"
+            )));
+        }
+    };
+    chain.push(file);
+    let mut fiber = Fiber::new(0);
+    fiber.import_chain = chain;
+    run_body(rt, &mut fiber, body).await?;
+    Ok(module)
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Parses and compiles a file into a module (with its globals) and the
+/// function that runs its top level.
+pub fn compile(
+    rt: &Rt,
+    name: &str,
+    path: &Path,
+    text: &str,
+    return_last: bool,
+) -> Result<(Arc<Module>, Arc<Function>), PyroError> {
+    let file = rt.sources.add(path.display().to_string(), text);
+    let parsed = pyro_parser::parse_file(&file);
+    if !parsed.errors.is_empty() {
+        return Err(PyroError::Syntax(parsed.errors));
+    }
+    let hosts: Vec<&str> = rt.hosts.iter().map(|(n, _)| &**n).collect();
+    let options = pyro_compiler::CompileOptions {
+        predeclared: &hosts,
+        return_last_expr: return_last,
+    };
+    let code = pyro_compiler::compile_module_with(&parsed.module, "<module>", &options)
+        .map_err(PyroError::Compile)?;
+    let path = if path.as_os_str().is_empty() {
+        None
+    } else {
+        Some(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    };
+    let module = Arc::new(Module::new(name, path, &code.global_names));
+    for (host_name, value) in &rt.hosts {
+        if let Some(&i) = module.global_index.get(host_name) {
+            *module.globals[i as usize].lock() = value.clone();
+        }
+    }
+    let body = Arc::new(Function {
+        proto: prepare(&code),
+        defaults: Vec::new(),
+        cells: Vec::new(),
+        module: module.clone(),
+        owner: Default::default(),
+    });
+    Ok((module, body))
+}
+
+/// Runs a module's top level on `fiber`.
+pub async fn run_body(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    body: Arc<Function>,
+) -> Result<Value, RuntimeError> {
+    fiber.stack.push(Value::Function(body));
+    match call::invoke(rt, fiber, 0, 0, None, OnReturn::Push)? {
+        Invoked::Pushed => drive(rt, fiber).await,
+        Invoked::Done => Ok(fiber.stack.pop().unwrap_or(Value::None)),
+        Invoked::Suspend(wait) => wait.await,
+    }
+}

@@ -1,0 +1,289 @@
+//! Heap objects other than collections: functions, classes, instances,
+//! records, interfaces, modules, iterators and bound methods.
+
+use std::sync::{Arc, OnceLock, Weak};
+
+use parking_lot::Mutex;
+use pyro_compiler::Code;
+use pyro_source::Span;
+use rustc_hash::FxHashMap;
+
+use crate::symbol::Sym;
+use crate::value::{Shared, Value};
+
+/// A code object prepared for running: constants turned into values and
+/// names interned, once per load.
+pub struct Proto {
+    pub code: Arc<Code>,
+    pub consts: Vec<Value>,
+    pub names: Vec<Sym>,
+    /// Positional parameter count (without `*args` / `**kwargs`).
+    pub positional: usize,
+    pub varargs: Option<usize>,
+    pub kwargs: Option<usize>,
+    pub param_syms: Vec<Sym>,
+    /// Index of the first parameter with a default.
+    pub first_default: usize,
+    /// Prepared nested code objects, by constant index.
+    pub children: Vec<Option<Arc<Proto>>>,
+}
+
+/// A Pyro function: code, default values, captured cells and its module.
+pub struct Function {
+    pub proto: Arc<Proto>,
+    pub defaults: Vec<Value>,
+    pub cells: Vec<Arc<Mutex<Value>>>,
+    pub module: Arc<Module>,
+    /// The class a method was defined in (for `super()`).
+    pub owner: OnceLock<Weak<Class>>,
+}
+
+impl Function {
+    pub fn name(&self) -> &str {
+        &self.proto.code.name
+    }
+}
+
+/// A function written in Rust by an embedder.
+pub struct HostFunction {
+    pub name: String,
+    #[allow(clippy::type_complexity)]
+    pub call: Box<dyn Fn(Vec<Value>) -> Result<Value, crate::error::HostError> + Send + Sync>,
+}
+
+/// A class (also the type of records and of built-in errors).
+pub struct Class {
+    pub name: Arc<str>,
+    pub base: Option<Arc<Class>>,
+    /// Methods and class attributes, inherited ones included.
+    pub attrs: FxHashMap<Sym, Value>,
+    /// Built-in errors and their subclasses.
+    pub is_error: bool,
+    /// For records: the field names, in order, and defaults for the trailing ones.
+    pub record: Option<RecordShape>,
+}
+
+pub struct RecordShape {
+    pub fields: Vec<Sym>,
+    pub defaults: Vec<Value>,
+}
+
+impl Class {
+    pub fn lookup(&self, name: Sym) -> Option<&Value> {
+        self.attrs.get(&name)
+    }
+
+    /// Whether `self` is `other` or inherits from it.
+    pub fn is_subclass_of(&self, other: &Class) -> bool {
+        let mut c = Some(self);
+        while let Some(class) = c {
+            if std::ptr::eq(class, other) {
+                return true;
+            }
+            c = class.base.as_deref();
+        }
+        false
+    }
+}
+
+/// One entry of an error's traceback: a function and where it was.
+#[derive(Clone, Debug)]
+pub struct TraceEntry {
+    pub function: Arc<str>,
+    pub span: Span,
+}
+
+pub struct Instance {
+    pub class: Arc<Class>,
+    pub fields: Mutex<Vec<(Sym, Value)>>,
+    /// For errors: where it was raised and the frames it passed through.
+    pub trace: Mutex<Vec<TraceEntry>>,
+}
+
+impl Instance {
+    pub fn new(class: Arc<Class>) -> Instance {
+        Instance {
+            class,
+            fields: Mutex::new(Vec::new()),
+            trace: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn get(&self, name: Sym) -> Option<Value> {
+        self.fields
+            .lock()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn set(&self, name: Sym, value: Value) {
+        let mut fields = self.fields.lock();
+        match fields.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => fields.push((name, value)),
+        }
+    }
+}
+
+/// A record value: immutable fields in declaration order.
+pub struct Record {
+    pub class: Arc<Class>,
+    pub fields: Vec<Value>,
+}
+
+pub struct Interface {
+    pub name: Arc<str>,
+    /// Method names and their arity (without `self`).
+    pub methods: Vec<(Sym, usize)>,
+}
+
+/// A loaded module: its globals (slots the compiler numbered) and the names
+/// of those slots.
+pub struct Module {
+    pub name: Arc<str>,
+    /// The file it came from (None for native modules).
+    pub path: Option<std::path::PathBuf>,
+    pub globals: Vec<Mutex<Value>>,
+    pub global_index: FxHashMap<Arc<str>, u32>,
+    /// Modules whose names this one sees through `LoadName` (star imports).
+    pub star_sources: Mutex<Vec<Arc<Module>>>,
+}
+
+impl Module {
+    pub fn new(name: &str, path: Option<std::path::PathBuf>, global_names: &[Arc<str>]) -> Module {
+        Module {
+            name: name.into(),
+            path,
+            globals: global_names
+                .iter()
+                .map(|_| Mutex::new(Value::Unbound))
+                .collect(),
+            global_index: global_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i as u32))
+                .collect(),
+            star_sources: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A module member by name (its own globals, then star-imported modules).
+    pub fn member(&self, name: &str) -> Option<Value> {
+        if let Some(&i) = self.global_index.get(name) {
+            let v = self.globals[i as usize].lock().clone();
+            if !matches!(v, Value::Unbound) {
+                return Some(v);
+            }
+        }
+        let sources = self.star_sources.lock().clone();
+        sources.iter().find_map(|m| m.member(name))
+    }
+}
+
+/// `super()` inside a method: look methods up from the base of `class`.
+pub struct SuperProxy {
+    pub class: Arc<Class>,
+    pub receiver: Value,
+}
+
+/// A method with its receiver (`obj.method` as a value).
+pub struct BoundMethod {
+    pub receiver: Value,
+    pub method: BoundTarget,
+}
+
+pub enum BoundTarget {
+    /// A Pyro function, a builtin or a host function taking the receiver first.
+    Callable(Value),
+    /// A method of a built-in type, by name (`xs.append`).
+    Native(Sym),
+    /// `partial(f, a, b)`: the receiver is the tuple of fixed arguments.
+    Partial(Value),
+}
+
+/// The state of an iterator value.
+pub enum Iter {
+    Seq {
+        items: Arc<Vec<Value>>,
+        index: usize,
+    },
+    Snapshot {
+        items: Vec<Value>,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
+    Chars {
+        text: Arc<crate::value::Str>,
+        byte: usize,
+    },
+    /// A user object with `__next__`.
+    User(Value),
+    Enumerate {
+        inner: Box<Iter>,
+        index: i64,
+    },
+    Zip(Vec<Iter>),
+    Done,
+}
+
+impl Iter {
+    /// The next item, if the iterator can produce it without running Pyro code.
+    pub fn next_native(&mut self) -> Option<Value> {
+        match self {
+            Iter::Seq { items, index } => {
+                let v = items.get(*index).cloned();
+                *index += 1;
+                v
+            }
+            Iter::Snapshot { items, index } => {
+                let v = items.get(*index).cloned();
+                *index += 1;
+                v
+            }
+            Iter::Range { next, stop, step } => {
+                let more = if *step > 0 {
+                    *next < *stop
+                } else {
+                    *next > *stop
+                };
+                if !more {
+                    return None;
+                }
+                let v = *next;
+                *next = next.saturating_add(*step);
+                if (*step > 0 && *next < v) || (*step < 0 && *next > v) {
+                    *next = *stop;
+                }
+                Some(Value::Int(v))
+            }
+            Iter::Chars { text, byte } => {
+                let c = text.as_str().get(*byte..)?.chars().next()?;
+                *byte += c.len_utf8();
+                Some(Value::str(c.to_string()))
+            }
+            Iter::Enumerate { inner, index } => {
+                let v = inner.next_native()?;
+                let i = *index;
+                *index += 1;
+                Some(Value::tuple(vec![Value::Int(i), v]))
+            }
+            Iter::Zip(iters) => {
+                let mut items = Vec::with_capacity(iters.len());
+                for it in iters.iter_mut() {
+                    items.push(it.next_native()?);
+                }
+                Some(Value::tuple(items))
+            }
+            Iter::User(_) | Iter::Done => None,
+        }
+    }
+}
+
+pub fn shared<T>(value: T) -> Shared<T> {
+    Arc::new(Mutex::new(value))
+}

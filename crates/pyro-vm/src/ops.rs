@@ -1,0 +1,636 @@
+//! Operators on values with Python semantics: overflow-checked ints, true
+//! division, floor modulo, int/float promotion, sequence concatenation and
+//! repetition, structural equality and ordering.
+//!
+//! These never run Pyro code. When an operand is an instance that may define
+//! a dunder method, they return [`Slow::Dunder`] and the interpreter calls it.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use pyro_compiler::Op;
+
+use crate::collections::{Key, Set};
+use crate::error::RuntimeError;
+use crate::symbol::{names, Sym};
+use crate::value::{Str, Value};
+
+/// Why an operator could not finish natively.
+pub enum Slow {
+    Error(RuntimeError),
+    /// Call this dunder on the left operand with the right one.
+    Dunder(Sym),
+}
+
+impl From<RuntimeError> for Slow {
+    fn from(e: RuntimeError) -> Slow {
+        Slow::Error(e)
+    }
+}
+
+fn symbol(op: Op) -> &'static str {
+    match op {
+        Op::Add => "+",
+        Op::Sub => "-",
+        Op::Mul => "*",
+        Op::Div => "/",
+        Op::Mod => "%",
+        Op::Pow => "**",
+        Op::BitAnd => "&",
+        Op::BitOr => "|",
+        Op::BitXor => "^",
+        Op::Shl => "<<",
+        Op::Shr => ">>",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+        _ => "?",
+    }
+}
+
+fn dunder(op: Op) -> Sym {
+    match op {
+        Op::Add => names::add(),
+        Op::Sub => names::sub(),
+        Op::Mul => names::mul(),
+        Op::Div => names::truediv(),
+        Op::Mod => names::mod_(),
+        Op::Pow => names::pow(),
+        Op::BitAnd => names::and(),
+        Op::BitOr => names::or(),
+        Op::BitXor => names::xor(),
+        Op::Shl => names::lshift(),
+        Op::Shr => names::rshift(),
+        Op::Lt => names::lt(),
+        Op::Le => names::le(),
+        Op::Gt => names::gt(),
+        _ => names::ge(),
+    }
+}
+
+pub fn unsupported(op: Op, a: &Value, b: &Value) -> RuntimeError {
+    if op == Op::Add && matches!(a, Value::Str(_)) {
+        return RuntimeError::type_error(format!(
+            "can only concatenate string (not \"{}\") to string",
+            b.type_name()
+        ));
+    }
+    RuntimeError::type_error(format!(
+        "unsupported operand types for {}: '{}' and '{}'",
+        symbol(op),
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+fn overflow(op: Op) -> RuntimeError {
+    RuntimeError::overflow(format!("integer overflow in {}", symbol(op)))
+}
+
+fn as_float(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(n) => Some(*n as f64),
+        Value::Float(x) => Some(*x),
+        Value::Bool(b) => Some(*b as i64 as f64),
+        _ => None,
+    }
+}
+
+fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(n) => Some(*n),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+/// Floor division of ints (`div`).
+pub fn int_floor_div(a: i64, b: i64) -> Result<i64, RuntimeError> {
+    if b == 0 {
+        return Err(RuntimeError::zero_division(
+            "integer division or modulo by zero",
+        ));
+    }
+    let q = a
+        .checked_div(b)
+        .ok_or_else(|| RuntimeError::overflow("integer overflow in div"))?;
+    Ok(if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    })
+}
+
+pub fn int_mod(a: i64, b: i64) -> Result<i64, RuntimeError> {
+    if b == 0 {
+        return Err(RuntimeError::zero_division(
+            "integer division or modulo by zero",
+        ));
+    }
+    let r = a.checked_rem(b).unwrap_or(0);
+    Ok(if r != 0 && ((r < 0) != (b < 0)) {
+        r + b
+    } else {
+        r
+    })
+}
+
+pub fn float_mod(a: f64, b: f64) -> Result<f64, RuntimeError> {
+    if b == 0.0 {
+        return Err(RuntimeError::zero_division("float modulo by zero"));
+    }
+    let r = a % b;
+    Ok(if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+        r + b
+    } else if r == 0.0 {
+        0.0f64.copysign(b)
+    } else {
+        r
+    })
+}
+
+pub fn float_floor_div(a: f64, b: f64) -> Result<f64, RuntimeError> {
+    if b == 0.0 {
+        return Err(RuntimeError::zero_division("float floor division by zero"));
+    }
+    Ok((a / b).floor())
+}
+
+fn int_pow(a: i64, b: i64) -> Result<Value, RuntimeError> {
+    if b < 0 {
+        if a == 0 {
+            return Err(RuntimeError::zero_division(
+                "0 cannot be raised to a negative power",
+            ));
+        }
+        return Ok(Value::Float((a as f64).powf(b as f64)));
+    }
+    let exp = u32::try_from(b).map_err(|_| overflow(Op::Pow))?;
+    a.checked_pow(exp)
+        .map(Value::Int)
+        .ok_or_else(|| overflow(Op::Pow))
+}
+
+fn repeat<T: Clone>(items: &[T], n: i64) -> Result<Vec<T>, RuntimeError> {
+    let n = n.max(0) as usize;
+    if items.len().saturating_mul(n) > 1 << 32 {
+        return Err(RuntimeError::overflow("repeated sequence is too large"));
+    }
+    let mut out = Vec::with_capacity(items.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(items);
+    }
+    Ok(out)
+}
+
+fn concat(a: &[Value], b: &[Value]) -> Vec<Value> {
+    let mut v = Vec::with_capacity(a.len() + b.len());
+    v.extend_from_slice(a);
+    v.extend_from_slice(b);
+    v
+}
+
+/// The items of a list-like value (lists, tuples, mutable lists).
+fn seq_items(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::List(items) | Value::Tuple(items) => Some(items.to_vec()),
+        Value::ListMut(items) | Value::TupleMut(items) => Some(items.lock().clone()),
+        _ => None,
+    }
+}
+
+fn set_items(v: &Value) -> Option<Set> {
+    match v {
+        Value::Set(s) => Some((**s).clone()),
+        Value::SetMut(s) => Some(s.lock().clone()),
+        _ => None,
+    }
+}
+
+/// A binary arithmetic or bitwise operator.
+pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
+    if let (Some(x), Some(y)) = (as_int(a), as_int(b)) {
+        if !(matches!(a, Value::Bool(_))
+            && matches!(b, Value::Bool(_))
+            && matches!(op, Op::BitAnd | Op::BitOr | Op::BitXor))
+        {
+            return int_binary(op, x, y);
+        }
+        let r = match op {
+            Op::BitAnd => x & y,
+            Op::BitOr => x | y,
+            _ => x ^ y,
+        };
+        return Ok(Value::Bool(r != 0));
+    }
+    if let (Some(x), Some(y)) = (as_float(a), as_float(b)) {
+        return float_binary(op, x, y).map_err(Slow::Error);
+    }
+    match (op, a, b) {
+        (Op::Add, Value::Str(x), Value::Str(y)) => {
+            let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
+            s.push_str(x.as_str());
+            s.push_str(y.as_str());
+            Ok(Value::Str(Arc::new(Str::new(s))))
+        }
+        (Op::Mul, Value::Str(s), Value::Int(n)) | (Op::Mul, Value::Int(n), Value::Str(s)) => {
+            let reps = (*n).max(0) as usize;
+            if s.as_str().len().saturating_mul(reps) > 1 << 32 {
+                return Err(Slow::Error(RuntimeError::overflow(
+                    "repeated string is too large",
+                )));
+            }
+            Ok(Value::str(s.as_str().repeat(reps)))
+        }
+        (Op::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(concat(x, y))),
+        (Op::Mul, Value::Tuple(x), Value::Int(n)) | (Op::Mul, Value::Int(n), Value::Tuple(x)) => {
+            Ok(Value::tuple(repeat(x, *n)?))
+        }
+        (Op::Add, Value::List(_) | Value::ListMut(_), Value::List(_) | Value::ListMut(_)) => {
+            let (x, y) = (
+                seq_items(a).unwrap_or_default(),
+                seq_items(b).unwrap_or_default(),
+            );
+            let items = concat(&x, &y);
+            Ok(if matches!(a, Value::ListMut(_)) {
+                Value::list_mut(items)
+            } else {
+                Value::list(items)
+            })
+        }
+        (Op::Mul, Value::List(_) | Value::ListMut(_), Value::Int(n)) => {
+            let items = repeat(&seq_items(a).unwrap_or_default(), *n)?;
+            Ok(if matches!(a, Value::ListMut(_)) {
+                Value::list_mut(items)
+            } else {
+                Value::list(items)
+            })
+        }
+        (Op::Mul, Value::Int(n), Value::List(_) | Value::ListMut(_)) => {
+            binary(op, b, &Value::Int(*n))
+        }
+        (
+            Op::BitOr | Op::BitAnd | Op::Sub | Op::BitXor,
+            Value::Set(_) | Value::SetMut(_),
+            Value::Set(_) | Value::SetMut(_),
+        ) => {
+            let (x, y) = (
+                set_items(a).unwrap_or_default(),
+                set_items(b).unwrap_or_default(),
+            );
+            let result: Set = match op {
+                Op::BitOr => x.union(&y).cloned().collect(),
+                Op::BitAnd => x.intersection(&y).cloned().collect(),
+                Op::Sub => x.difference(&y).cloned().collect(),
+                _ => x.symmetric_difference(&y).cloned().collect(),
+            };
+            Ok(if matches!(a, Value::SetMut(_)) {
+                Value::SetMut(crate::object::shared(result))
+            } else {
+                Value::Set(Arc::new(result))
+            })
+        }
+        (Op::BitOr, Value::Dict(_) | Value::DictMut(_), Value::Dict(_) | Value::DictMut(_)) => {
+            let mut merged = match a {
+                Value::Dict(d) => (**d).clone(),
+                Value::DictMut(d) => d.lock().clone(),
+                _ => crate::collections::new_dict(),
+            };
+            let other = match b {
+                Value::Dict(d) => (**d).clone(),
+                Value::DictMut(d) => d.lock().clone(),
+                _ => crate::collections::new_dict(),
+            };
+            merged.extend(other);
+            Ok(if matches!(a, Value::DictMut(_)) {
+                Value::DictMut(crate::object::shared(merged))
+            } else {
+                Value::Dict(Arc::new(merged))
+            })
+        }
+        (_, Value::Instance(_) | Value::Record(_), _) => Err(Slow::Dunder(dunder(op))),
+        _ => Err(Slow::Error(unsupported(op, a, b))),
+    }
+}
+
+pub fn int_binary(op: Op, x: i64, y: i64) -> Result<Value, Slow> {
+    let r = match op {
+        Op::Add => x.checked_add(y),
+        Op::Sub => x.checked_sub(y),
+        Op::Mul => x.checked_mul(y),
+        Op::Div => {
+            if y == 0 {
+                return Err(Slow::Error(RuntimeError::zero_division("division by zero")));
+            }
+            return Ok(Value::Float(x as f64 / y as f64));
+        }
+        Op::Mod => return int_mod(x, y).map(Value::Int).map_err(Slow::Error),
+        Op::Pow => return int_pow(x, y).map_err(Slow::Error),
+        Op::BitAnd => Some(x & y),
+        Op::BitOr => Some(x | y),
+        Op::BitXor => Some(x ^ y),
+        Op::Shl => {
+            if y < 0 {
+                return Err(Slow::Error(RuntimeError::value_error(
+                    "negative shift count",
+                )));
+            }
+            if x == 0 {
+                Some(0)
+            } else if y >= 64 {
+                None
+            } else {
+                let r = x << y;
+                (r >> y == x).then_some(r)
+            }
+        }
+        Op::Shr => {
+            if y < 0 {
+                return Err(Slow::Error(RuntimeError::value_error(
+                    "negative shift count",
+                )));
+            }
+            Some(if y >= 64 {
+                if x < 0 {
+                    -1
+                } else {
+                    0
+                }
+            } else {
+                x >> y
+            })
+        }
+        _ => None,
+    };
+    r.map(Value::Int).ok_or_else(|| Slow::Error(overflow(op)))
+}
+
+pub fn float_binary(op: Op, x: f64, y: f64) -> Result<Value, RuntimeError> {
+    Ok(Value::Float(match op {
+        Op::Add => x + y,
+        Op::Sub => x - y,
+        Op::Mul => x * y,
+        Op::Div => {
+            if y == 0.0 {
+                return Err(RuntimeError::zero_division("float division by zero"));
+            }
+            x / y
+        }
+        Op::Mod => float_mod(x, y)?,
+        Op::Pow => {
+            if x == 0.0 && y < 0.0 {
+                return Err(RuntimeError::zero_division(
+                    "0.0 cannot be raised to a negative power",
+                ));
+            }
+            let r = x.powf(y);
+            if r.is_nan() && !x.is_nan() && !y.is_nan() {
+                return Err(RuntimeError::value_error(
+                    "math domain error (negative number to a fractional power)",
+                ));
+            }
+            r
+        }
+        _ => {
+            return Err(RuntimeError::type_error(format!(
+                "unsupported operand types for {}: 'float' and 'float'",
+                symbol(op)
+            )))
+        }
+    }))
+}
+
+/// Structural equality. Instances compare by identity unless their class
+/// defines `__eq__` (the interpreter calls it as a frame for a top-level
+/// `==`; inside containers and dict keys it runs through `call_sync`).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    for (x, y) in [(a, b), (b, a)] {
+        if crate::repr::has_user_method(x, names::eq()) {
+            return crate::attr::get_attr(x, names::eq())
+                .and_then(|m| crate::fiber::call_sync(m, vec![y.clone()]))
+                .is_ok_and(|r| r.truthy());
+        }
+    }
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (
+            Value::Int(_) | Value::Float(_) | Value::Bool(_),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_),
+        ) => match (as_int(a), as_int(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => as_float(a) == as_float(b),
+        },
+        (Value::List(_) | Value::ListMut(_), Value::List(_) | Value::ListMut(_))
+        | (Value::Tuple(_) | Value::TupleMut(_), Value::Tuple(_) | Value::TupleMut(_)) => {
+            if a.is(b) {
+                return true;
+            }
+            match (seq_items(a), seq_items(b)) {
+                (Some(x), Some(y)) => {
+                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+                }
+                _ => false,
+            }
+        }
+        (Value::Dict(_) | Value::DictMut(_), Value::Dict(_) | Value::DictMut(_)) => {
+            let x = match a {
+                Value::Dict(d) => (**d).clone(),
+                Value::DictMut(d) => d.lock().clone(),
+                _ => return false,
+            };
+            let y = match b {
+                Value::Dict(d) => (**d).clone(),
+                Value::DictMut(d) => d.lock().clone(),
+                _ => return false,
+            };
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
+        }
+        (Value::Set(_) | Value::SetMut(_), Value::Set(_) | Value::SetMut(_)) => {
+            match (set_items(a), set_items(b)) {
+                (Some(x), Some(y)) => x.len() == y.len() && x.iter().all(|k| y.contains(k)),
+                _ => false,
+            }
+        }
+        (Value::Range(x), Value::Range(y)) => {
+            let (lx, ly) = (x.len(), y.len());
+            lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
+        }
+        (Value::Record(x), Value::Record(y)) => {
+            Arc::ptr_eq(&x.class, &y.class)
+                && x.fields
+                    .iter()
+                    .zip(y.fields.iter())
+                    .all(|(p, q)| equal(p, q))
+        }
+        // `raise "text"` then `except e:` — the error equals its text.
+        (Value::Instance(i), Value::Str(s)) | (Value::Str(s), Value::Instance(i)) => {
+            i.get(crate::error::raised_string()).is_some()
+                && crate::error::RuntimeError(i.clone()).message() == s.as_str()
+        }
+        _ => a.is(b),
+    }
+}
+
+/// Ordering for `<` and friends, and for sorting.
+pub fn compare(a: &Value, b: &Value, op: Op) -> Result<Ordering, Slow> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Ok(x.as_str().cmp(y.as_str())),
+        (
+            Value::Int(_) | Value::Float(_) | Value::Bool(_),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_),
+        ) => {
+            match (as_int(a), as_int(b)) {
+                (Some(x), Some(y)) => Ok(x.cmp(&y)),
+                _ => {
+                    let (x, y) = (
+                        as_float(a).unwrap_or(f64::NAN),
+                        as_float(b).unwrap_or(f64::NAN),
+                    );
+                    // NaN compares false every way; report it as "not less, not greater".
+                    Ok(x.partial_cmp(&y).unwrap_or(Ordering::Equal))
+                }
+            }
+        }
+        (Value::List(_) | Value::ListMut(_), Value::List(_) | Value::ListMut(_))
+        | (Value::Tuple(_) | Value::TupleMut(_), Value::Tuple(_) | Value::TupleMut(_)) => {
+            let (x, y) = (
+                seq_items(a).unwrap_or_default(),
+                seq_items(b).unwrap_or_default(),
+            );
+            for (p, q) in x.iter().zip(y.iter()) {
+                if !equal(p, q) {
+                    return compare(p, q, op);
+                }
+            }
+            Ok(x.len().cmp(&y.len()))
+        }
+        (Value::Set(_) | Value::SetMut(_), Value::Set(_) | Value::SetMut(_)) => {
+            let (x, y) = (
+                set_items(a).unwrap_or_default(),
+                set_items(b).unwrap_or_default(),
+            );
+            let sub = x.iter().all(|k| y.contains(k));
+            let sup = y.iter().all(|k| x.contains(k));
+            Ok(match (sub, sup) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                // Incomparable sets: every comparison is false.
+                (false, false) => {
+                    return Err(Slow::Error(RuntimeError::value_error("incomparable sets")))
+                }
+            })
+        }
+        (Value::Instance(_) | Value::Record(_), _) => Err(Slow::Dunder(dunder(op))),
+        _ => Err(Slow::Error(RuntimeError::type_error(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            symbol(op),
+            a.type_name(),
+            b.type_name()
+        )))),
+    }
+}
+
+/// Applies an ordering operator; NaN makes every comparison false.
+pub fn ordering_holds(op: Op, a: &Value, b: &Value, ord: Ordering) -> bool {
+    let nan =
+        matches!(a, Value::Float(x) if x.is_nan()) || matches!(b, Value::Float(x) if x.is_nan());
+    if nan {
+        return false;
+    }
+    match op {
+        Op::Lt => ord == Ordering::Less,
+        Op::Le => ord != Ordering::Greater,
+        Op::Gt => ord == Ordering::Greater,
+        _ => ord != Ordering::Less,
+    }
+}
+
+/// `item in container` without user code (`None` when `__contains__` must run).
+pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, RuntimeError> {
+    Ok(Some(match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => s.as_str().contains(sub.as_str()),
+            other => {
+                return Err(RuntimeError::type_error(format!(
+                    "'in <string>' requires a string as left operand, not {}",
+                    other.type_name()
+                )))
+            }
+        },
+        Value::List(items) | Value::Tuple(items) => items.iter().any(|v| equal(v, item)),
+        Value::ListMut(items) | Value::TupleMut(items) => {
+            items.lock().iter().any(|v| equal(v, item))
+        }
+        Value::Dict(d) => Key::new(item.clone()).is_ok_and(|k| d.contains_key(&k)),
+        Value::DictMut(d) => Key::new(item.clone()).is_ok_and(|k| d.lock().contains_key(&k)),
+        Value::Set(s) => Key::new(item.clone()).is_ok_and(|k| s.contains(&k)),
+        Value::SetMut(s) => Key::new(item.clone()).is_ok_and(|k| s.lock().contains(&k)),
+        Value::Range(r) => match item {
+            Value::Int(n) => {
+                let in_bounds = if r.step > 0 {
+                    *n >= r.start && *n < r.stop
+                } else {
+                    *n <= r.start && *n > r.stop
+                };
+                in_bounds && (n - r.start) % r.step == 0
+            }
+            Value::Float(x) if x.fract() == 0.0 => {
+                return contains(container, &Value::Int(*x as i64))
+            }
+            _ => false,
+        },
+        Value::Instance(_) => return Ok(None),
+        other => {
+            return Err(RuntimeError::type_error(format!(
+                "argument of type '{}' is not iterable",
+                other.type_name()
+            )))
+        }
+    }))
+}
+
+pub fn negate(v: &Value) -> Result<Value, Slow> {
+    match v {
+        Value::Int(n) => n
+            .checked_neg()
+            .map(Value::Int)
+            .ok_or_else(|| Slow::Error(RuntimeError::overflow("integer overflow in -"))),
+        Value::Bool(b) => Ok(Value::Int(-(*b as i64))),
+        Value::Float(x) => Ok(Value::Float(-x)),
+        Value::Instance(_) => Err(Slow::Dunder(names::neg())),
+        other => Err(Slow::Error(RuntimeError::type_error(format!(
+            "bad operand type for unary -: '{}'",
+            other.type_name()
+        )))),
+    }
+}
+
+pub fn positive(v: &Value) -> Result<Value, Slow> {
+    match v {
+        Value::Int(_) | Value::Float(_) => Ok(v.clone()),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Instance(_) => Err(Slow::Dunder(names::pos())),
+        other => Err(Slow::Error(RuntimeError::type_error(format!(
+            "bad operand type for unary +: '{}'",
+            other.type_name()
+        )))),
+    }
+}
+
+pub fn invert(v: &Value) -> Result<Value, Slow> {
+    match v {
+        Value::Int(n) => Ok(Value::Int(!n)),
+        Value::Bool(b) => Ok(Value::Int(!(*b as i64))),
+        Value::Instance(_) => Err(Slow::Dunder(names::invert())),
+        other => Err(Slow::Error(RuntimeError::type_error(format!(
+            "bad operand type for unary ~: '{}'",
+            other.type_name()
+        )))),
+    }
+}

@@ -1,0 +1,235 @@
+//! `str` and `repr` of values, following LANGUAGE.md §9: booleans print as
+//! `true`/`false`, floats like Python's repr, containers show their items with
+//! `repr` (strings in double quotes), mutable collections like their
+//! immutable twins, records as `Point(x=1, y=2)`.
+//!
+//! These functions never run Pyro code: they return `None` when a value (or
+//! an item inside it) has a user-defined `__str__`/`__repr__`; the VM then
+//! formats it through the async path, which may call those methods.
+
+use crate::object::BoundTarget;
+use crate::symbol::names;
+use crate::text;
+use crate::value::Value;
+
+/// Depth at which self-containing collections print as `...`.
+const MAX_DEPTH: usize = 64;
+
+/// `str(value)`, if no user code is needed.
+pub fn display_sync(value: &Value) -> Option<String> {
+    match value {
+        Value::Str(s) => Some(s.as_str().to_string()),
+        Value::Instance(i) if i.class.is_error && !has_user_method(value, names::str_()) => {
+            Some(crate::error::RuntimeError(i.clone()).message())
+        }
+        Value::Instance(_) if has_user_method(value, names::str_()) => None,
+        Value::Instance(_) if has_user_method(value, names::repr()) => None,
+        _ => repr_sync(value),
+    }
+}
+
+/// `repr(value)`, if no user code is needed.
+pub fn repr_sync(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    write_repr(value, &mut out, 0).then_some(out)
+}
+
+/// Whether `value` is an instance whose class defines `name` itself
+/// (rather than inheriting the built-in error behaviour).
+pub fn has_user_method(value: &Value, name: crate::symbol::Sym) -> bool {
+    match value {
+        Value::Instance(i) => matches!(i.class.lookup(name), Some(Value::Function(_))),
+        Value::Record(r) => matches!(r.class.lookup(name), Some(Value::Function(_))),
+        _ => false,
+    }
+}
+
+fn write_items(items: &[Value], out: &mut String, depth: usize) -> bool {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !write_repr(item, out, depth + 1) {
+            return false;
+        }
+    }
+    true
+}
+
+fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        out.push_str("...");
+        return true;
+    }
+    match value {
+        Value::None => out.push_str("None"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => out.push_str(&n.to_string()),
+        Value::Float(x) => out.push_str(&text::float_repr(*x)),
+        Value::Str(s) => out.push_str(&text::str_repr(s.as_str())),
+        Value::List(items) => {
+            out.push('[');
+            if !write_items(items, out, depth) {
+                return false;
+            }
+            out.push(']');
+        }
+        Value::ListMut(items) => {
+            let items = items.lock().clone();
+            out.push('[');
+            if !write_items(&items, out, depth) {
+                return false;
+            }
+            out.push(']');
+        }
+        Value::Tuple(items) => return write_tuple(items, out, depth),
+        Value::TupleMut(items) => {
+            let items = items.lock().clone();
+            return write_tuple(&items, out, depth);
+        }
+        Value::Dict(d) => {
+            let pairs: Vec<(Value, Value)> = d
+                .iter()
+                .map(|(k, v)| (k.value().clone(), v.clone()))
+                .collect();
+            return write_dict(&pairs, out, depth);
+        }
+        Value::DictMut(d) => {
+            let pairs: Vec<(Value, Value)> = d
+                .lock()
+                .iter()
+                .map(|(k, v)| (k.value().clone(), v.clone()))
+                .collect();
+            return write_dict(&pairs, out, depth);
+        }
+        Value::Set(s) => {
+            let items: Vec<Value> = s.iter().map(|k| k.value().clone()).collect();
+            return write_set(&items, out, depth);
+        }
+        Value::SetMut(s) => {
+            let items: Vec<Value> = s.lock().iter().map(|k| k.value().clone()).collect();
+            return write_set(&items, out, depth);
+        }
+        Value::Range(r) => {
+            if r.step == 1 {
+                out.push_str(&format!("range({}, {})", r.start, r.stop));
+            } else {
+                out.push_str(&format!("range({}, {}, {})", r.start, r.stop, r.step));
+            }
+        }
+        Value::Slice(parts) => {
+            out.push_str("slice(");
+            if !write_items(&parts[..], out, depth) {
+                return false;
+            }
+            out.push(')');
+        }
+        Value::Function(f) => out.push_str(&format!("<function {}>", f.name())),
+        Value::Builtin(b) => match b.info().kind {
+            pyro_builtins::Kind::Type | pyro_builtins::Kind::ErrorClass => {
+                out.push_str(&format!("<class {}>", b.name()))
+            }
+            _ => out.push_str(&format!("<function {}>", b.name())),
+        },
+        Value::Intrinsic(i) => out.push_str(&format!("<function {i:?}>")),
+        Value::Host(h) => out.push_str(&format!("<function {}>", h.name)),
+        Value::BoundMethod(m) => {
+            let name = match &m.method {
+                BoundTarget::Native(sym) => sym.name().to_string(),
+                BoundTarget::Callable(Value::Function(f)) => f.name().to_string(),
+                BoundTarget::Callable(_) => "method".to_string(),
+                BoundTarget::Partial(_) => "partial".to_string(),
+            };
+            out.push_str(&format!("<method {name} of {}>", m.receiver.type_name()));
+        }
+        Value::Class(c) => out.push_str(&format!("<class {}>", c.name)),
+        Value::Instance(i) => {
+            if has_user_method(value, names::repr()) {
+                return false;
+            }
+            if i.class.is_error {
+                let message = crate::error::RuntimeError(i.clone()).message();
+                out.push_str(&format!("{}({})", i.class.name, text::str_repr(&message)));
+            } else {
+                out.push_str(&format!("<{} object>", i.class.name));
+            }
+        }
+        Value::Record(r) => {
+            if has_user_method(value, names::repr()) {
+                return false;
+            }
+            out.push_str(&r.class.name);
+            out.push('(');
+            let fields = r
+                .class
+                .record
+                .as_ref()
+                .map(|s| s.fields.clone())
+                .unwrap_or_default();
+            for (i, (name, v)) in fields.iter().zip(r.fields.iter()).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&name.name());
+                out.push('=');
+                if !write_repr(v, out, depth + 1) {
+                    return false;
+                }
+            }
+            out.push(')');
+        }
+        Value::Interface(i) => out.push_str(&format!("<interface {}>", i.name)),
+        Value::Module(m) => out.push_str(&format!("<module {}>", m.name)),
+        Value::Iterator(_) => out.push_str("<iterator>"),
+        Value::Super(_) => out.push_str("<super>"),
+        Value::Cell(c) => {
+            let inner = c.lock().clone();
+            return write_repr(&inner, out, depth);
+        }
+        Value::Unbound => out.push_str("<unbound>"),
+    }
+    true
+}
+
+fn write_tuple(items: &[Value], out: &mut String, depth: usize) -> bool {
+    out.push('(');
+    if !write_items(items, out, depth) {
+        return false;
+    }
+    if items.len() == 1 {
+        out.push(',');
+    }
+    out.push(')');
+    true
+}
+
+fn write_dict(pairs: &[(Value, Value)], out: &mut String, depth: usize) -> bool {
+    out.push('{');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !write_repr(k, out, depth + 1) {
+            return false;
+        }
+        out.push_str(": ");
+        if !write_repr(v, out, depth + 1) {
+            return false;
+        }
+    }
+    out.push('}');
+    true
+}
+
+fn write_set(items: &[Value], out: &mut String, depth: usize) -> bool {
+    if items.is_empty() {
+        out.push_str("set()");
+        return true;
+    }
+    out.push('{');
+    if !write_items(items, out, depth) {
+        return false;
+    }
+    out.push('}');
+    true
+}

@@ -1,0 +1,120 @@
+//! The state shared by every task of one VM: loaded sources and modules,
+//! output, configuration and host functions.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use dashmap::DashMap;
+use parking_lot::Mutex;
+use pyro_compiler::{Code, Const, ParamKind};
+use pyro_source::SourceMap;
+use rustc_hash::FxHashMap;
+
+use crate::error::PyroError;
+use crate::object::{Module, Proto};
+use crate::symbol::Sym;
+use crate::value::Value;
+
+pub type Rt = Arc<Runtime>;
+
+pub struct Runtime {
+    pub sources: SourceMap,
+    pub recursion_limit: usize,
+    /// `std.env.args()`: the script path, then its arguments.
+    pub args: Vec<String>,
+    pub started: Instant,
+    stdout: Mutex<Box<dyn Write + Send>>,
+    /// Host functions, visible as globals in every module.
+    pub(crate) hosts: Vec<(Arc<str>, Value)>,
+    /// File modules by canonical path; the cell runs the top level once.
+    pub(crate) files: DashMap<PathBuf, Arc<tokio::sync::OnceCell<Arc<Module>>>>,
+    /// Native modules by import name (`std`, `std.math`, ...).
+    pub(crate) native: FxHashMap<String, Arc<Module>>,
+    /// Diagnostics of imported files that failed to parse or compile.
+    pub(crate) import_failures: Mutex<Vec<PyroError>>,
+}
+
+impl Runtime {
+    pub(crate) fn new(
+        recursion_limit: usize,
+        args: Vec<String>,
+        stdout: Box<dyn Write + Send>,
+        hosts: Vec<(Arc<str>, Value)>,
+    ) -> Runtime {
+        Runtime {
+            sources: SourceMap::new(),
+            recursion_limit,
+            args,
+            started: Instant::now(),
+            stdout: Mutex::new(stdout),
+            hosts,
+            files: DashMap::new(),
+            native: crate::modules::native_modules(),
+            import_failures: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes program output; each call is written whole under the lock, so
+    /// lines printed by concurrent tasks never interleave.
+    pub fn write_stdout(&self, text: &str) {
+        let mut out = self.stdout.lock();
+        let _ = out.write_all(text.as_bytes());
+    }
+
+    pub fn flush(&self) {
+        let _ = self.stdout.lock().flush();
+    }
+}
+
+/// Prepares a code object (and the ones nested in it) for running.
+pub fn prepare(code: &Arc<Code>) -> Arc<Proto> {
+    let mut children = Vec::with_capacity(code.consts.len());
+    let consts = code
+        .consts
+        .iter()
+        .map(|c| {
+            let (value, child) = const_value(c);
+            children.push(child);
+            value
+        })
+        .collect();
+    let positional = code
+        .params
+        .iter()
+        .filter(|p| p.kind == ParamKind::Normal)
+        .count();
+    let first_default = code
+        .params
+        .iter()
+        .position(|p| p.kind == ParamKind::Normal && p.has_default)
+        .unwrap_or(positional);
+    Arc::new(Proto {
+        consts,
+        names: code.names.iter().map(|n| Sym::intern(n)).collect(),
+        positional,
+        varargs: code
+            .params
+            .iter()
+            .position(|p| p.kind == ParamKind::VarArgs),
+        kwargs: code.params.iter().position(|p| p.kind == ParamKind::KwArgs),
+        param_syms: code.params.iter().map(|p| Sym::intern(&p.name)).collect(),
+        first_default,
+        children,
+        code: code.clone(),
+    })
+}
+
+fn const_value(c: &Const) -> (Value, Option<Arc<Proto>>) {
+    let v = match c {
+        Const::None => Value::None,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Int(n) => Value::Int(*n),
+        Const::Float(x) => Value::Float(*x),
+        Const::Str(s) => Value::str(s.to_string()),
+        Const::Tuple(items) => Value::tuple(items.iter().map(|i| const_value(i).0).collect()),
+        Const::Code(code) => return (Value::None, Some(prepare(code))),
+    };
+    (v, None)
+}

@@ -1,0 +1,304 @@
+//! Values. A [`Value`] is 16 bytes and `Send + Sync`: numbers are unboxed;
+//! strings and immutable collections are shared through `Arc` with no lock;
+//! mutable collections, instances and cells sit behind a `parking_lot`
+//! mutex that is held for one operation at a time and never across a call
+//! into Pyro code or a suspension.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use pyro_builtins::Builtin;
+
+use crate::collections::{Dict, Set};
+use crate::object::{
+    BoundMethod, Class, Function, HostFunction, Instance, Interface, Iter, Module, Record,
+    SuperProxy,
+};
+
+pub type Shared<T> = Arc<Mutex<T>>;
+
+#[derive(Clone)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Arc<Str>),
+    List(Arc<Vec<Value>>),
+    Tuple(Arc<Vec<Value>>),
+    Dict(Arc<Dict>),
+    Set(Arc<Set>),
+    ListMut(Shared<Vec<Value>>),
+    TupleMut(Shared<Vec<Value>>),
+    DictMut(Shared<Dict>),
+    SetMut(Shared<Set>),
+    Range(Arc<RangeValue>),
+    Slice(Arc<[Value; 3]>),
+    Function(Arc<Function>),
+    /// A prelude builtin or native module member.
+    Builtin(Builtin),
+    /// An internal native method (such as `Error.__init__`).
+    Intrinsic(Intrinsic),
+    Host(Arc<HostFunction>),
+    BoundMethod(Arc<BoundMethod>),
+    Class(Arc<Class>),
+    Instance(Arc<Instance>),
+    Record(Arc<Record>),
+    Interface(Arc<Interface>),
+    Module(Arc<Module>),
+    Iterator(Shared<Iter>),
+    Super(Arc<SuperProxy>),
+    /// A captured variable (only ever in a local slot or a closure).
+    Cell(Arc<Mutex<Value>>),
+    /// A variable that has no value yet (only ever in a slot).
+    Unbound,
+}
+
+/// Native methods that are values in their own right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intrinsic {
+    /// `Error.__init__(self, message="")`.
+    ErrorInit,
+    /// `Error.__str__(self)`.
+    ErrorStr,
+}
+
+/// An immutable string with its length in characters.
+pub struct Str {
+    text: String,
+    chars: usize,
+}
+
+impl Str {
+    pub fn new(text: String) -> Str {
+        let chars = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        Str { text, chars }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn char_len(&self) -> usize {
+        self.chars
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.chars == self.text.len()
+    }
+
+    /// Appends in place (the caller owns the only reference).
+    pub fn push_str(&mut self, s: &Str) {
+        self.text.push_str(&s.text);
+        self.chars += s.chars;
+    }
+}
+
+/// `a..b`, `a..=b`, `range(...)`: normalised to start, stop (exclusive), step.
+#[derive(Clone, Copy, Debug)]
+pub struct RangeValue {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl RangeValue {
+    pub fn len(&self) -> i64 {
+        let (start, stop, step) = (self.start as i128, self.stop as i128, self.step as i128);
+        let n = if step > 0 {
+            (stop - start + step - 1) / step
+        } else {
+            (start - stop - step - 1) / -step
+        };
+        n.max(0) as i64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: i64) -> i64 {
+        self.start + i * self.step
+    }
+}
+
+impl Value {
+    pub fn str(s: impl Into<String>) -> Value {
+        Value::Str(Arc::new(Str::new(s.into())))
+    }
+
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Arc::new(items))
+    }
+
+    pub fn list_mut(items: Vec<Value>) -> Value {
+        Value::ListMut(Arc::new(Mutex::new(items)))
+    }
+
+    /// The type name used in messages (`int`, `list_mut`, `Point`).
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::None => "None".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Float(_) => "float".into(),
+            Value::Str(_) => "string".into(),
+            Value::List(_) => "list".into(),
+            Value::Tuple(_) => "tuple".into(),
+            Value::Dict(_) => "dict".into(),
+            Value::Set(_) => "set".into(),
+            Value::ListMut(_) => "list_mut".into(),
+            Value::TupleMut(_) => "tuple_mut".into(),
+            Value::DictMut(_) => "dict_mut".into(),
+            Value::SetMut(_) => "set_mut".into(),
+            Value::Range(_) => "range".into(),
+            Value::Slice(_) => "slice".into(),
+            Value::Function(_) | Value::Builtin(_) | Value::Intrinsic(_) | Value::Host(_) => {
+                "function".into()
+            }
+            Value::BoundMethod(_) => "method".into(),
+            Value::Class(_) => "class".into(),
+            Value::Instance(i) => i.class.name.to_string(),
+            Value::Record(r) => r.class.name.to_string(),
+            Value::Interface(_) => "interface".into(),
+            Value::Module(_) => "module".into(),
+            Value::Iterator(_) => "iterator".into(),
+            Value::Super(_) => "super".into(),
+            Value::Cell(_) => "cell".into(),
+            Value::Unbound => "unbound".into(),
+        }
+    }
+
+    /// Python truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None | Value::Unbound => false,
+            Value::Bool(b) => *b,
+            Value::Int(n) => *n != 0,
+            Value::Float(x) => *x != 0.0,
+            Value::Str(s) => !s.text.is_empty(),
+            Value::List(v) | Value::Tuple(v) => !v.is_empty(),
+            Value::Dict(d) => !d.is_empty(),
+            Value::Set(s) => !s.is_empty(),
+            Value::ListMut(v) | Value::TupleMut(v) => !v.lock().is_empty(),
+            Value::DictMut(d) => !d.lock().is_empty(),
+            Value::SetMut(s) => !s.lock().is_empty(),
+            Value::Range(r) => !r.is_empty(),
+            _ => true,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Identity (`is`): same object, or equal immediates.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Builtin(a), Value::Builtin(b)) => a == b,
+            (Value::Intrinsic(a), Value::Intrinsic(b)) => a == b,
+            _ => match (self.identity(), other.identity()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
+
+    /// The address of a heap value (for `is`, `id` and identity hashing).
+    pub fn identity(&self) -> Option<usize> {
+        Some(match self {
+            Value::Str(a) => Arc::as_ptr(a) as usize,
+            Value::List(a) | Value::Tuple(a) => Arc::as_ptr(a) as usize,
+            Value::Dict(a) => Arc::as_ptr(a) as usize,
+            Value::Set(a) => Arc::as_ptr(a) as usize,
+            Value::ListMut(a) | Value::TupleMut(a) => Arc::as_ptr(a) as usize,
+            Value::DictMut(a) => Arc::as_ptr(a) as usize,
+            Value::SetMut(a) => Arc::as_ptr(a) as usize,
+            Value::Range(a) => Arc::as_ptr(a) as usize,
+            Value::Slice(a) => Arc::as_ptr(a) as usize,
+            Value::Function(a) => Arc::as_ptr(a) as usize,
+            Value::Host(a) => Arc::as_ptr(a) as usize,
+            Value::BoundMethod(a) => Arc::as_ptr(a) as usize,
+            Value::Class(a) => Arc::as_ptr(a) as usize,
+            Value::Instance(a) => Arc::as_ptr(a) as usize,
+            Value::Record(a) => Arc::as_ptr(a) as usize,
+            Value::Interface(a) => Arc::as_ptr(a) as usize,
+            Value::Module(a) => Arc::as_ptr(a) as usize,
+            Value::Iterator(a) => Arc::as_ptr(a) as usize,
+            Value::Super(a) => Arc::as_ptr(a) as usize,
+            Value::Cell(a) => Arc::as_ptr(a) as usize,
+            _ => return None,
+        })
+    }
+
+    /// Whether this is one of the `*_mut` collections or an instance: the
+    /// values that must not be parameter defaults.
+    pub fn is_mutable(&self) -> bool {
+        matches!(
+            self,
+            Value::ListMut(_)
+                | Value::TupleMut(_)
+                | Value::DictMut(_)
+                | Value::SetMut(_)
+                | Value::Instance(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_sixteen_bytes_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Value>();
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+    }
+
+    #[test]
+    fn range_lengths() {
+        assert_eq!(
+            RangeValue {
+                start: 0,
+                stop: 10,
+                step: 3
+            }
+            .len(),
+            4
+        );
+        assert_eq!(
+            RangeValue {
+                start: 10,
+                stop: 0,
+                step: -3
+            }
+            .len(),
+            4
+        );
+        assert_eq!(
+            RangeValue {
+                start: 5,
+                stop: 0,
+                step: 1
+            }
+            .len(),
+            0
+        );
+    }
+}
