@@ -945,6 +945,11 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             arity(name, &args, 1, 2)?;
             let default = args.pos.get(1).cloned();
             match &args.pos[0] {
+                Value::RangeIter(r) => match (r.next(), default) {
+                    (Some(i), _) => ready(Value::Int(i)),
+                    (None, Some(d)) => ready(d),
+                    (None, None) => Err(RuntimeError::new(StopIteration, "")),
+                },
                 Value::Iterator(it) => {
                     let next = it.lock().next_native();
                     match (next, default) {
@@ -1020,6 +1025,10 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
 
 fn native_iter_of(v: &Value) -> Result<Option<Iter>, RuntimeError> {
     match v {
+        Value::RangeIter(_) => Ok(Some(Iter::Snapshot {
+            items: crate::iter::collect_sync(v)?,
+            index: 0,
+        })),
         Value::Iterator(it) => {
             // Drain the remaining items so the new iterator owns them.
             let mut items = Vec::new();

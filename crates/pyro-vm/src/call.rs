@@ -56,6 +56,15 @@ pub fn invoke(
     kwnames: Option<&[Value]>,
     on_return: OnReturn,
 ) -> Result<Invoked, RuntimeError> {
+    // The callee's slot is discarded when the call returns, so take the
+    // function out of it instead of cloning it (no reference-count traffic).
+    if let Value::Function(_) = fiber.stack[callee] {
+        let Value::Function(f) = std::mem::replace(&mut fiber.stack[callee], Value::None) else {
+            unreachable!()
+        };
+        push_frame(rt, fiber, f, callee + 1, argc, kwnames, callee, on_return)?;
+        return Ok(Invoked::Pushed);
+    }
     let func = fiber.stack[callee].clone();
     match func {
         Value::Function(f) => {
@@ -154,7 +163,7 @@ pub fn finish_native(
 ) -> Result<Invoked, RuntimeError> {
     match result {
         Native::Value(v) => {
-            push_result(fiber, v, on_return);
+            push_result(&mut fiber.stack, v, on_return);
             Ok(Invoked::Done)
         }
         Native::Call {
@@ -178,15 +187,15 @@ pub fn finish_native(
 }
 
 /// Pushes a returned value the way the caller asked for it.
-pub fn push_result(fiber: &mut Fiber, value: Value, on_return: OnReturn) {
+pub fn push_result(stack: &mut Vec<Value>, value: Value, on_return: OnReturn) {
     match on_return {
-        OnReturn::Push | OnReturn::IterNext => fiber.stack.push(value),
+        OnReturn::Push | OnReturn::IterNext => stack.push(value),
         OnReturn::Discard => {}
-        OnReturn::Replace(v) => fiber.stack.push(v),
-        OnReturn::Negate => fiber.stack.push(Value::Bool(!value.truthy())),
-        OnReturn::Truthy => fiber.stack.push(Value::Bool(value.truthy())),
+        OnReturn::Replace(v) => stack.push(v),
+        OnReturn::Negate => stack.push(Value::Bool(!value.truthy())),
+        OnReturn::Truthy => stack.push(Value::Bool(value.truthy())),
         OnReturn::StoreSlot(i) => {
-            if let Some(slot) = fiber.stack.get_mut(i) {
+            if let Some(slot) = stack.get_mut(i) {
                 match slot {
                     Value::Cell(c) => *c.lock() = value,
                     other => *other = value,
@@ -364,7 +373,7 @@ fn construct(
     if class.record.is_some() {
         let args = take_args(fiber, callee, argc, kwnames);
         let record = build_record(&class, args)?;
-        push_result(fiber, record, on_return);
+        push_result(&mut fiber.stack, record, on_return);
         return Ok(Invoked::Done);
     }
     let instance = Arc::new(Instance::new(class.clone()));
@@ -397,7 +406,7 @@ fn construct(
                 )));
             }
             fiber.stack.truncate(callee);
-            push_result(fiber, value, on_return);
+            push_result(&mut fiber.stack, value, on_return);
             Ok(Invoked::Done)
         }
     }

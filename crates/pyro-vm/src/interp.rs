@@ -43,9 +43,20 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             return Halt::Error(e);
         }
     }
+    // The value stack lives in a local while the loop runs, so its pointer
+    // and length stay in registers; it goes back into the fiber around
+    // anything that needs the whole fiber (calls, unwinding, halting).
+    let mut stack = std::mem::take(&mut fiber.stack);
+    macro_rules! halt {
+        ($h:expr) => {{
+            fiber.stack = std::mem::take(&mut stack);
+            return $h;
+        }};
+    }
     'frames: loop {
         let Some(frame) = fiber.frames.last() else {
-            return Halt::Done(fiber.stack.pop().unwrap_or(Value::None));
+            let v = stack.pop().unwrap_or(Value::None);
+            halt!(Halt::Done(v));
         };
         let func: Arc<Function> = frame.func.clone();
         let proto = &*func.proto;
@@ -55,7 +66,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
 
         macro_rules! pop {
             () => {
-                fiber.stack.pop().unwrap_or(Value::None)
+                match stack.pop() {
+                    Some(v) => v,
+                    None => Value::None,
+                }
             };
         }
         macro_rules! save_pc {
@@ -75,19 +89,40 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         }
         // After starting a call: continue in a new frame, go on, or suspend.
         macro_rules! invoked {
-            ($e:expr) => {
-                match $e {
+            ($e:expr) => {{
+                fiber.stack = std::mem::take(&mut stack);
+                let result = $e;
+                stack = std::mem::take(&mut fiber.stack);
+                match result {
                     Ok(Invoked::Pushed) => continue 'frames,
                     Ok(Invoked::Done) => {}
-                    Ok(Invoked::Suspend(wait)) => return Halt::Suspend(wait),
+                    Ok(Invoked::Suspend(wait)) => halt!(Halt::Suspend(wait)),
                     Err(e) => break (e, false),
                 }
-            };
+            }};
+        }
+        // The two ints on top of the stack, if that is what they are.
+        macro_rules! top_ints {
+            () => {{
+                let n = stack.len();
+                match (&stack[n - 2], &stack[n - 1]) {
+                    (Value::Int(x), Value::Int(y)) => Some((*x, *y)),
+                    _ => None,
+                }
+            }};
+        }
+        // Replace the two ints on top with `v` (ints need no drop glue).
+        macro_rules! replace_top_two {
+            ($v:expr) => {{
+                std::mem::forget(stack.pop());
+                let n = stack.len();
+                std::mem::forget(std::mem::replace(&mut stack[n - 1], $v));
+            }};
         }
         macro_rules! slow {
             ($e:expr, $on_return:expr, $a:expr, $b:expr) => {
                 match $e {
-                    Ok(v) => fiber.stack.push(v),
+                    Ok(v) => stack.push(v),
                     Err(Slow::Error(e)) => break (e, false),
                     Err(Slow::Dunder(sym)) => {
                         save_pc!();
@@ -107,57 +142,65 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             pc += 1;
             match op {
                 Op::Nop => {}
-                Op::LoadConst(k) => fiber.stack.push(proto.consts[k as usize].clone()),
-                Op::LoadInt(n) => fiber.stack.push(Value::Int(n as i64)),
-                Op::LoadNone => fiber.stack.push(Value::None),
-                Op::LoadTrue => fiber.stack.push(Value::Bool(true)),
-                Op::LoadFalse => fiber.stack.push(Value::Bool(false)),
+                Op::LoadConst(k) => stack.push(proto.consts[k as usize].clone()),
+                Op::LoadInt(n) => stack.push(Value::Int(n as i64)),
+                Op::LoadNone => stack.push(Value::None),
+                Op::LoadTrue => stack.push(Value::Bool(true)),
+                Op::LoadFalse => stack.push(Value::Bool(false)),
                 Op::LoadLocal(s) => {
-                    let v = fiber.stack[base + s as usize].clone();
-                    fiber.stack.push(v);
+                    let v = match &stack[base + s as usize] {
+                        Value::Int(n) => Value::Int(*n),
+                        other => other.clone(),
+                    };
+                    stack.push(v);
                 }
                 Op::LoadLocalChecked(s) => {
-                    let v = fiber.stack[base + s as usize].clone();
+                    let v = stack[base + s as usize].clone();
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.local_names[s as usize]), false);
                     }
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::StoreLocal(s) => {
                     let v = pop!();
-                    fiber.stack[base + s as usize] = v;
+                    let slot = &mut stack[base + s as usize];
+                    if let Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None = slot {
+                        // Nothing to release: skip the drop glue.
+                        std::mem::forget(std::mem::replace(slot, v));
+                    } else {
+                        *slot = v;
+                    }
                 }
                 Op::LoadCell(s) => {
-                    let v = match &fiber.stack[base + s as usize] {
+                    let v = match &stack[base + s as usize] {
                         Value::Cell(c) => c.lock().clone(),
                         other => other.clone(),
                     };
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.local_names[s as usize]), false);
                     }
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::StoreCell(s) => {
                     let v = pop!();
-                    match &fiber.stack[base + s as usize] {
+                    match &stack[base + s as usize] {
                         Value::Cell(c) => *c.lock() = v,
                         _ => {
-                            fiber.stack[base + s as usize] =
+                            stack[base + s as usize] =
                                 Value::Cell(Arc::new(parking_lot::Mutex::new(v)))
                         }
                     }
                 }
                 Op::StoreFreshCell(s) => {
                     let v = pop!();
-                    fiber.stack[base + s as usize] =
-                        Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
+                    stack[base + s as usize] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
                 }
                 Op::LoadFree(i) => {
                     let v = func.cells[i as usize].lock().clone();
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.free_names[i as usize]), false);
                     }
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::StoreFree(i) => {
                     let v = pop!();
@@ -165,16 +208,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::PushLocalCell(s) => {
                     let slot = base + s as usize;
-                    if !matches!(fiber.stack[slot], Value::Cell(_)) {
-                        let v = std::mem::replace(&mut fiber.stack[slot], Value::Unbound);
-                        fiber.stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
+                    if !matches!(stack[slot], Value::Cell(_)) {
+                        let v = std::mem::replace(&mut stack[slot], Value::Unbound);
+                        stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
                     }
-                    let cell = fiber.stack[slot].clone();
-                    fiber.stack.push(cell);
+                    let cell = stack[slot].clone();
+                    stack.push(cell);
                 }
-                Op::PushFreeCell(i) => fiber
-                    .stack
-                    .push(Value::Cell(func.cells[i as usize].clone())),
+                Op::PushFreeCell(i) => stack.push(Value::Cell(func.cells[i as usize].clone())),
                 Op::LoadGlobal(g) => {
                     let v = func.module.globals[g as usize].lock().clone();
                     if let Value::Unbound = v {
@@ -184,7 +225,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             false,
                         );
                     }
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::StoreGlobal(g) => {
                     let v = pop!();
@@ -193,7 +234,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::LoadName(n) => {
                     let name = proto.names[n as usize];
                     match func.module.member(&name.name()) {
-                        Some(v) => fiber.stack.push(v),
+                        Some(v) => stack.push(v),
                         None => {
                             break (
                                 RuntimeError::name_error(format!(
@@ -206,7 +247,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::LoadBuiltin(id) => match Builtin::from_index(id) {
-                    Some(b) => fiber.stack.push(Value::Builtin(b)),
+                    Some(b) => stack.push(Value::Builtin(b)),
                     None => {
                         break (
                             RuntimeError::type_error("internal error: unknown builtin"),
@@ -217,19 +258,28 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::AddToLocal(s) => {
                     let rhs = pop!();
                     let slot = base + s as usize;
-                    let result = match &fiber.stack[slot] {
+                    if let (Value::Int(x), Value::Int(y)) = (&mut stack[slot], &rhs) {
+                        match x.checked_add(*y) {
+                            Some(r) => {
+                                *x = r;
+                                continue;
+                            }
+                            None => break (RuntimeError::overflow("integer overflow in +"), false),
+                        }
+                    }
+                    let result = match &stack[slot] {
                         Value::Cell(c) => {
                             let c = c.clone();
                             let mut guard = c.lock();
                             add_in_place(&mut guard, &rhs)
                         }
-                        _ => add_in_place(&mut fiber.stack[slot], &rhs),
+                        _ => add_in_place(&mut stack[slot], &rhs),
                     };
                     match result {
                         Ok(()) => {}
                         Err(Slow::Error(e)) => break (e, false),
                         Err(Slow::Dunder(sym)) => {
-                            let target = match &fiber.stack[slot] {
+                            let target = match &stack[slot] {
                                 Value::Cell(c) => c.lock().clone(),
                                 v => v.clone(),
                             };
@@ -272,39 +322,37 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::Pop => {
-                    fiber.stack.pop();
+                    stack.pop();
                 }
                 Op::Dup => {
-                    let v = fiber.stack.last().cloned().unwrap_or(Value::None);
-                    fiber.stack.push(v);
+                    let v = stack.last().cloned().unwrap_or(Value::None);
+                    stack.push(v);
                 }
                 Op::DupTwo => {
-                    let n = fiber.stack.len();
-                    let (a, b) = (fiber.stack[n - 2].clone(), fiber.stack[n - 1].clone());
-                    fiber.stack.push(a);
-                    fiber.stack.push(b);
+                    let n = stack.len();
+                    let (a, b) = (stack[n - 2].clone(), stack[n - 1].clone());
+                    stack.push(a);
+                    stack.push(b);
                 }
                 Op::RotTwo => {
-                    let n = fiber.stack.len();
-                    fiber.stack.swap(n - 1, n - 2);
+                    let n = stack.len();
+                    stack.swap(n - 1, n - 2);
                 }
                 Op::RotThree => {
                     let v = pop!();
-                    let n = fiber.stack.len();
-                    fiber.stack.insert(n - 2, v);
+                    let n = stack.len();
+                    stack.insert(n - 2, v);
                 }
                 Op::Add | Op::Sub | Op::Mul => {
-                    let b = pop!();
-                    let a = pop!();
-                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    if let Some((x, y)) = top_ints!() {
                         let r = match op {
-                            Op::Add => x.checked_add(*y),
-                            Op::Sub => x.checked_sub(*y),
-                            _ => x.checked_mul(*y),
+                            Op::Add => x.checked_add(y),
+                            Op::Sub => x.checked_sub(y),
+                            _ => x.checked_mul(y),
                         };
                         match r {
                             Some(r) => {
-                                fiber.stack.push(Value::Int(r));
+                                replace_top_two!(Value::Int(r));
                                 continue;
                             }
                             None => {
@@ -320,13 +368,15 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             }
                         }
                     }
+                    let b = pop!();
+                    let a = pop!();
                     if let (Value::Float(x), Value::Float(y)) = (&a, &b) {
                         let r = match op {
                             Op::Add => x + y,
                             Op::Sub => x - y,
                             _ => x * y,
                         };
-                        fiber.stack.push(Value::Float(r));
+                        stack.push(Value::Float(r));
                         continue;
                     }
                     slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
@@ -339,8 +389,20 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 | Op::BitXor
                 | Op::Shl
                 | Op::Shr => {
+                    if let Some((x, y)) = top_ints!() {
+                        if op == Op::Mod && y > 0 && x >= 0 {
+                            replace_top_two!(Value::Int(x % y));
+                            continue;
+                        }
+                    }
                     let b = pop!();
                     let a = pop!();
+                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                        if let Ok(v) = ops::int_binary(op, *x, *y) {
+                            stack.push(v);
+                            continue;
+                        }
+                    }
                     slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
                 }
                 Op::Neg => {
@@ -357,14 +419,19 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Not => {
                     let a = pop!();
-                    fiber.stack.push(Value::Bool(!a.truthy()));
+                    stack.push(Value::Bool(!a.truthy()));
                 }
                 Op::Eq | Op::Ne => {
                     let b = pop!();
                     let a = pop!();
                     let negate = op == Op::Ne;
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                        fiber.stack.push(Value::Bool((x == y) != negate));
+                        let r = (x == y) != negate;
+                        if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
+                            pc = if r { pc + 1 } else { *t as usize };
+                        } else {
+                            stack.push(Value::Bool(r));
+                        }
                         continue;
                     }
                     let user_eq = |v: &Value| crate::repr::has_user_method(v, names::eq());
@@ -386,25 +453,30 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         ));
                         continue;
                     }
-                    fiber.stack.push(Value::Bool(ops::equal(&a, &b) != negate));
+                    stack.push(Value::Bool(ops::equal(&a, &b) != negate));
                 }
                 Op::Lt | Op::Le | Op::Gt | Op::Ge => {
-                    let b = pop!();
-                    let a = pop!();
-                    if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+                    if let Some((x, y)) = top_ints!() {
+                        std::mem::forget(stack.pop());
+                        std::mem::forget(stack.pop());
                         let r = match op {
                             Op::Lt => x < y,
                             Op::Le => x <= y,
                             Op::Gt => x > y,
                             _ => x >= y,
                         };
-                        fiber.stack.push(Value::Bool(r));
+                        // `if a < b:` — branch at once instead of pushing a bool.
+                        if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
+                            pc = if r { pc + 1 } else { *t as usize };
+                        } else {
+                            stack.push(Value::Bool(r));
+                        }
                         continue;
                     }
+                    let b = pop!();
+                    let a = pop!();
                     match ops::compare(&a, &b, op) {
-                        Ok(ord) => fiber
-                            .stack
-                            .push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
+                        Ok(ord) => stack.push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
                         Err(Slow::Error(e)) => break (e, false),
                         Err(Slow::Dunder(sym)) => {
                             save_pc!();
@@ -416,9 +488,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let container = pop!();
                     let item = pop!();
                     match ops::contains(&container, &item) {
-                        Ok(Some(found)) => {
-                            fiber.stack.push(Value::Bool(found != (op == Op::NotIn)))
-                        }
+                        Ok(Some(found)) => stack.push(Value::Bool(found != (op == Op::NotIn))),
                         Ok(None) => {
                             save_pc!();
                             let on_return = if op == Op::NotIn {
@@ -441,7 +511,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::Is | Op::IsNot => {
                     let b = pop!();
                     let a = pop!();
-                    fiber.stack.push(Value::Bool(a.is(&b) != (op == Op::IsNot)));
+                    stack.push(Value::Bool(a.is(&b) != (op == Op::IsNot)));
                 }
                 Op::Jump(t) => {
                     if (t as usize) < pc {
@@ -449,7 +519,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         if budget == 0 {
                             pc = t as usize;
                             save_pc!();
-                            return Halt::Yield;
+                            halt!(Halt::Yield);
                         }
                     }
                     pc = t as usize;
@@ -471,23 +541,23 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::JumpIfFalseOrPop(t) => {
-                    if fiber.stack.last().is_some_and(|v| !v.truthy()) {
+                    if stack.last().is_some_and(|v| !v.truthy()) {
                         pc = t as usize;
                     } else {
-                        fiber.stack.pop();
+                        stack.pop();
                     }
                 }
                 Op::JumpIfTrueOrPop(t) => {
-                    if fiber.stack.last().is_some_and(Value::truthy) {
+                    if stack.last().is_some_and(Value::truthy) {
                         pc = t as usize;
                     } else {
-                        fiber.stack.pop();
+                        stack.pop();
                     }
                 }
                 Op::GetIter => {
                     let v = pop!();
                     match iter::get_iter(v) {
-                        Ok(iter::GotIter::Native(it)) => fiber.stack.push(it),
+                        Ok(iter::GotIter::Native(it)) => stack.push(it),
                         Ok(iter::GotIter::User(obj)) => {
                             save_pc!();
                             invoked!(call_dunder(
@@ -503,14 +573,31 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::ForIter(t) => {
-                    let top = fiber.stack.last().cloned().unwrap_or(Value::None);
+                    if let Some(Value::RangeIter(r)) = stack.last() {
+                        match r.next() {
+                            Some(i) => stack.push(Value::Int(i)),
+                            None => {
+                                stack.pop();
+                                pc = t as usize;
+                            }
+                        }
+                        continue;
+                    }
+                    let top = stack.last().cloned().unwrap_or(Value::None);
                     match top {
+                        Value::RangeIter(r) => match r.next() {
+                            Some(i) => stack.push(Value::Int(i)),
+                            None => {
+                                stack.pop();
+                                pc = t as usize;
+                            }
+                        },
                         Value::Iterator(it) => {
                             let next = it.lock().next_native();
                             match next {
-                                Some(v) => fiber.stack.push(v),
+                                Some(v) => stack.push(v),
                                 None => {
-                                    fiber.stack.pop();
+                                    stack.pop();
                                     pc = t as usize;
                                 }
                             }
@@ -539,7 +626,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Call(argc) => {
                     save_pc!();
-                    let callee = fiber.stack.len() - argc as usize - 1;
+                    let callee = stack.len() - argc as usize - 1;
                     budget = budget.saturating_sub(1).max(1);
                     invoked!(call::invoke(
                         rt,
@@ -552,7 +639,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::CallKw(argc, k) => {
                     save_pc!();
-                    let callee = fiber.stack.len() - argc as usize - 1;
+                    let callee = stack.len() - argc as usize - 1;
                     let names = match &proto.consts[k as usize] {
                         Value::Tuple(t) => t.clone(),
                         _ => Arc::new(Vec::new()),
@@ -570,9 +657,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let kwargs = pop!();
                     let args = pop!();
                     let mut argc = 0;
-                    let callee = fiber.stack.len() - 1;
+                    let callee = stack.len() - 1;
                     if let Value::List(items) | Value::Tuple(items) = &args {
-                        fiber.stack.extend(items.iter().cloned());
+                        stack.extend(items.iter().cloned());
                         argc += items.len();
                     }
                     let mut names = Vec::new();
@@ -588,7 +675,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             break;
                         }
                         names.push(k);
-                        fiber.stack.push(v);
+                        stack.push(v);
                         argc += 1;
                     }
                     save_pc!();
@@ -611,7 +698,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::GetAttr(n) => {
                     let obj = pop!();
                     let v = tri!(attr::get_attr(&obj, proto.names[n as usize]));
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::SetAttr(n) => {
                     let value = pop!();
@@ -622,7 +709,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let index = pop!();
                     let obj = pop!();
                     match attr::get_index(&obj, &index) {
-                        Ok(Some(v)) => fiber.stack.push(v),
+                        Ok(Some(v)) => stack.push(v),
                         Ok(None) => {
                             save_pc!();
                             invoked!(call_dunder(
@@ -658,64 +745,62 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::BuildList(n) => {
-                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
-                    fiber.stack.push(Value::list(items));
+                    let items = stack.split_off(stack.len() - n as usize);
+                    stack.push(Value::list(items));
                 }
                 Op::BuildTuple(n) => {
-                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
-                    fiber.stack.push(Value::tuple(items));
+                    let items = stack.split_off(stack.len() - n as usize);
+                    stack.push(Value::tuple(items));
                 }
                 Op::BuildSet(n) => {
-                    let items = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    let items = stack.split_off(stack.len() - n as usize);
                     let set: Result<crate::collections::Set, RuntimeError> =
                         items.into_iter().map(key).collect();
-                    fiber.stack.push(Value::Set(Arc::new(tri!(set))));
+                    stack.push(Value::Set(Arc::new(tri!(set))));
                 }
                 Op::BuildDict(n) => {
-                    let items = fiber.stack.split_off(fiber.stack.len() - 2 * n as usize);
+                    let items = stack.split_off(stack.len() - 2 * n as usize);
                     let dict: Result<crate::collections::Dict, RuntimeError> = items
                         .chunks(2)
                         .map(|kv| Ok((key(kv[0].clone())?, kv[1].clone())))
                         .collect();
-                    fiber.stack.push(Value::Dict(Arc::new(tri!(dict))));
+                    stack.push(Value::Dict(Arc::new(tri!(dict))));
                 }
                 Op::BuildSlice => {
                     let step = pop!();
                     let stop = pop!();
                     let start = pop!();
-                    fiber
-                        .stack
-                        .push(Value::Slice(Arc::new([start, stop, step])));
+                    stack.push(Value::Slice(Arc::new([start, stop, step])));
                 }
                 Op::BuildRange(inclusive) => {
                     let end = pop!();
                     let start = pop!();
                     let v = tri!(make_range(&start, &end, inclusive == 1));
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::BuildString(n) => {
-                    let parts = fiber.stack.split_off(fiber.stack.len() - n as usize);
+                    let parts = stack.split_off(stack.len() - n as usize);
                     let mut s = String::new();
                     for p in &parts {
                         if let Value::Str(t) = p {
                             s.push_str(t.as_str());
                         }
                     }
-                    fiber.stack.push(Value::str(s));
+                    stack.push(Value::str(s));
                 }
                 Op::FormatValue(flags) => {
                     let spec = if flags & 1 == 1 { Some(pop!()) } else { None };
                     let value = pop!();
                     match crate::format::format_value(rt, fiber.depth(), value, flags >> 1, spec) {
-                        Ok(crate::format::Formatted::Ready(s)) => fiber.stack.push(s),
+                        Ok(crate::format::Formatted::Ready(s)) => stack.push(s),
                         Ok(crate::format::Formatted::Wait(wait)) => {
                             save_pc!();
-                            return Halt::Suspend(wait);
+                            halt!(Halt::Suspend(wait));
                         }
                         Err(e) => break (e, false),
                     }
                 }
-                Op::NewBuilder(kind) => fiber.stack.push(match kind {
+                Op::NewBuilder(kind) => stack.push(match kind {
                     2 => Value::SetMut(shared(new_set())),
                     3 => Value::DictMut(shared(new_dict())),
                     4 => Value::TupleMut(shared(Vec::new())),
@@ -723,16 +808,16 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }),
                 Op::ListAppend(depth) => {
                     let v = pop!();
-                    let at = fiber.stack.len() - 1 - depth as usize;
-                    if let Value::ListMut(items) | Value::TupleMut(items) = &fiber.stack[at] {
+                    let at = stack.len() - 1 - depth as usize;
+                    if let Value::ListMut(items) | Value::TupleMut(items) = &stack[at] {
                         items.lock().push(v);
                     }
                 }
                 Op::SetAdd(depth) => {
                     let v = pop!();
                     let k = tri!(key(v));
-                    let at = fiber.stack.len() - 1 - depth as usize;
-                    if let Value::SetMut(set) = &fiber.stack[at] {
+                    let at = stack.len() - 1 - depth as usize;
+                    if let Value::SetMut(set) = &stack[at] {
                         set.lock().insert(k);
                     }
                 }
@@ -740,20 +825,20 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let v = pop!();
                     let k = pop!();
                     let k = tri!(key(k));
-                    let at = fiber.stack.len() - 1 - depth as usize;
-                    if let Value::DictMut(d) = &fiber.stack[at] {
+                    let at = stack.len() - 1 - depth as usize;
+                    if let Value::DictMut(d) = &stack[at] {
                         d.lock().insert(k, v);
                     }
                 }
                 Op::ListExtend(depth) => {
                     let source = pop!();
-                    let at = fiber.stack.len() - 1 - depth as usize;
-                    let builder = fiber.stack[at].clone();
+                    let at = stack.len() - 1 - depth as usize;
+                    let builder = stack[at].clone();
                     tri!(build::extend(&builder, source));
                 }
                 Op::Freeze => {
                     let builder = pop!();
-                    fiber.stack.push(build::freeze(builder));
+                    stack.push(build::freeze(builder));
                 }
                 Op::Specialize(_) => {}
                 Op::UnpackSequence(n) => {
@@ -762,7 +847,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if items.len() != n as usize {
                         break (unpack_error(n as usize, items.len()), false);
                     }
-                    fiber.stack.extend(items.into_iter().rev());
+                    stack.extend(items.into_iter().rev());
                 }
                 Op::UnpackStar(before, after) => {
                     let v = pop!();
@@ -780,9 +865,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     let tail = items.split_off(items.len() - after);
                     let middle = items.split_off(before);
-                    fiber.stack.extend(tail.into_iter().rev());
-                    fiber.stack.push(Value::list(middle));
-                    fiber.stack.extend(items.into_iter().rev());
+                    stack.extend(tail.into_iter().rev());
+                    stack.push(Value::list(middle));
+                    stack.extend(items.into_iter().rev());
                 }
                 Op::MakeFunction(k, flags) => {
                     let cells = if flags & 2 != 0 {
@@ -820,20 +905,16 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         module: func.module.clone(),
                         owner: Default::default(),
                     };
-                    fiber.stack.push(Value::Function(Arc::new(f)));
+                    stack.push(Value::Function(Arc::new(f)));
                 }
                 Op::MakeClass(k, count) => {
-                    let pairs = fiber
-                        .stack
-                        .split_off(fiber.stack.len() - 2 * count as usize);
+                    let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     let bases = pop!();
                     let v = tri!(build::class(&proto.consts[k as usize], bases, pairs));
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::MakeRecord(k, count) => {
-                    let pairs = fiber
-                        .stack
-                        .split_off(fiber.stack.len() - 2 * count as usize);
+                    let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     let defaults = pop!();
                     let fields = pop!();
                     let v = tri!(build::record(
@@ -842,26 +923,22 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         defaults,
                         pairs
                     ));
-                    fiber.stack.push(v);
+                    stack.push(v);
                 }
                 Op::MakeInterface(k, count) => {
-                    let pairs = fiber
-                        .stack
-                        .split_off(fiber.stack.len() - 2 * count as usize);
-                    fiber
-                        .stack
-                        .push(build::interface(&proto.consts[k as usize], pairs));
+                    let pairs = stack.split_off(stack.len() - 2 * count as usize);
+                    stack.push(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return => {
                     let v = pop!();
                     let Some(frame) = fiber.frames.pop() else {
-                        return Halt::Done(v);
+                        halt!(Halt::Done(v));
                     };
-                    fiber.stack.truncate(frame.ret_base as usize);
+                    stack.truncate(frame.ret_base as usize);
                     if fiber.frames.is_empty() {
-                        return Halt::Done(v);
+                        halt!(Halt::Done(v));
                     }
-                    call::push_result(fiber, v, frame.on_return);
+                    call::push_result(&mut stack, v, frame.on_return);
                     continue 'frames;
                 }
                 Op::Raise(form) => {
@@ -887,7 +964,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     break (error, reraise);
                 }
                 Op::SetupTry(t) => {
-                    let height = fiber.stack.len() as u32;
+                    let height = stack.len() as u32;
                     if let Some(f) = fiber.frames.last_mut() {
                         f.handlers.push((t, height));
                     }
@@ -899,22 +976,22 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::MatchError => {
                     let class = pop!();
-                    let error = fiber.stack.last().cloned().unwrap_or(Value::None);
+                    let error = stack.last().cloned().unwrap_or(Value::None);
                     let matched = tri!(crate::builtins::is_instance(&error, &class));
-                    fiber.stack.push(Value::Bool(matched));
+                    stack.push(Value::Bool(matched));
                 }
                 Op::Import(k) => {
                     let path = proto.consts[k as usize].as_str().unwrap_or("").to_string();
                     save_pc!();
                     match modules::import(rt, fiber, &func.module, &path) {
-                        Ok(modules::Imported::Ready(m)) => fiber.stack.push(m),
-                        Ok(modules::Imported::Wait(wait)) => return Halt::Suspend(wait),
+                        Ok(modules::Imported::Ready(m)) => stack.push(m),
+                        Ok(modules::Imported::Wait(wait)) => halt!(Halt::Suspend(wait)),
                         Err(e) => break (e, false),
                     }
                 }
                 Op::ImportFrom(n) => {
                     let name = proto.names[n as usize].name();
-                    let v = match fiber.stack.last() {
+                    let v = match stack.last() {
                         Some(Value::Module(m)) => m.member(&name).ok_or_else(|| {
                             RuntimeError::new(
                                 Builtin::ImportError,
@@ -925,7 +1002,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             "internal error: ImportFrom without a module",
                         )),
                     };
-                    fiber.stack.push(tri!(v));
+                    stack.push(tri!(v));
                 }
                 Op::ImportStar => {
                     if let Value::Module(m) = pop!() {
@@ -933,7 +1010,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::LoadSuper => {
-                    let receiver = match &fiber.stack[base] {
+                    let receiver = match &stack[base] {
                         Value::Cell(c) => c.lock().clone(),
                         v => v.clone(),
                     };
@@ -943,9 +1020,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             false,
                         );
                     };
-                    fiber
-                        .stack
-                        .push(Value::Super(Arc::new(SuperProxy { class, receiver })));
+                    stack.push(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
                 Op::Go(_) | Op::GoKw(..) => {
                     break (
@@ -966,8 +1041,11 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 proto.code.span_at(pc.saturating_sub(1)),
             );
         }
-        if let Err(e) = unwind(fiber, error) {
-            return Halt::Error(e);
+        fiber.stack = std::mem::take(&mut stack);
+        let unwound = unwind(fiber, error);
+        stack = std::mem::take(&mut fiber.stack);
+        if let Err(e) = unwound {
+            halt!(Halt::Error(e));
         }
     }
 }

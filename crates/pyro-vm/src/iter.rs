@@ -1,5 +1,7 @@
 //! Iteration: turning values into iterators and collecting items.
 
+use std::sync::Arc;
+
 use crate::error::RuntimeError;
 use crate::object::{shared, Iter};
 use crate::value::Value;
@@ -58,8 +60,14 @@ pub fn native_iter(v: &Value) -> Result<Option<Iter>, RuntimeError> {
 }
 
 pub fn get_iter(v: Value) -> Result<GotIter, RuntimeError> {
-    if let Value::Iterator(_) = v {
-        return Ok(GotIter::Native(v));
+    match &v {
+        Value::Iterator(_) | Value::RangeIter(_) => return Ok(GotIter::Native(v)),
+        Value::Range(r) => {
+            return Ok(GotIter::Native(Value::RangeIter(Arc::new(
+                crate::value::RangeIter::new(r),
+            ))))
+        }
+        _ => {}
     }
     match native_iter(&v)? {
         Some(it) => Ok(GotIter::Native(Value::Iterator(shared(it)))),
@@ -78,6 +86,13 @@ pub fn collect_sync(v: &Value) -> Result<Vec<Value>, RuntimeError> {
             let mut out = Vec::new();
             while let Some(x) = it.next_native() {
                 out.push(x);
+            }
+            return Ok(out);
+        }
+        Value::RangeIter(r) => {
+            let mut out = Vec::new();
+            while let Some(i) = r.next() {
+                out.push(Value::Int(i));
             }
             return Ok(out);
         }

@@ -180,7 +180,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         }
         Value::Interface(i) => out.push_str(&format!("<interface {}>", i.name)),
         Value::Module(m) => out.push_str(&format!("<module {}>", m.name)),
-        Value::Iterator(_) => out.push_str("<iterator>"),
+        Value::Iterator(_) | Value::RangeIter(_) => out.push_str("<iterator>"),
         Value::Super(_) => out.push_str("<super>"),
         Value::Cell(c) => {
             let inner = c.lock().clone();

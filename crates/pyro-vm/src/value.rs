@@ -47,6 +47,8 @@ pub enum Value {
     Interface(Arc<Interface>),
     Module(Arc<Module>),
     Iterator(Shared<Iter>),
+    /// An iterator over a range: one atomic counter, no lock.
+    RangeIter(Arc<RangeIter>),
     Super(Arc<SuperProxy>),
     /// A captured variable (only ever in a local slot or a closure).
     Cell(Arc<Mutex<Value>>),
@@ -126,6 +128,44 @@ impl RangeValue {
     }
 }
 
+/// The state of iterating a range, shared safely between tasks.
+pub struct RangeIter {
+    next: std::sync::atomic::AtomicI64,
+    stop: i64,
+    step: i64,
+}
+
+impl RangeIter {
+    pub fn new(r: &RangeValue) -> RangeIter {
+        RangeIter {
+            next: std::sync::atomic::AtomicI64::new(r.start),
+            stop: r.stop,
+            step: r.step,
+        }
+    }
+
+    /// The next value, or None when the range is exhausted.
+    pub fn next(&self) -> Option<i64> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut cur = self.next.load(Relaxed);
+        loop {
+            let more = if self.step > 0 {
+                cur < self.stop
+            } else {
+                cur > self.stop
+            };
+            if !more {
+                return None;
+            }
+            let next = cur.checked_add(self.step).unwrap_or(self.stop);
+            match self.next.compare_exchange_weak(cur, next, Relaxed, Relaxed) {
+                Ok(_) => return Some(cur),
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+}
+
 impl Value {
     pub fn str(s: impl Into<String>) -> Value {
         Value::Str(Arc::new(Str::new(s.into())))
@@ -170,7 +210,7 @@ impl Value {
             Value::Record(r) => r.class.name.to_string(),
             Value::Interface(_) => "interface".into(),
             Value::Module(_) => "module".into(),
-            Value::Iterator(_) => "iterator".into(),
+            Value::Iterator(_) | Value::RangeIter(_) => "iterator".into(),
             Value::Super(_) => "super".into(),
             Value::Cell(_) => "cell".into(),
             Value::Unbound => "unbound".into(),
@@ -240,6 +280,7 @@ impl Value {
             Value::Interface(a) => Arc::as_ptr(a) as usize,
             Value::Module(a) => Arc::as_ptr(a) as usize,
             Value::Iterator(a) => Arc::as_ptr(a) as usize,
+            Value::RangeIter(a) => Arc::as_ptr(a) as usize,
             Value::Super(a) => Arc::as_ptr(a) as usize,
             Value::Cell(a) => Arc::as_ptr(a) as usize,
             _ => return None,
