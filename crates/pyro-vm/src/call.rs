@@ -92,8 +92,13 @@ pub fn invoke(
             }
             BoundTarget::Native(name) => {
                 let args = take_args(fiber, callee, argc, kwnames);
-                let result =
-                    crate::methods::call_method(rt, fiber.depth(), &m.receiver, *name, args)?;
+                let result = crate::methods::call_method(
+                    rt,
+                    fiber.depth(),
+                    &m.receiver,
+                    &name.name(),
+                    args,
+                )?;
                 finish_native(rt, fiber, result, on_return)
             }
         },

@@ -258,14 +258,19 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::AddToLocal(s) => {
                     let rhs = pop!();
                     let slot = base + s as usize;
-                    if let (Value::Int(x), Value::Int(y)) = (&mut stack[slot], &rhs) {
-                        match x.checked_add(*y) {
+                    match (&mut stack[slot], &rhs) {
+                        (Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
                             Some(r) => {
                                 *x = r;
                                 continue;
                             }
                             None => break (RuntimeError::overflow("integer overflow in +"), false),
+                        },
+                        (Value::Float(x), Value::Float(y)) => {
+                            *x += *y;
+                            continue;
                         }
+                        _ => {}
                     }
                     let result = match &stack[slot] {
                         Value::Cell(c) => {
@@ -370,7 +375,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     let b = pop!();
                     let a = pop!();
-                    if let (Value::Float(x), Value::Float(y)) = (&a, &b) {
+                    let floats = match (&a, &b) {
+                        (Value::Float(x), Value::Float(y)) => Some((*x, *y)),
+                        (Value::Int(x), Value::Float(y)) => Some((*x as f64, *y)),
+                        (Value::Float(x), Value::Int(y)) => Some((*x, *y as f64)),
+                        _ => None,
+                    };
+                    if let Some((x, y)) = floats {
                         let r = match op {
                             Op::Add => x + y,
                             Op::Sub => x - y,
@@ -397,6 +408,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     let b = pop!();
                     let a = pop!();
+                    if let (Op::Div, Value::Float(x), Value::Float(y)) = (op, &a, &b) {
+                        if *y != 0.0 {
+                            stack.push(Value::Float(x / y));
+                            continue;
+                        }
+                    }
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         if let Ok(v) = ops::int_binary(op, *x, *y) {
                             stack.push(v);
@@ -693,7 +710,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     save_pc!();
                     let sym = proto.names[n as usize];
                     budget = budget.saturating_sub(1).max(1);
-                    invoked!(call_method(rt, fiber, argc as usize, sym));
+                    invoked!(call_method(
+                        rt,
+                        fiber,
+                        argc as usize,
+                        sym,
+                        &proto.code.names[n as usize]
+                    ));
                 }
                 Op::GetAttr(n) => {
                     let obj = pop!();
@@ -1247,10 +1270,47 @@ fn call_method(
     fiber: &mut Fiber,
     argc: usize,
     name: Sym,
+    text: &str,
 ) -> Result<Invoked, RuntimeError> {
     let recv = fiber.stack.len() - argc - 1;
-    let receiver = fiber.stack[recv].clone();
     let class_method = |class: &crate::object::Class| class.lookup(name).cloned();
+    // The common case, `obj.method(args)` on an instance, without cloning
+    // the receiver.
+    if let Value::Instance(inst) = &fiber.stack[recv] {
+        let method = match inst.get(name) {
+            Some(field) => Err(field),
+            None => Ok(class_method(&inst.class)),
+        };
+        match method {
+            Ok(Some(Value::Function(f))) => {
+                call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
+                return Ok(Invoked::Pushed);
+            }
+            Err(field) => {
+                fiber.stack[recv] = field;
+                return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
+            }
+            _ => {}
+        }
+    }
+    // `xs.push(v)` / `xs.append(v)` on a mutable list: the hot list operation.
+    if argc == 1 && (text == "push" || text == "append") {
+        if let Value::ListMut(items) = &fiber.stack[recv] {
+            let items = items.clone();
+            let v = fiber.stack.pop().unwrap_or(Value::None);
+            fiber.stack.truncate(recv);
+            items.lock().push(v);
+            fiber.stack.push(Value::None);
+            return Ok(Invoked::Done);
+        }
+    }
+    if let Value::Module(m) = &fiber.stack[recv] {
+        if let Some(member) = m.member_by_sym(name) {
+            fiber.stack[recv] = member;
+            return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
+        }
+    }
+    let receiver = fiber.stack[recv].clone();
     match &receiver {
         Value::Instance(inst) => {
             if let Some(field) = inst.get(name) {
@@ -1317,7 +1377,7 @@ fn call_method(
                 rt,
                 fiber.depth(),
                 &receiver,
-                name,
+                text,
                 call::Args {
                     pos: args,
                     kw: Vec::new(),

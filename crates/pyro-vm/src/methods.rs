@@ -142,11 +142,9 @@ pub fn call_method(
     rt: &Rt,
     depth: usize,
     receiver: &Value,
-    name: Sym,
+    name: &str,
     mut args: Args,
 ) -> NativeResult {
-    let name_text = name.name();
-    let name = name_text.as_ref();
     if !has_method(receiver, name) {
         return Err(crate::attr::no_attribute(receiver, Sym::intern(name)));
     }

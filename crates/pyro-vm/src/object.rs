@@ -146,6 +146,8 @@ pub struct Module {
     pub path: Option<std::path::PathBuf>,
     pub globals: Vec<Mutex<Value>>,
     pub global_index: FxHashMap<Arc<str>, u32>,
+    /// The same index keyed by interned name, for `module.member` lookups.
+    pub sym_index: FxHashMap<Sym, u32>,
     /// Modules whose names this one sees through `LoadName` (star imports).
     pub star_sources: Mutex<Vec<Arc<Module>>>,
 }
@@ -164,8 +166,20 @@ impl Module {
                 .enumerate()
                 .map(|(i, n)| (n.clone(), i as u32))
                 .collect(),
+            sym_index: global_names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Sym::intern(n), i as u32))
+                .collect(),
             star_sources: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A module member by interned name, from its own globals only.
+    pub fn member_by_sym(&self, name: Sym) -> Option<Value> {
+        let i = *self.sym_index.get(&name)?;
+        let v = self.globals[i as usize].lock().clone();
+        (!matches!(v, Value::Unbound)).then_some(v)
     }
 
     /// A module member by name (its own globals, then star-imported modules).

@@ -405,13 +405,6 @@ pub fn float_binary(op: Op, x: f64, y: f64) -> Result<Value, RuntimeError> {
 /// defines `__eq__` (the interpreter calls it as a frame for a top-level
 /// `==`; inside containers and dict keys it runs through `call_sync`).
 pub fn equal(a: &Value, b: &Value) -> bool {
-    for (x, y) in [(a, b), (b, a)] {
-        if crate::repr::has_user_method(x, names::eq()) {
-            return crate::attr::get_attr(x, names::eq())
-                .and_then(|m| crate::fiber::call_sync(m, vec![y.clone()]))
-                .is_ok_and(|r| r.truthy());
-        }
-    }
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
@@ -466,12 +459,23 @@ pub fn equal(a: &Value, b: &Value) -> bool {
                     .zip(y.fields.iter())
                     .all(|(p, q)| equal(p, q))
         }
-        // `raise "text"` then `except e:` — the error equals its text.
-        (Value::Instance(i), Value::Str(s)) | (Value::Str(s), Value::Instance(i)) => {
-            i.get(crate::error::raised_string()).is_some()
-                && crate::error::RuntimeError(i.clone()).message() == s.as_str()
+        _ => {
+            for (x, y) in [(a, b), (b, a)] {
+                if crate::repr::has_user_method(x, names::eq()) {
+                    return crate::attr::get_attr(x, names::eq())
+                        .and_then(|m| crate::fiber::call_sync(m, vec![y.clone()]))
+                        .is_ok_and(|r| r.truthy());
+                }
+            }
+            // `raise "text"` then `except e:` — the error equals its text.
+            if let (Value::Instance(i), Value::Str(s)) | (Value::Str(s), Value::Instance(i)) =
+                (a, b)
+            {
+                return i.get(crate::error::raised_string()).is_some()
+                    && crate::error::RuntimeError(i.clone()).message() == s.as_str();
+            }
+            a.is(b)
         }
-        _ => a.is(b),
     }
 }
 

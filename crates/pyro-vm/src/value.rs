@@ -17,7 +17,6 @@ use crate::object::{
 
 pub type Shared<T> = Arc<Mutex<T>>;
 
-#[derive(Clone)]
 pub enum Value {
     None,
     Bool(bool),
@@ -54,6 +53,59 @@ pub enum Value {
     Cell(Arc<Mutex<Value>>),
     /// A variable that has no value yet (only ever in a slot).
     Unbound,
+}
+
+impl Clone for Value {
+    /// Scalars are copied inline; heap values take the out-of-line path
+    /// (a reference-count increment).
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Int(n) => Value::Int(*n),
+            Value::Float(x) => Value::Float(*x),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::None => Value::None,
+            _ => self.clone_heap(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_heap(&self) -> Value {
+        match self {
+            Value::Str(a) => Value::Str(a.clone()),
+            Value::List(a) => Value::List(a.clone()),
+            Value::Tuple(a) => Value::Tuple(a.clone()),
+            Value::Dict(a) => Value::Dict(a.clone()),
+            Value::Set(a) => Value::Set(a.clone()),
+            Value::ListMut(a) => Value::ListMut(a.clone()),
+            Value::TupleMut(a) => Value::TupleMut(a.clone()),
+            Value::DictMut(a) => Value::DictMut(a.clone()),
+            Value::SetMut(a) => Value::SetMut(a.clone()),
+            Value::Range(a) => Value::Range(a.clone()),
+            Value::Slice(a) => Value::Slice(a.clone()),
+            Value::Function(a) => Value::Function(a.clone()),
+            Value::Host(a) => Value::Host(a.clone()),
+            Value::BoundMethod(a) => Value::BoundMethod(a.clone()),
+            Value::Class(a) => Value::Class(a.clone()),
+            Value::Instance(a) => Value::Instance(a.clone()),
+            Value::Record(a) => Value::Record(a.clone()),
+            Value::Interface(a) => Value::Interface(a.clone()),
+            Value::Module(a) => Value::Module(a.clone()),
+            Value::Iterator(a) => Value::Iterator(a.clone()),
+            Value::RangeIter(a) => Value::RangeIter(a.clone()),
+            Value::Super(a) => Value::Super(a.clone()),
+            Value::Cell(a) => Value::Cell(a.clone()),
+            Value::Builtin(b) => Value::Builtin(*b),
+            Value::Intrinsic(i) => Value::Intrinsic(*i),
+            Value::Unbound => Value::Unbound,
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(n) => Value::Int(*n),
+            Value::Float(x) => Value::Float(*x),
+        }
+    }
 }
 
 /// Native methods that are values in their own right.
