@@ -74,6 +74,9 @@ fn resolve(from: &Module, path: &str) -> PathBuf {
     std::fs::canonicalize(&joined).unwrap_or(joined)
 }
 
+/// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary.
+const EMBEDDED: &[(&str, &str)] = &[("std.path", include_str!("../../../std/path.pyro"))];
+
 pub fn import(
     rt: &Rt,
     fiber: &Fiber,
@@ -84,7 +87,12 @@ pub fn import(
         return Ok(Imported::Ready(Value::Module(m.clone())));
     }
     if path.starts_with("std.") {
-        return Err(import_error(format!("no module named '{path}'")));
+        let Some((_, source)) = EMBEDDED.iter().find(|(name, _)| *name == path) else {
+            return Err(import_error(format!("no module named '{path}'")));
+        };
+        // Embedded modules are keyed by a pseudo-path so they load once.
+        let key = PathBuf::from(format!("<std>/{}.pyro", path.trim_start_matches("std.")));
+        return Ok(load_cached(rt, key, Vec::new(), Some(source)));
     }
     let file = resolve(from, path);
     if let Some(cell) = rt.files.get(&file).map(|c| c.clone()) {
@@ -111,14 +119,27 @@ pub fn import(
             chain.push(p.clone());
         }
     }
+    Ok(load_cached(rt, file, chain, None))
+}
+
+/// Loads a module once (other importers wait for the first).
+fn load_cached(
+    rt: &Rt,
+    file: PathBuf,
+    chain: Vec<PathBuf>,
+    embedded: Option<&'static str>,
+) -> Imported {
+    if let Some(m) = rt.files.get(&file).and_then(|c| c.get().cloned()) {
+        return Imported::Ready(Value::Module(m));
+    }
     let rt = rt.clone();
-    Ok(Imported::Wait(Box::pin(async move {
+    Imported::Wait(Box::pin(async move {
         let cell = rt.files.entry(file.clone()).or_default().clone();
         let module = cell
-            .get_or_try_init(|| load_file(&rt, file.clone(), chain))
+            .get_or_try_init(|| load_file(&rt, file.clone(), chain, embedded))
             .await?;
         Ok(Value::Module(module.clone()))
-    })))
+    }))
 }
 
 fn display_name(path: &Path) -> String {
@@ -132,15 +153,24 @@ async fn load_file(
     rt: &Rt,
     file: PathBuf,
     mut chain: Vec<PathBuf>,
+    embedded: Option<&'static str>,
 ) -> Result<Arc<Module>, RuntimeError> {
     let shown = display_name(&file);
-    let read_path = file.clone();
-    let text = tokio::task::spawn_blocking(move || std::fs::read(&read_path))
-        .await
-        .map_err(|e| import_error(e.to_string()))?
-        .map_err(|e| import_error(format!("cannot import '{shown}': {}", describe_io(&e))))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| import_error(format!("cannot import '{shown}': it is not valid UTF-8")))?;
+    let text = match embedded {
+        Some(source) => source.to_string(),
+        None => {
+            let read_path = file.clone();
+            let bytes = tokio::task::spawn_blocking(move || std::fs::read(&read_path))
+                .await
+                .map_err(|e| import_error(e.to_string()))?
+                .map_err(|e| {
+                    import_error(format!("cannot import '{shown}': {}", describe_io(&e)))
+                })?;
+            String::from_utf8(bytes).map_err(|_| {
+                import_error(format!("cannot import '{shown}': it is not valid UTF-8"))
+            })?
+        }
+    };
     let name = file
         .file_stem()
         .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
