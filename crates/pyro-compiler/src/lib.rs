@@ -31,4 +31,4 @@ pub use code::{Code, CodeKind, Const, Param, ParamKind};
 pub use compile::{compile_module, compile_module_with, CompileOptions};
 pub use disasm::disassemble;
 pub use error::CompileError;
-pub use op::{Op, OP_NAMES};
+pub use op::{Op, GO_DETACHED, GO_KW_DETACHED, OP_NAMES};

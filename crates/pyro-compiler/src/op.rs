@@ -199,10 +199,18 @@ instructions! {
     LoadSuper;
     /// `go f(args)`: like `Call`, but runs the call as a new task and pushes
     /// its handle.
+        ///
+    /// The top bit of `argc` (`GO_DETACHED`) marks a `go` statement: no
+    /// handle is pushed, and an uncaught error in the task is fatal.
     Go(argc: u32);
     /// `go f(args, k=v)`.
     GoKw(argc: u16, names: u32);
 }
+
+/// Flag in the `argc` of `Go` (bit 31) and `GoKw` (bit 15) for a `go`
+/// statement, whose task handle is discarded.
+pub const GO_DETACHED: u32 = 1 << 31;
+pub const GO_KW_DETACHED: u16 = 1 << 15;
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,22 @@ impl Compiler {
                     self.error(CompileError::MisplacedStar { span: e.span });
                 }
                 self.expr(e);
+                // A `go` statement discards the task handle: mark the spawn
+                // detached (its uncaught error is fatal) instead of popping.
+                if let ExprKind::Go(_) = e.kind {
+                    let last = self.f().ops.last_mut();
+                    match last {
+                        Some(Op::Go(argc)) => {
+                            *argc |= crate::op::GO_DETACHED;
+                            return;
+                        }
+                        Some(Op::GoKw(argc, _)) => {
+                            *argc |= crate::op::GO_KW_DETACHED;
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
                 self.emit(Op::Pop, e.span);
             }
             StmtKind::Let {

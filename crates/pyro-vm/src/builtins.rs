@@ -1004,9 +1004,20 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 ))),
             }
         }
-        Chan | After => Err(RuntimeError::type_error(format!(
-            "{name}() needs the concurrency runtime, which is not built yet (issue #4)"
-        ))),
+        Chan => {
+            arity(name, &args, 0, 1)?;
+            ready(make_chan(None, args.pos.first())?)
+        }
+        After => {
+            arity(name, &args, 1, 1)?;
+            let seconds = float_arg("after", &args.pos[0])?;
+            if !seconds.is_finite() || seconds < 0.0 {
+                return Err(RuntimeError::value_error(
+                    "after() needs a non-negative number of seconds",
+                ));
+            }
+            ready(crate::chan::after(seconds))
+        }
         Error | TypeError | ValueError | KeyError | IndexError | ZeroDivisionError
         | OverflowError | AttributeError | NameError | RecursionError | AssertionError
         | IOError | ChannelClosed | Timeout | Cancelled | DeadlockError | StopIteration
@@ -1021,6 +1032,21 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         ))),
         _ => crate::stdlib::call(rt, depth, b, args),
     }
+}
+
+/// A new channel with an optional element type and capacity (default 0).
+fn make_chan(elem: Option<Arc<str>>, capacity: Option<&Value>) -> Result<Value, RuntimeError> {
+    let capacity = match capacity {
+        None => 0,
+        Some(v) => int_arg("chan", v)?,
+    };
+    if capacity < 0 {
+        return Err(RuntimeError::value_error(
+            "chan() capacity must not be negative",
+        ));
+    }
+    let chan = crate::chan::Channel::new(capacity as usize, elem);
+    Ok(Value::Chan(Arc::new(chan), crate::chan::ChanDir::Both))
 }
 
 fn native_iter_of(v: &Value) -> Result<Option<Iter>, RuntimeError> {
@@ -1064,6 +1090,10 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
                 }
             }
             ready(Value::None)
+        }
+        Intrinsic::MakeTypedChan => {
+            let ty = args.pos.first().and_then(|v| v.as_str().map(Arc::from));
+            ready(make_chan(ty, args.pos.get(1))?)
         }
         Intrinsic::ErrorStr => match args.pos.first() {
             Some(Value::Instance(inst)) => ready(Value::str(

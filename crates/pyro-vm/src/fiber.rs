@@ -70,6 +70,12 @@ pub struct Fiber {
     pub pending_error: Option<RuntimeError>,
     /// Files whose top level this fiber is running an import of (cycle detection).
     pub import_chain: Vec<std::path::PathBuf>,
+    /// The task this fiber runs (None for the main program and callbacks).
+    pub task: Option<Arc<crate::task::TaskHandle>>,
+    /// `for x in channel` suspended: the outcome goes here instead of onto
+    /// the stack, and `ForIter` runs again to use it (None = closed).
+    pub iter_resume: bool,
+    pub iter_value: Option<Option<Value>>,
 }
 
 /// Instructions a fiber runs before yielding to the scheduler.
@@ -83,10 +89,21 @@ impl Fiber {
             depth_base,
             pending_error: None,
             import_chain: Vec::new(),
+            task: None,
+            iter_resume: false,
+            iter_value: None,
         }
     }
 
     pub fn resume(&mut self, outcome: Result<Value, RuntimeError>) {
+        if std::mem::take(&mut self.iter_resume) {
+            match outcome {
+                Ok(Value::Unbound) => self.iter_value = Some(None),
+                Ok(v) => self.iter_value = Some(Some(v)),
+                Err(e) => self.pending_error = Some(e),
+            }
+            return;
+        }
         match outcome {
             Ok(v) => self.stack.push(v),
             Err(e) => self.pending_error = Some(e),
@@ -104,9 +121,25 @@ pub async fn drive(rt: &Rt, fiber: &mut Fiber) -> Result<Value, RuntimeError> {
         match crate::interp::run(rt, fiber) {
             Halt::Done(v) => return Ok(v),
             Halt::Error(e) => return Err(e),
-            Halt::Yield => tokio::task::yield_now().await,
+            Halt::Yield => {
+                tokio::task::yield_now().await;
+                // Cancellation is checked at budget points...
+                if fiber.task.as_ref().is_some_and(|t| t.is_cancelled())
+                    && fiber.pending_error.is_none()
+                {
+                    fiber.pending_error = Some(crate::task::cancelled_error());
+                }
+            }
             Halt::Suspend(wait) => {
-                let outcome = wait.await;
+                // ...and races every wait, so a blocked task wakes to `Cancelled`.
+                let outcome = match fiber.task.clone() {
+                    Some(task) if task.is_cancelled() => Err(crate::task::cancelled_error()),
+                    Some(task) => tokio::select! {
+                        outcome = wait => outcome,
+                        _ = task.cancelled() => Err(crate::task::cancelled_error()),
+                    },
+                    None => wait.await,
+                };
                 fiber.resume(outcome);
             }
         }

@@ -601,6 +601,26 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         continue;
                     }
                     let top = stack.last().cloned().unwrap_or(Value::None);
+                    if let Value::Chan(chan, _) = &top {
+                        // `for x in channel`: receive until closed and drained.
+                        match fiber.iter_value.take() {
+                            Some(Some(v)) => stack.push(v),
+                            Some(None) => {
+                                stack.pop();
+                                pc = t as usize;
+                            }
+                            None => {
+                                let chan = chan.clone();
+                                pc -= 1;
+                                save_pc!();
+                                fiber.iter_resume = true;
+                                halt!(Halt::Suspend(Box::pin(async move {
+                                    Ok(chan.collect().await?.unwrap_or(Value::Unbound))
+                                })));
+                            }
+                        }
+                        continue;
+                    }
                     match top {
                         Value::RangeIter(r) => match r.next() {
                             Some(i) => stack.push(Value::Int(i)),
@@ -863,7 +883,23 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let builder = pop!();
                     stack.push(build::freeze(builder));
                 }
-                Op::Specialize(_) => {}
+                Op::Specialize(k) => {
+                    // `chan<int>` remembers its element type; other generics
+                    // are erased at run time.
+                    if let Some(Value::Builtin(Builtin::Chan)) = stack.last() {
+                        let ty = match &proto.consts[k as usize] {
+                            Value::Tuple(t) => t.first().cloned().unwrap_or(Value::None),
+                            _ => Value::None,
+                        };
+                        stack.pop();
+                        stack.push(Value::BoundMethod(Arc::new(crate::object::BoundMethod {
+                            receiver: ty,
+                            method: crate::object::BoundTarget::Callable(Value::Intrinsic(
+                                crate::value::Intrinsic::MakeTypedChan,
+                            )),
+                        })));
+                    }
+                }
                 Op::UnpackSequence(n) => {
                     let v = pop!();
                     let items = tri!(iter::collect_sync(&v));
@@ -1046,12 +1082,32 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     stack.push(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
                 Op::Go(_) | Op::GoKw(..) => {
-                    break (
-                        RuntimeError::type_error(
-                            "`go` needs the concurrency runtime, which is not built yet (issue #4)",
+                    let (argc, names, detached) = match op {
+                        Op::Go(n) => (
+                            (n & !pyro_compiler::GO_DETACHED) as usize,
+                            None,
+                            n & pyro_compiler::GO_DETACHED != 0,
                         ),
-                        false,
-                    )
+                        Op::GoKw(n, k) => {
+                            let names = match &proto.consts[k as usize] {
+                                Value::Tuple(t) => Some(t.to_vec()),
+                                _ => None,
+                            };
+                            (
+                                (n & !pyro_compiler::GO_KW_DETACHED) as usize,
+                                names,
+                                n & pyro_compiler::GO_KW_DETACHED != 0,
+                            )
+                        }
+                        _ => (0, None, false),
+                    };
+                    let args = stack.split_off(stack.len() - argc);
+                    let callee = pop!();
+                    let site = Some((proto.code.name.clone(), proto.code.span_at(pc - 1)));
+                    let handle = crate::task::spawn(rt, callee, args, names, detached, site);
+                    if !detached {
+                        stack.push(Value::Task(handle));
+                    }
                 }
             }
         };

@@ -62,6 +62,10 @@ pub fn native_iter(v: &Value) -> Result<Option<Iter>, RuntimeError> {
 pub fn get_iter(v: Value) -> Result<GotIter, RuntimeError> {
     match &v {
         Value::Iterator(_) | Value::RangeIter(_) => return Ok(GotIter::Native(v)),
+        Value::Chan(_, crate::chan::ChanDir::Send) => {
+            return Err(RuntimeError::type_error("channel is send-only"))
+        }
+        Value::Chan(..) => return Ok(GotIter::Native(v)),
         Value::Range(r) => {
             return Ok(GotIter::Native(Value::RangeIter(Arc::new(
                 crate::value::RangeIter::new(r),

@@ -28,6 +28,7 @@ mod attr;
 mod build;
 mod builtins;
 mod call;
+mod chan;
 mod collections;
 mod error;
 pub mod fiber;
@@ -42,6 +43,7 @@ mod repr;
 mod runtime;
 mod stdlib;
 mod symbol;
+mod task;
 pub mod text;
 mod value;
 
@@ -166,7 +168,12 @@ impl Vm {
             .map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned());
         let (_module, body) = modules::compile(&self.rt, &name, path, text, return_last)?;
         let mut fiber = Fiber::new(0);
-        let result = modules::run_body(&self.rt, &mut fiber, body).await;
+        // A detached task's uncaught error ends the program, like a panic in
+        // a goroutine: whichever comes first, main finishing or that error.
+        let result = tokio::select! {
+            result = modules::run_body(&self.rt, &mut fiber, body) => result,
+            error = self.rt.wait_fatal() => Err(error),
+        };
         self.rt.flush();
         result.map_err(|e| {
             let mut failures = self.rt.import_failures.lock();

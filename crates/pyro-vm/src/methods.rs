@@ -106,6 +106,8 @@ pub fn has_method(obj: &Value, name: &str) -> bool {
         }
         Value::Float(_) => name == "is_integer",
         Value::Iterator(_) => name == "__next__" || name == "__iter__",
+        Value::Chan(..) => crate::chan::METHODS.contains(&name),
+        Value::Task(_) => matches!(name, "join" | "cancel" | "done" | "cancelled"),
         Value::Int(_) => name == "bit_length",
         _ => false,
     }
@@ -194,6 +196,8 @@ pub fn call_method(
             set_mut_method(s, name, args)
         }
         Value::Float(x) => ready(Value::Bool(x.is_finite() && x.fract() == 0.0)),
+        Value::Chan(chan, dir) => crate::chan::method(chan, *dir, name, args),
+        Value::Task(handle) => crate::task::method(handle, name, &args),
         Value::Iterator(it) if name == "__iter__" => ready(Value::Iterator(it.clone())),
         Value::Iterator(it) => match it.lock().next_native() {
             Some(v) => ready(v),

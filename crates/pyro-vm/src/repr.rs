@@ -181,6 +181,17 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         Value::Interface(i) => out.push_str(&format!("<interface {}>", i.name)),
         Value::Module(m) => out.push_str(&format!("<module {}>", m.name)),
         Value::Iterator(_) | Value::RangeIter(_) => out.push_str("<iterator>"),
+        Value::Task(t) => out.push_str(&format!("<Task {}>", t.id)),
+        Value::Chan(c, dir) => {
+            let elem = c.elem_type().unwrap_or("any");
+            match dir {
+                crate::chan::ChanDir::Both => {
+                    out.push_str(&format!("<chan<{elem}> cap={}>", c.capacity()))
+                }
+                crate::chan::ChanDir::Send => out.push_str(&format!("<Sender<{elem}>>")),
+                crate::chan::ChanDir::Recv => out.push_str(&format!("<Receiver<{elem}>>")),
+            }
+        }
         Value::Super(_) => out.push_str("<super>"),
         Value::Cell(c) => {
             let inner = c.lock().clone();

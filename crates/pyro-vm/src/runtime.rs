@@ -34,6 +34,11 @@ pub struct Runtime {
     pub(crate) native: FxHashMap<String, Arc<Module>>,
     /// Diagnostics of imported files that failed to parse or compile.
     pub(crate) import_failures: Mutex<Vec<PyroError>>,
+    /// The first uncaught error of a detached task: it ends the program.
+    fatal: Mutex<Option<crate::error::RuntimeError>>,
+    fatal_signal: tokio::sync::Notify,
+    pub(crate) tasks_started: std::sync::atomic::AtomicUsize,
+    pub(crate) tasks_finished: std::sync::atomic::AtomicUsize,
 }
 
 impl Runtime {
@@ -53,6 +58,10 @@ impl Runtime {
             files: DashMap::new(),
             native: crate::modules::native_modules(),
             import_failures: Mutex::new(Vec::new()),
+            fatal: Mutex::new(None),
+            fatal_signal: tokio::sync::Notify::new(),
+            tasks_started: Default::default(),
+            tasks_finished: Default::default(),
         }
     }
 
@@ -61,6 +70,27 @@ impl Runtime {
     pub fn write_stdout(&self, text: &str) {
         let mut out = self.stdout.lock();
         let _ = out.write_all(text.as_bytes());
+    }
+
+    /// Records a detached task's uncaught error (the first one wins).
+    pub(crate) fn report_fatal(&self, error: crate::error::RuntimeError) {
+        let mut fatal = self.fatal.lock();
+        if fatal.is_none() {
+            *fatal = Some(error);
+        }
+        drop(fatal);
+        self.fatal_signal.notify_waiters();
+    }
+
+    /// Resolves with the first fatal task error.
+    pub(crate) async fn wait_fatal(&self) -> crate::error::RuntimeError {
+        loop {
+            let signal = self.fatal_signal.notified();
+            if let Some(e) = self.fatal.lock().clone() {
+                return e;
+            }
+            signal.await;
+        }
     }
 
     pub fn flush(&self) {

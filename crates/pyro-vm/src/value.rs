@@ -48,6 +48,10 @@ pub enum Value {
     Iterator(Shared<Iter>),
     /// An iterator over a range: one atomic counter, no lock.
     RangeIter(Arc<RangeIter>),
+    /// A running or finished task (`go f(x)`).
+    Task(Arc<crate::task::TaskHandle>),
+    /// A channel, or one of its send-only / receive-only views.
+    Chan(Arc<crate::chan::Channel>, crate::chan::ChanDir),
     Super(Arc<SuperProxy>),
     /// A captured variable (only ever in a local slot or a closure).
     Cell(Arc<Mutex<Value>>),
@@ -97,6 +101,8 @@ impl Value {
             Value::RangeIter(a) => Value::RangeIter(a.clone()),
             Value::Super(a) => Value::Super(a.clone()),
             Value::Cell(a) => Value::Cell(a.clone()),
+            Value::Task(a) => Value::Task(a.clone()),
+            Value::Chan(a, d) => Value::Chan(a.clone(), *d),
             Value::Builtin(b) => Value::Builtin(*b),
             Value::Intrinsic(i) => Value::Intrinsic(*i),
             Value::Unbound => Value::Unbound,
@@ -115,6 +121,8 @@ pub enum Intrinsic {
     ErrorInit,
     /// `Error.__str__(self)`.
     ErrorStr,
+    /// `chan<T>(n)`: the element type string comes first.
+    MakeTypedChan,
 }
 
 /// An immutable string with its length in characters.
@@ -263,6 +271,10 @@ impl Value {
             Value::Interface(_) => "interface".into(),
             Value::Module(_) => "module".into(),
             Value::Iterator(_) | Value::RangeIter(_) => "iterator".into(),
+            Value::Task(_) => "Task".into(),
+            Value::Chan(_, crate::chan::ChanDir::Both) => "chan".into(),
+            Value::Chan(_, crate::chan::ChanDir::Send) => "Sender".into(),
+            Value::Chan(_, crate::chan::ChanDir::Recv) => "Receiver".into(),
             Value::Super(_) => "super".into(),
             Value::Cell(_) => "cell".into(),
             Value::Unbound => "unbound".into(),
@@ -333,6 +345,8 @@ impl Value {
             Value::Module(a) => Arc::as_ptr(a) as usize,
             Value::Iterator(a) => Arc::as_ptr(a) as usize,
             Value::RangeIter(a) => Arc::as_ptr(a) as usize,
+            Value::Task(a) => Arc::as_ptr(a) as usize,
+            Value::Chan(a, _) => Arc::as_ptr(a) as usize,
             Value::Super(a) => Arc::as_ptr(a) as usize,
             Value::Cell(a) => Arc::as_ptr(a) as usize,
             _ => return None,

@@ -1,0 +1,346 @@
+//! Channels (LANGUAGE.md §7) on tokio's mpsc.
+//!
+//! - Many senders share one `mpsc::Sender`; the single `Receiver` sits
+//!   behind an async mutex so that many tasks may `collect` from one channel,
+//!   each value going to exactly one of them (FIFO per sender).
+//! - `close()` sets a flag and wakes everyone parked on the channel: senders
+//!   then fail with `ChannelClosed`; receivers drain what was sent before the
+//!   close, then fail with `ChannelClosed` too.
+//! - Unbuffered channels (capacity 0) use a capacity-1 mpsc plus a per-message
+//!   acknowledgement: the sender stays suspended until a receiver has taken
+//!   the value (a rendezvous). Parked receivers are counted so that
+//!   `try_push` succeeds only when one is waiting.
+//! - Typed channels check each pushed value against their element type.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use pyro_builtins::Builtin;
+use tokio::sync::{mpsc, oneshot, Mutex as AsyncMutex, Notify};
+
+use crate::builtins::{arity, ready, suspend};
+use crate::call::{Args, NativeResult};
+use crate::error::RuntimeError;
+use crate::value::Value;
+
+/// Which operations a channel value allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChanDir {
+    Both,
+    Send,
+    Recv,
+}
+
+struct Message {
+    value: Value,
+    /// For unbuffered channels: tells the sender its value was taken.
+    ack: Option<oneshot::Sender<()>>,
+}
+
+pub struct Channel {
+    capacity: usize,
+    /// The element type as written (`int`, `list<string>`), or None for `any`.
+    elem: Option<Arc<str>>,
+    tx: mpsc::Sender<Message>,
+    rx: AsyncMutex<mpsc::Receiver<Message>>,
+    closed: AtomicBool,
+    closed_signal: Notify,
+    /// Values sent and not yet received.
+    queued: AtomicUsize,
+    /// Receivers currently waiting (for `try_push` on unbuffered channels).
+    waiting_receivers: AtomicUsize,
+}
+
+pub fn closed_error(what: &str) -> RuntimeError {
+    RuntimeError::new(Builtin::ChannelClosed, what)
+}
+
+impl Channel {
+    pub fn new(capacity: usize, elem: Option<Arc<str>>) -> Channel {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        Channel {
+            capacity,
+            elem: elem.filter(|t| &**t != "any"),
+            tx,
+            rx: AsyncMutex::new(rx),
+            closed: AtomicBool::new(false),
+            closed_signal: Notify::new(),
+            queued: AtomicUsize::new(0),
+            waiting_receivers: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn elem_type(&self) -> Option<&str> {
+        self.elem.as_deref()
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    pub fn len(&self) -> usize {
+        if self.capacity == 0 {
+            0
+        } else {
+            self.queued.load(Ordering::Acquire).min(self.capacity)
+        }
+    }
+
+    pub fn close(&self) -> Result<(), RuntimeError> {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return Err(closed_error("close of a closed channel"));
+        }
+        self.closed_signal.notify_waiters();
+        Ok(())
+    }
+
+    async fn wait_closed(&self) {
+        loop {
+            let signal = self.closed_signal.notified();
+            if self.is_closed() {
+                return;
+            }
+            signal.await;
+        }
+    }
+
+    fn check_type(&self, value: &Value) -> Result<(), RuntimeError> {
+        match &self.elem {
+            Some(t) if !matches_type(value, t) => Err(RuntimeError::type_error(format!(
+                "cannot push {} into chan<{t}>",
+                value.type_name()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Sends a value, suspending while the buffer is full (or, unbuffered,
+    /// until a receiver takes it).
+    pub async fn push(&self, value: Value) -> Result<(), RuntimeError> {
+        self.check_type(&value)?;
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
+        let permit = tokio::select! {
+            permit = self.tx.reserve() => permit.map_err(|_| closed_error("send on a closed channel"))?,
+            _ = self.wait_closed() => return Err(closed_error("send on a closed channel")),
+        };
+        let (ack, taken) = if self.capacity == 0 {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        permit.send(Message { value, ack });
+        if let Some(taken) = taken {
+            tokio::select! {
+                _ = taken => {}
+                _ = self.wait_closed() => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends without waiting; false when the channel has no room (or,
+    /// unbuffered, when no receiver is waiting).
+    pub fn try_push(&self, value: Value) -> Result<bool, RuntimeError> {
+        self.check_type(&value)?;
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
+        if self.capacity == 0 && self.waiting_receivers.load(Ordering::Acquire) == 0 {
+            return Ok(false);
+        }
+        match self.tx.try_reserve() {
+            Ok(permit) => {
+                self.queued.fetch_add(1, Ordering::AcqRel);
+                permit.send(Message { value, ack: None });
+                Ok(true)
+            }
+            Err(_) => Ok(false),
+        }
+    }
+
+    fn took(&self, message: Message) -> Value {
+        self.queued.fetch_sub(1, Ordering::AcqRel);
+        if let Some(ack) = message.ack {
+            let _ = ack.send(());
+        }
+        message.value
+    }
+
+    /// Receives a value, suspending while the channel is empty. `Ok(None)`
+    /// when it is closed and drained.
+    pub async fn collect(&self) -> Result<Option<Value>, RuntimeError> {
+        self.waiting_receivers.fetch_add(1, Ordering::AcqRel);
+        let outcome = self.collect_inner().await;
+        self.waiting_receivers.fetch_sub(1, Ordering::AcqRel);
+        outcome
+    }
+
+    async fn collect_inner(&self) -> Result<Option<Value>, RuntimeError> {
+        let mut rx = tokio::select! {
+            rx = self.rx.lock() => rx,
+            _ = self.wait_closed() => match self.rx.try_lock() {
+                Ok(rx) => rx,
+                Err(_) => self.rx.lock().await,
+            },
+        };
+        if let Ok(message) = rx.try_recv() {
+            return Ok(Some(self.took(message)));
+        }
+        if self.is_closed() {
+            return Ok(None);
+        }
+        tokio::select! {
+            message = rx.recv() => Ok(message.map(|m| self.took(m))),
+            _ = self.wait_closed() => Ok(rx.try_recv().ok().map(|m| self.took(m))),
+        }
+    }
+
+    /// Receives without waiting: `Some(value)` or None.
+    pub fn try_collect(&self) -> Option<Value> {
+        let mut rx = self.rx.try_lock().ok()?;
+        rx.try_recv().ok().map(|m| self.took(m))
+    }
+}
+
+/// Whether a value fits a written element type (`int`, `string?`,
+/// `int | string`, `list<int>` checks the outer type, class names by name).
+pub fn matches_type(value: &Value, ty: &str) -> bool {
+    let ty = ty.trim();
+    if let Some(inner) = ty.strip_suffix('?') {
+        return matches!(value, Value::None) || matches_type(value, inner);
+    }
+    if ty.contains('|') && !ty.contains('<') {
+        return ty.split('|').any(|t| matches_type(value, t));
+    }
+    let head = ty.split('<').next().unwrap_or(ty).trim();
+    match head {
+        "any" => true,
+        "int" => matches!(value, Value::Int(_)),
+        "float" => matches!(value, Value::Float(_) | Value::Int(_)),
+        "bool" => matches!(value, Value::Bool(_)),
+        "string" | "str" => matches!(value, Value::Str(_)),
+        "None" | "void" => matches!(value, Value::None),
+        "list" => matches!(value, Value::List(_)),
+        "list_mut" => matches!(value, Value::ListMut(_)),
+        "tuple" => matches!(value, Value::Tuple(_)),
+        "tuple_mut" => matches!(value, Value::TupleMut(_)),
+        "dict" => matches!(value, Value::Dict(_)),
+        "dict_mut" => matches!(value, Value::DictMut(_)),
+        "set" => matches!(value, Value::Set(_)),
+        "set_mut" => matches!(value, Value::SetMut(_)),
+        "chan" => matches!(value, Value::Chan(_, ChanDir::Both)),
+        "Sender" => matches!(value, Value::Chan(_, ChanDir::Both | ChanDir::Send)),
+        "Receiver" => matches!(value, Value::Chan(_, ChanDir::Both | ChanDir::Recv)),
+        "Task" => matches!(value, Value::Task(_)),
+        class => match value {
+            Value::Instance(i) => {
+                let mut c = Some(&i.class);
+                while let Some(cls) = c {
+                    if &*cls.name == class {
+                        return true;
+                    }
+                    c = cls.base.as_ref();
+                }
+                false
+            }
+            Value::Record(r) => &*r.class.name == class,
+            // Functions, interfaces and aliases are not checked at run time.
+            _ => !class.chars().next().is_some_and(char::is_lowercase),
+        },
+    }
+}
+
+fn direction_error(dir: ChanDir) -> RuntimeError {
+    RuntimeError::type_error(if dir == ChanDir::Send {
+        "channel is send-only"
+    } else {
+        "channel is receive-only"
+    })
+}
+
+pub const METHODS: &[&str] = &[
+    "push",
+    "collect",
+    "try_push",
+    "try_collect",
+    "close",
+    "len",
+    "cap",
+    "is_closed",
+    "sender",
+    "receiver",
+];
+
+/// Methods of channels and their views.
+pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> NativeResult {
+    let receives = matches!(name, "collect" | "try_collect" | "receiver");
+    let sends = matches!(name, "push" | "try_push" | "sender");
+    if (receives && dir == ChanDir::Send) || (sends && dir == ChanDir::Recv) {
+        return Err(direction_error(dir));
+    }
+    if name == "close" && dir == ChanDir::Recv {
+        return Err(direction_error(dir));
+    }
+    match name {
+        "push" => {
+            arity(name, &args, 1, 1)?;
+            let chan = chan.clone();
+            let value = args.pos.remove(0);
+            suspend(async move { chan.push(value).await.map(|()| Value::None) })
+        }
+        "collect" => {
+            arity(name, &args, 0, 0)?;
+            let chan = chan.clone();
+            suspend(async move {
+                match chan.collect().await? {
+                    Some(v) => Ok(v),
+                    None => Err(closed_error("receive from a closed channel")),
+                }
+            })
+        }
+        "try_push" => {
+            arity(name, &args, 1, 1)?;
+            ready(Value::Bool(chan.try_push(args.pos.remove(0))?))
+        }
+        "try_collect" => {
+            arity(name, &args, 0, 0)?;
+            ready(match chan.try_collect() {
+                Some(v) => Value::tuple(vec![v, Value::Bool(true)]),
+                None => Value::tuple(vec![Value::None, Value::Bool(false)]),
+            })
+        }
+        "close" => {
+            arity(name, &args, 0, 0)?;
+            chan.close()?;
+            ready(Value::None)
+        }
+        "len" => ready(Value::Int(chan.len() as i64)),
+        "cap" => ready(Value::Int(chan.capacity() as i64)),
+        "is_closed" => ready(Value::Bool(chan.is_closed())),
+        "sender" => ready(Value::Chan(chan.clone(), ChanDir::Send)),
+        "receiver" => ready(Value::Chan(chan.clone(), ChanDir::Recv)),
+        _ => Err(RuntimeError::attribute(format!(
+            "channel has no attribute '{name}'"
+        ))),
+    }
+}
+
+/// `after(seconds)`: a receive-only channel that delivers one value (the
+/// delay) after the delay.
+pub fn after(seconds: f64) -> Value {
+    let chan = Arc::new(Channel::new(1, None));
+    let sender = chan.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(seconds)).await;
+        let _ = sender.try_push(Value::Float(seconds));
+    });
+    Value::Chan(chan, ChanDir::Recv)
+}
