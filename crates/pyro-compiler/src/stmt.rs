@@ -265,11 +265,7 @@ impl Compiler {
                 }
                 self.emit(Op::Pop, span);
             }
-            StmtKind::Select { .. } => self.error(CompileError::Unsupported {
-                span,
-                what: "`select`".into(),
-                help: Some("`select` arrives with the concurrency runtime (issue #4)".into()),
-            }),
+            StmtKind::Select { cases, default } => self.select(cases, default.as_deref(), span),
             StmtKind::Match { .. } => self.error(CompileError::Unsupported {
                 span,
                 what: "`match`".into(),
@@ -592,6 +588,71 @@ impl Compiler {
         self.emit(Op::Raise(0), span);
         self.patch(suppressed);
         self.patch(to_end);
+    }
+
+    fn select(&mut self, cases: &[ast::SelectCase], default: Option<&[Stmt]>, span: Span) {
+        let mut kinds = Vec::with_capacity(cases.len());
+        for case in cases {
+            match &case.kind {
+                ast::SelectKind::Recv { channel, ok, .. } => {
+                    self.expr(channel);
+                    kinds.push(Const::Int(if ok.is_some() { 1 } else { 0 }));
+                }
+                ast::SelectKind::Send { channel, value } => {
+                    self.expr(channel);
+                    self.expr(value);
+                    kinds.push(Const::Int(2));
+                }
+            }
+        }
+        let k = self.konst(Const::Tuple(kinds));
+        self.emit(Op::Select(k, u8::from(default.is_some())), span);
+        // Stack: [value, ok, index].
+        self.emit(Op::UnpackSequence(3), span);
+        let mut to_end = Vec::new();
+        for (i, case) in cases.iter().enumerate() {
+            self.emit(Op::Dup, case.span);
+            self.emit(Op::LoadInt(i as i32), case.span);
+            self.emit(Op::Eq, case.span);
+            let next = self.emit(Op::JumpIfFalse(0), case.span);
+            self.emit(Op::Pop, case.span);
+            self.push_scope();
+            match &case.kind {
+                ast::SelectKind::Recv {
+                    value: Some(v),
+                    ok: Some(ok),
+                    ..
+                } => {
+                    self.store_target(ok);
+                    self.store_target(v);
+                }
+                ast::SelectKind::Recv {
+                    value: Some(v),
+                    ok: None,
+                    ..
+                } => {
+                    self.emit(Op::Pop, case.span);
+                    self.store_target(v);
+                }
+                _ => {
+                    self.emit(Op::Pop, case.span);
+                    self.emit(Op::Pop, case.span);
+                }
+            }
+            self.block(&case.body);
+            self.pop_scope();
+            to_end.push(self.emit(Op::Jump(0), case.span));
+            self.patch(next);
+        }
+        for _ in 0..3 {
+            self.emit(Op::Pop, span);
+        }
+        if let Some(body) = default {
+            self.scoped_block(body);
+        }
+        for at in to_end {
+            self.patch(at);
+        }
     }
 
     fn decorators(&mut self, decorators: &[Expr]) -> usize {

@@ -31,7 +31,7 @@ pub enum ChanDir {
     Recv,
 }
 
-struct Message {
+pub struct Message {
     value: Value,
     /// For unbuffered channels: tells the sender its value was taken.
     ack: Option<oneshot::Sender<()>>,
@@ -149,6 +149,9 @@ impl Channel {
     /// Sends without waiting; false when the channel has no room (or,
     /// unbuffered, when no receiver is waiting).
     pub fn try_push(&self, value: Value) -> Result<bool, RuntimeError> {
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
         self.check_type(&value)?;
         if self.is_closed() {
             return Err(closed_error("send on a closed channel"));
@@ -177,10 +180,53 @@ impl Channel {
     /// Receives a value, suspending while the channel is empty. `Ok(None)`
     /// when it is closed and drained.
     pub async fn collect(&self) -> Result<Option<Value>, RuntimeError> {
+        // Counted while parked; the guard also uncounts a receive that
+        // `select` abandons mid-wait.
+        struct Waiting<'a>(&'a AtomicUsize);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::AcqRel);
+            }
+        }
         self.waiting_receivers.fetch_add(1, Ordering::AcqRel);
-        let outcome = self.collect_inner().await;
-        self.waiting_receivers.fetch_sub(1, Ordering::AcqRel);
-        outcome
+        let _waiting = Waiting(&self.waiting_receivers);
+        self.collect_inner().await
+    }
+
+    /// Reserves room for one send without sending (a `select` send case
+    /// commits its value only if it is the case chosen).
+    pub async fn reserve(&self) -> Result<mpsc::OwnedPermit<Message>, RuntimeError> {
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
+        tokio::select! {
+            permit = self.tx.clone().reserve_owned() => permit.map_err(|_| closed_error("send on a closed channel")),
+            _ = self.wait_closed() => Err(closed_error("send on a closed channel")),
+        }
+    }
+
+    /// Sends through a reserved slot (and, unbuffered, waits for the taker).
+    pub async fn send_reserved(
+        &self,
+        permit: mpsc::OwnedPermit<Message>,
+        value: Value,
+    ) -> Result<(), RuntimeError> {
+        self.check_type(&value)?;
+        let (ack, taken) = if self.capacity == 0 {
+            let (tx, rx) = oneshot::channel();
+            (Some(tx), Some(rx))
+        } else {
+            (None, None)
+        };
+        self.queued.fetch_add(1, Ordering::AcqRel);
+        permit.send(Message { value, ack });
+        if let Some(taken) = taken {
+            tokio::select! {
+                _ = taken => {}
+                _ = self.wait_closed() => {}
+            }
+        }
+        Ok(())
     }
 
     async fn collect_inner(&self) -> Result<Option<Value>, RuntimeError> {

@@ -1081,6 +1081,25 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     };
                     stack.push(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
+                Op::Select(k, has_else) => {
+                    let kinds = match &proto.consts[k as usize] {
+                        Value::Tuple(t) => t.clone(),
+                        _ => Arc::new(Vec::new()),
+                    };
+                    let count: usize = kinds
+                        .iter()
+                        .map(|k| if matches!(k, Value::Int(2)) { 2 } else { 1 })
+                        .sum();
+                    let operands = stack.split_off(stack.len() - count);
+                    match crate::select::select(&kinds, operands, has_else == 1) {
+                        Ok(crate::select::Selected::Ready(v)) => stack.push(v),
+                        Ok(crate::select::Selected::Wait(wait)) => {
+                            save_pc!();
+                            halt!(Halt::Suspend(wait));
+                        }
+                        Err(e) => break (e, false),
+                    }
+                }
                 Op::Go(_) | Op::GoKw(..) => {
                     let (argc, names, detached) = match op {
                         Op::Go(n) => (

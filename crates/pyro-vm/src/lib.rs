@@ -41,6 +41,7 @@ mod object;
 mod ops;
 mod repr;
 mod runtime;
+mod select;
 mod stdlib;
 mod symbol;
 mod task;
