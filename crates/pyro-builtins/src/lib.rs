@@ -167,7 +167,15 @@ catalogue! {
     EnvVar = "var", Function, "(name: string) -> string?", "An environment variable, or None.";
     EnvVars = "vars", Function, "() -> dict<string, string>", "Every environment variable.";
     EnvCwd = "cwd", Function, "() -> string", "The working directory.";
-    EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
+        EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
+    // ---------------------------------------------------------------- std.sync
+    SyncMutex = "Mutex", Type, "() -> Mutex", "A mutual-exclusion lock (lock/unlock, or `with m:`).";
+    SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (read_lock/read_unlock, lock/unlock, `with`).";
+    SyncWaitGroup = "WaitGroup", Type, "() -> WaitGroup", "Waits for a counter of tasks to reach zero (add, done, wait).";
+    SyncSemaphore = "Semaphore", Type, "(permits: int) -> Semaphore", "Limits concurrency to n holders (acquire/release, or `with s:`).";
+    SyncEvent = "Event", Type, "() -> Event", "A flag tasks can wait for (set, clear, wait, is_set).";
+    SyncBarrier = "Barrier", Type, "(parties: int) -> Barrier", "Makes n tasks wait for each other (wait).";
+    SyncAtomic = "Atomic", Type, "(value: any) -> Atomic", "A value updated atomically (get, set, add, swap, compare_and_set, update).";
 }
 
 /// A native standard module: its import name and members.
@@ -239,6 +247,18 @@ pub const NATIVE_MODULES: &[NativeModule] = &[
             Builtin::StringRepeat,
             Builtin::StringPadLeft,
             Builtin::StringPadRight,
+        ],
+    },
+    NativeModule {
+        name: "std.sync",
+        members: &[
+            Builtin::SyncMutex,
+            Builtin::SyncRwLock,
+            Builtin::SyncWaitGroup,
+            Builtin::SyncSemaphore,
+            Builtin::SyncEvent,
+            Builtin::SyncBarrier,
+            Builtin::SyncAtomic,
         ],
     },
     NativeModule {

@@ -1030,6 +1030,8 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             "'{}' is a constant, not a function",
             name
         ))),
+        SyncMutex | SyncRwLock | SyncWaitGroup | SyncSemaphore | SyncEvent | SyncBarrier
+        | SyncAtomic => ready(crate::sync::construct(b, &args)?),
         _ => crate::stdlib::call(rt, depth, b, args),
     }
 }

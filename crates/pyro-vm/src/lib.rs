@@ -44,6 +44,7 @@ mod runtime;
 mod select;
 mod stdlib;
 mod symbol;
+mod sync;
 mod task;
 pub mod text;
 mod value;

@@ -108,6 +108,7 @@ pub fn has_method(obj: &Value, name: &str) -> bool {
         Value::Iterator(_) => name == "__next__" || name == "__iter__",
         Value::Chan(..) => crate::chan::METHODS.contains(&name),
         Value::Task(_) => matches!(name, "join" | "cancel" | "done" | "cancelled"),
+        Value::Sync(_) => crate::sync::METHODS.contains(&name),
         Value::Int(_) => name == "bit_length",
         _ => false,
     }
@@ -198,6 +199,7 @@ pub fn call_method(
         Value::Float(x) => ready(Value::Bool(x.is_finite() && x.fract() == 0.0)),
         Value::Chan(chan, dir) => crate::chan::method(chan, *dir, name, args),
         Value::Task(handle) => crate::task::method(handle, name, &args),
+        Value::Sync(object) => crate::sync::method(rt, depth, object, name, args),
         Value::Iterator(it) if name == "__iter__" => ready(Value::Iterator(it.clone())),
         Value::Iterator(it) => match it.lock().next_native() {
             Some(v) => ready(v),

@@ -182,6 +182,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         Value::Module(m) => out.push_str(&format!("<module {}>", m.name)),
         Value::Iterator(_) | Value::RangeIter(_) => out.push_str("<iterator>"),
         Value::Task(t) => out.push_str(&format!("<Task {}>", t.id)),
+        Value::Sync(s) => out.push_str(&format!("<{} object>", s.type_name())),
         Value::Chan(c, dir) => {
             let elem = c.elem_type().unwrap_or("any");
             match dir {

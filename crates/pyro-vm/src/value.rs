@@ -48,6 +48,8 @@ pub enum Value {
     Iterator(Shared<Iter>),
     /// An iterator over a range: one atomic counter, no lock.
     RangeIter(Arc<RangeIter>),
+    /// A `std.sync` object (Mutex, WaitGroup, Atomic, ...).
+    Sync(Arc<crate::sync::SyncObject>),
     /// A running or finished task (`go f(x)`).
     Task(Arc<crate::task::TaskHandle>),
     /// A channel, or one of its send-only / receive-only views.
@@ -102,6 +104,7 @@ impl Value {
             Value::Super(a) => Value::Super(a.clone()),
             Value::Cell(a) => Value::Cell(a.clone()),
             Value::Task(a) => Value::Task(a.clone()),
+            Value::Sync(a) => Value::Sync(a.clone()),
             Value::Chan(a, d) => Value::Chan(a.clone(), *d),
             Value::Builtin(b) => Value::Builtin(*b),
             Value::Intrinsic(i) => Value::Intrinsic(*i),
@@ -272,6 +275,7 @@ impl Value {
             Value::Module(_) => "module".into(),
             Value::Iterator(_) | Value::RangeIter(_) => "iterator".into(),
             Value::Task(_) => "Task".into(),
+            Value::Sync(s) => s.type_name().into(),
             Value::Chan(_, crate::chan::ChanDir::Both) => "chan".into(),
             Value::Chan(_, crate::chan::ChanDir::Send) => "Sender".into(),
             Value::Chan(_, crate::chan::ChanDir::Recv) => "Receiver".into(),
@@ -346,6 +350,7 @@ impl Value {
             Value::Iterator(a) => Arc::as_ptr(a) as usize,
             Value::RangeIter(a) => Arc::as_ptr(a) as usize,
             Value::Task(a) => Arc::as_ptr(a) as usize,
+            Value::Sync(a) => Arc::as_ptr(a) as usize,
             Value::Chan(a, _) => Arc::as_ptr(a) as usize,
             Value::Super(a) => Arc::as_ptr(a) as usize,
             Value::Cell(a) => Arc::as_ptr(a) as usize,
