@@ -168,6 +168,10 @@ catalogue! {
     EnvVars = "vars", Function, "() -> dict<string, string>", "Every environment variable.";
     EnvCwd = "cwd", Function, "() -> string", "The working directory.";
         EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
+        // ---------------------------------------------------------------- std._task (native half of std.task)
+    TaskCurrent = "current", Function, "() -> Task?", "The running task (None in the main program).";
+    TaskCount = "count", Function, "() -> int", "Tasks alive now, the main program included.";
+    TaskYieldNow = "yield_now", Function, "() -> None", "Lets other tasks run.";
     // ---------------------------------------------------------------- std.sync
     SyncMutex = "Mutex", Type, "() -> Mutex", "A mutual-exclusion lock (lock/unlock, or `with m:`).";
     SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (read_lock/read_unlock, lock/unlock, `with`).";
@@ -247,6 +251,14 @@ pub const NATIVE_MODULES: &[NativeModule] = &[
             Builtin::StringRepeat,
             Builtin::StringPadLeft,
             Builtin::StringPadRight,
+        ],
+    },
+    NativeModule {
+        name: "std._task",
+        members: &[
+            Builtin::TaskCurrent,
+            Builtin::TaskCount,
+            Builtin::TaskYieldNow,
         ],
     },
     NativeModule {

@@ -851,13 +851,18 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
             declaration: false,
             class: false,
         }),
+        // A loop variable is the loop's own, local to the function it is in,
+        // even when an enclosing function has a variable of that name (only
+        // plain assignment updates enclosing variables, LANGUAGE.md §9a).
         StmtKind::For {
             target,
             body,
             orelse,
             ..
         } => {
-            plain(target, out);
+            for (name, span) in target_names(target) {
+                declared(&name, span, false, out);
+            }
             collect_assigned(body, out, lets);
             collect_assigned(orelse, out, lets);
         }
@@ -879,12 +884,7 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
             collect_assigned(body, out, lets);
             for h in handlers {
                 if let Some(n) = &h.name {
-                    out.push(Assigned {
-                        name: n.name.clone(),
-                        span: n.span,
-                        declaration: false,
-                        class: false,
-                    });
+                    declared(&n.name, n.span, false, out);
                 }
                 collect_assigned(&h.body, out, lets);
             }
@@ -894,7 +894,9 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
         StmtKind::With { items, body } => {
             for item in items {
                 if let Some(t) = &item.target {
-                    plain(t, out);
+                    for (name, span) in target_names(t) {
+                        declared(&name, span, false, out);
+                    }
                 }
             }
             collect_assigned(body, out, lets);

@@ -5,7 +5,8 @@
 //!   outside brackets; indentation changes become `Indent` / `Dedent`.
 //! - Brackets are matched here, so an unclosed or mismatched bracket gets an
 //!   error that points at both ends.
-//! - A keyword right after `.` is an attribute name (`m.match`, `t.type`).
+//! - A keyword right after `.` or `def` is a name (`m.match`, `g.go(f)`,
+//!   `def go(self, f):`).
 //! - `<` directly after a name and opening a type-argument list that closes
 //!   right before `(` becomes `LtGeneric` (`chan<int>(4)`, `f<T>(x)`), so the
 //!   grammar can tell a generic call from a comparison. Like C#, the rule is
@@ -176,7 +177,12 @@ impl<'s, 't> Layout<'s, 't> {
                 }
                 tok
             }
-            _ if tok.keyword().is_some() && i > 0 && self.raw[i - 1].1 == Tok::Dot => {
+            // A keyword right after `.` or `def` is a name: `g.go(f)` and
+            // `def go(self, f):` (LANGUAGE.md §7's task-group method).
+            _ if tok.keyword().is_some()
+                && i > 0
+                && matches!(self.raw[i - 1].1, Tok::Dot | Tok::Def) =>
+            {
                 Tok::Name(&self.text[(lo - self.base) as usize..(hi - self.base) as usize])
             }
             Tok::Lt if self.opens_generic_call(i) => Tok::LtGeneric,

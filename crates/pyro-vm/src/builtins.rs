@@ -1030,6 +1030,22 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             "'{}' is a constant, not a function",
             name
         ))),
+        TaskCount => {
+            arity(name, &args, 0, 0)?;
+            let started = rt.tasks_started.load(std::sync::atomic::Ordering::Relaxed);
+            let finished = rt.tasks_finished.load(std::sync::atomic::Ordering::Relaxed);
+            ready(Value::Int((started.saturating_sub(finished) + 1) as i64))
+        }
+        TaskYieldNow => {
+            arity(name, &args, 0, 0)?;
+            suspend(async {
+                tokio::task::yield_now().await;
+                Ok(Value::None)
+            })
+        }
+        TaskCurrent => Err(RuntimeError::type_error(
+            "internal error: current() is answered by the interpreter",
+        )),
         SyncMutex | SyncRwLock | SyncWaitGroup | SyncSemaphore | SyncEvent | SyncBarrier
         | SyncAtomic => ready(crate::sync::construct(b, &args)?),
         _ => crate::stdlib::call(rt, depth, b, args),

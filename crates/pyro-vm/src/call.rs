@@ -107,6 +107,12 @@ pub fn invoke(
             let class = crate::error::error_class(b);
             construct(rt, fiber, class, callee, argc, kwnames, on_return)
         }
+        Value::Builtin(pyro_builtins::Builtin::TaskCurrent) => {
+            let _ = take_args(fiber, callee, argc, kwnames);
+            let current = fiber.task.clone().map_or(Value::None, Value::Task);
+            push_result(&mut fiber.stack, current, on_return);
+            Ok(Invoked::Done)
+        }
         Value::Builtin(b) => {
             let args = take_args(fiber, callee, argc, kwnames);
             let result = crate::builtins::call(rt, fiber.depth(), b, args)?;

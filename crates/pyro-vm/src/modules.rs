@@ -75,7 +75,10 @@ fn resolve(from: &Module, path: &str) -> PathBuf {
 }
 
 /// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary.
-const EMBEDDED: &[(&str, &str)] = &[("std.path", include_str!("../../../std/path.pyro"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("std.path", include_str!("../../../std/path.pyro")),
+    ("std.task", include_str!("../../../std/task.pyro")),
+];
 
 pub fn import(
     rt: &Rt,
