@@ -573,7 +573,9 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 rt.write_stdout(&prompt);
             }
             rt.flush();
+            let rt = rt.clone();
             suspend(async move {
+                let _io = rt.watch.pending();
                 let line = tokio::task::spawn_blocking(|| {
                     let mut line = String::new();
                     match std::io::stdin().read_line(&mut line) {
@@ -1016,7 +1018,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                     "after() needs a non-negative number of seconds",
                 ));
             }
-            ready(crate::chan::after(seconds))
+            ready(crate::chan::after(rt, seconds))
         }
         Error | TypeError | ValueError | KeyError | IndexError | ZeroDivisionError
         | OverflowError | AttributeError | NameError | RecursionError | AssertionError

@@ -381,10 +381,12 @@ pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> 
 
 /// `after(seconds)`: a receive-only channel that delivers one value (the
 /// delay) after the delay.
-pub fn after(seconds: f64) -> Value {
+pub fn after(rt: &crate::runtime::Rt, seconds: f64) -> Value {
     let chan = Arc::new(Channel::new(1, None));
     let sender = chan.clone();
+    let rt = rt.clone();
     tokio::spawn(async move {
+        let _timer = rt.watch.pending();
         tokio::time::sleep(std::time::Duration::from_secs_f64(seconds)).await;
         let _ = sender.try_push(Value::Float(seconds));
     });

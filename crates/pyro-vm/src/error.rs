@@ -231,9 +231,15 @@ pub struct UncaughtError {
 impl UncaughtError {
     pub fn new(error: &RuntimeError, sources: &SourceMap) -> UncaughtError {
         let trace = error.trace();
-        let frames = trace
+        // A deadlock's "trace" is the list of blocked tasks, main first.
+        let deadlock = error.is(pyro_builtins::Builtin::DeadlockError);
+        let ordered: Vec<_> = if deadlock {
+            trace.clone()
+        } else {
+            trace.iter().rev().cloned().collect()
+        };
+        let frames = ordered
             .iter()
-            .rev()
             .map(|t| Frame {
                 function: t.function.to_string(),
                 location: sources.location(t.span.lo),
@@ -266,12 +272,17 @@ impl std::error::Error for UncaughtError {}
 impl Diagnostic for UncaughtError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         // One frame is the span already shown: only a deeper trace helps.
-        if self.frames.len() < 2 && self.cause.is_none() {
+        if self.frames.len() < 2 && self.cause.is_none() && self.type_name != "DeadlockError" {
             return None;
         }
         let mut text = String::new();
-        if self.frames.len() >= 2 {
-            text.push_str("traceback (most recent call last):");
+        let deadlock = self.type_name == "DeadlockError";
+        if self.frames.len() >= 2 || (deadlock && !self.frames.is_empty()) {
+            text.push_str(if deadlock {
+                "blocked tasks:"
+            } else {
+                "traceback (most recent call last):"
+            });
             // A runaway recursion repeats one frame thousands of times:
             // show three and count the rest, as Python does.
             let mut i = 0;
@@ -309,8 +320,13 @@ impl Diagnostic for UncaughtError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
+        let label = if self.type_name == "DeadlockError" {
+            "blocked here"
+        } else {
+            "raised here"
+        };
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("raised here".to_string()), span),
+            LabeledSpan::new_primary_with_span(Some(label.to_string()), span),
         )))
     }
 }

@@ -115,13 +115,24 @@ impl Fiber {
     }
 }
 
-/// Runs a fiber to completion.
+/// Runs a fiber to completion (a nested fiber: see [`drive_task`]).
 pub async fn drive(rt: &Rt, fiber: &mut Fiber) -> Result<Value, RuntimeError> {
+    drive_as(rt, fiber, None).await
+}
+
+/// Runs a task's own fiber (`id` 0 is the main program): while it waits it
+/// is registered as blocked, for deadlock detection.
+pub async fn drive_task(rt: &Rt, fiber: &mut Fiber, id: u64) -> Result<Value, RuntimeError> {
+    drive_as(rt, fiber, Some(id)).await
+}
+
+async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Value, RuntimeError> {
     loop {
         match crate::interp::run(rt, fiber) {
             Halt::Done(v) => return Ok(v),
             Halt::Error(e) => return Err(e),
             Halt::Yield => {
+                rt.watch.progressed();
                 tokio::task::yield_now().await;
                 // Cancellation is checked at budget points...
                 if fiber.task.as_ref().is_some_and(|t| t.is_cancelled())
@@ -131,6 +142,20 @@ pub async fn drive(rt: &Rt, fiber: &mut Fiber) -> Result<Value, RuntimeError> {
                 }
             }
             Halt::Suspend(wait) => {
+                let _blocked = task_id.map(|id| {
+                    let (function, span) = fiber.frames.last().map_or(
+                        ("<module>".into(), pyro_source::Span::DUMMY),
+                        |f| {
+                            let code = &f.func.proto.code;
+                            (
+                                code.name.clone(),
+                                code.span_at(f.pc.saturating_sub(1) as usize),
+                            )
+                        },
+                    );
+                    rt.watch.blocked(id, function, span)
+                });
+                rt.watch.progressed();
                 // ...and races every wait, so a blocked task wakes to `Cancelled`.
                 let outcome = match fiber.task.clone() {
                     Some(task) if task.is_cancelled() => Err(crate::task::cancelled_error()),

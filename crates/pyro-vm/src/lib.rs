@@ -30,6 +30,7 @@ mod builtins;
 mod call;
 mod chan;
 mod collections;
+mod deadlock;
 mod error;
 pub mod fiber;
 mod format;
@@ -172,10 +173,12 @@ impl Vm {
         let mut fiber = Fiber::new(0);
         // A detached task's uncaught error ends the program, like a panic in
         // a goroutine: whichever comes first, main finishing or that error.
+        let watchdog = tokio::spawn(deadlock::watchdog(self.rt.clone()));
         let result = tokio::select! {
-            result = modules::run_body(&self.rt, &mut fiber, body) => result,
+            result = modules::run_body(&self.rt, &mut fiber, body, true) => result,
             error = self.rt.wait_fatal() => Err(error),
         };
+        watchdog.abort();
         self.rt.flush();
         result.map_err(|e| {
             let mut failures = self.rt.import_failures.lock();

@@ -162,6 +162,7 @@ async fn load_file(
     let text = match embedded {
         Some(source) => source.to_string(),
         None => {
+            let _io = rt.watch.pending();
             let read_path = file.clone();
             let bytes = tokio::task::spawn_blocking(move || std::fs::read(&read_path))
                 .await
@@ -189,7 +190,7 @@ async fn load_file(
     chain.push(file);
     let mut fiber = Fiber::new(0);
     fiber.import_chain = chain;
-    run_body(rt, &mut fiber, body).await?;
+    run_body(rt, &mut fiber, body, false).await?;
     Ok(module)
 }
 
@@ -248,9 +249,11 @@ pub async fn run_body(
     rt: &Rt,
     fiber: &mut Fiber,
     body: Arc<Function>,
+    main: bool,
 ) -> Result<Value, RuntimeError> {
     fiber.stack.push(Value::Function(body));
     match call::invoke(rt, fiber, 0, 0, None, OnReturn::Push)? {
+        Invoked::Pushed if main => crate::fiber::drive_task(rt, fiber, 0).await,
         Invoked::Pushed => drive(rt, fiber).await,
         Invoked::Done => Ok(fiber.stack.pop().unwrap_or(Value::None)),
         Invoked::Suspend(wait) => wait.await,

@@ -37,6 +37,8 @@ pub struct Runtime {
     /// The first uncaught error of a detached task: it ends the program.
     fatal: Mutex<Option<crate::error::RuntimeError>>,
     fatal_signal: tokio::sync::Notify,
+    /// Blocked tasks, pending timers and progress, for deadlock detection.
+    pub(crate) watch: crate::deadlock::Watch,
     pub(crate) tasks_started: std::sync::atomic::AtomicUsize,
     pub(crate) tasks_finished: std::sync::atomic::AtomicUsize,
 }
@@ -60,6 +62,7 @@ impl Runtime {
             import_failures: Mutex::new(Vec::new()),
             fatal: Mutex::new(None),
             fatal_signal: tokio::sync::Notify::new(),
+            watch: Default::default(),
             tasks_started: Default::default(),
             tasks_finished: Default::default(),
         }

@@ -241,7 +241,9 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                     "sleep length must be a non-negative number",
                 ));
             }
+            let rt = rt.clone();
             suspend(async move {
+                let _timer = rt.watch.pending();
                 tokio::time::sleep(Duration::from_secs_f64(secs)).await;
                 Ok(Value::None)
             })

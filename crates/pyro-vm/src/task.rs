@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 
 use crate::call::{self, Invoked, NativeResult};
 use crate::error::RuntimeError;
-use crate::fiber::{drive, Fiber, OnReturn};
+use crate::fiber::{drive_task, Fiber, OnReturn};
 use crate::runtime::Rt;
 use crate::value::Value;
 
@@ -121,7 +121,7 @@ pub fn spawn(
         fiber.stack.extend(args);
         let outcome =
             match call::invoke(&rt, &mut fiber, 0, argc, kwnames.as_deref(), OnReturn::Push) {
-                Ok(Invoked::Pushed) => drive(&rt, &mut fiber).await,
+                Ok(Invoked::Pushed) => drive_task(&rt, &mut fiber, task.id).await,
                 Ok(Invoked::Done) => Ok(fiber.stack.pop().unwrap_or(Value::None)),
                 Ok(Invoked::Suspend(wait)) => wait.await,
                 Err(e) => Err(e),
