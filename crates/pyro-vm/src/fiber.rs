@@ -84,8 +84,10 @@ pub const BUDGET: u32 = 20_000;
 impl Fiber {
     pub fn new(depth_base: usize) -> Fiber {
         Fiber {
-            stack: Vec::with_capacity(256),
-            frames: Vec::with_capacity(16),
+            // Small to start (a blocked task should cost well under 2 KB);
+            // both grow as the task calls deeper.
+            stack: Vec::with_capacity(8),
+            frames: Vec::with_capacity(2),
             depth_base,
             pending_error: None,
             import_chain: Vec::new(),
