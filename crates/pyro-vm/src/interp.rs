@@ -662,9 +662,16 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::Call(argc) => {
+                    // Calls spend budget too, so recursion without loops still
+                    // yields; when it runs out, the call runs again after the yield.
+                    budget -= 1;
+                    if budget == 0 {
+                        pc -= 1;
+                        save_pc!();
+                        halt!(Halt::Yield);
+                    }
                     save_pc!();
                     let callee = stack.len() - argc as usize - 1;
-                    budget = budget.saturating_sub(1).max(1);
                     invoked!(call::invoke(
                         rt,
                         fiber,
@@ -727,9 +734,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     ));
                 }
                 Op::CallMethod(argc, n) => {
+                    budget -= 1;
+                    if budget == 0 {
+                        pc -= 1;
+                        save_pc!();
+                        halt!(Halt::Yield);
+                    }
                     save_pc!();
                     let sym = proto.names[n as usize];
-                    budget = budget.saturating_sub(1).max(1);
                     invoked!(call_method(
                         rt,
                         fiber,
