@@ -168,7 +168,38 @@ catalogue! {
     EnvVars = "vars", Function, "() -> dict<string, string>", "Every environment variable.";
     EnvCwd = "cwd", Function, "() -> string", "The working directory.";
         EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
-        // ---------------------------------------------------------------- std._task (native half of std.task)
+            // ---------------------------------------------------------------- std.json
+    JsonStringify = "stringify", Function, "(value: any, indent: int? = None) -> string", "JSON text for a value (Python's json.dumps format).";
+    JsonParse = "parse", Function, "(text: string) -> any", "The value of JSON text (objects become dicts, arrays lists).";
+    // ---------------------------------------------------------------- std.random
+    RandomRandom = "random", Function, "() -> float", "A float in [0, 1).";
+    RandomRandint = "randint", Function, "(a: int, b: int) -> int", "An int in [a, b].";
+    RandomUniform = "uniform", Function, "(a: float, b: float) -> float", "A float between a and b.";
+    RandomChoice = "choice", Function, "(items: any) -> any", "A random item of a non-empty sequence.";
+    RandomShuffle = "shuffle", Function, "(items: list_mut<any>) -> None", "Shuffles a mutable list in place.";
+    RandomSeed = "seed", Function, "(n: int) -> None", "Makes the sequence reproducible.";
+    // ---------------------------------------------------------------- std.fs
+    FsReadToString = "read_to_string", Function, "(path: string) -> string", "The text of a file.";
+    FsWrite = "write", Function, "(path: string, text: string) -> None", "Writes text to a file, replacing it.";
+    FsAppend = "append", Function, "(path: string, text: string) -> None", "Appends text to a file.";
+    FsExists = "exists", Function, "(path: string) -> bool", "Whether the path exists.";
+    FsIsFile = "is_file", Function, "(path: string) -> bool", "Whether the path is a file.";
+    FsIsDir = "is_dir", Function, "(path: string) -> bool", "Whether the path is a directory.";
+    FsCreateDir = "create_dir", Function, "(path: string) -> None", "Creates a directory and its parents.";
+    FsRemoveFile = "remove_file", Function, "(path: string) -> None", "Removes a file.";
+    FsRemoveDir = "remove_dir", Function, "(path: string) -> None", "Removes a directory and everything in it.";
+    FsListDir = "list_dir", Function, "(path: string) -> list<string>", "The names in a directory, sorted.";
+    FsRename = "rename", Function, "(from: string, to: string) -> None", "Renames or moves a path.";
+    FsCopy = "copy", Function, "(from: string, to: string) -> None", "Copies a file.";
+    // ---------------------------------------------------------------- std.io
+    IoReadFile = "read_file", Function, "(path: string) -> string", "The text of a file.";
+    IoWriteFile = "write_file", Function, "(path: string, text: string) -> None", "Writes text to a file.";
+    IoReadLine = "read_line", Function, "() -> string?", "A line from stdin (None at end of input).";
+    IoEprint = "eprint", Function, "(*values: any) -> None", "Prints to stderr.";
+    // ---------------------------------------------------------------- std.process
+    ProcessExec = "exec", Function, "(cmd: string, args: list<string> = []) -> dict<string, any>", "Runs a command: {stdout, stderr, code}.";
+    ProcessExit = "exit", Function, "(code: int = 0) -> None", "Ends the program with an exit status.";
+    // ---------------------------------------------------------------- std._task (native half of std.task)
     TaskCurrent = "current", Function, "() -> Task?", "The running task (None in the main program).";
     TaskCount = "count", Function, "() -> int", "Tasks alive now, the main program included.";
     TaskYieldNow = "yield_now", Function, "() -> None", "Lets other tasks run.";
@@ -252,6 +283,51 @@ pub const NATIVE_MODULES: &[NativeModule] = &[
             Builtin::StringPadLeft,
             Builtin::StringPadRight,
         ],
+    },
+    NativeModule {
+        name: "std.json",
+        members: &[Builtin::JsonStringify, Builtin::JsonParse],
+    },
+    NativeModule {
+        name: "std.random",
+        members: &[
+            Builtin::RandomRandom,
+            Builtin::RandomRandint,
+            Builtin::RandomUniform,
+            Builtin::RandomChoice,
+            Builtin::RandomShuffle,
+            Builtin::RandomSeed,
+        ],
+    },
+    NativeModule {
+        name: "std.fs",
+        members: &[
+            Builtin::FsReadToString,
+            Builtin::FsWrite,
+            Builtin::FsAppend,
+            Builtin::FsExists,
+            Builtin::FsIsFile,
+            Builtin::FsIsDir,
+            Builtin::FsCreateDir,
+            Builtin::FsRemoveFile,
+            Builtin::FsRemoveDir,
+            Builtin::FsListDir,
+            Builtin::FsRename,
+            Builtin::FsCopy,
+        ],
+    },
+    NativeModule {
+        name: "std.io",
+        members: &[
+            Builtin::IoReadFile,
+            Builtin::IoWriteFile,
+            Builtin::IoReadLine,
+            Builtin::IoEprint,
+        ],
+    },
+    NativeModule {
+        name: "std.process",
+        members: &[Builtin::ProcessExec, Builtin::ProcessExit],
     },
     NativeModule {
         name: "std._task",

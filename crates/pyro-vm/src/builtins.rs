@@ -1050,6 +1050,12 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         )),
         SyncMutex | SyncRwLock | SyncWaitGroup | SyncSemaphore | SyncEvent | SyncBarrier
         | SyncAtomic => ready(crate::sync::construct(b, &args)?),
+        JsonStringify | JsonParse | RandomRandom | RandomRandint | RandomUniform | RandomChoice
+        | RandomShuffle | RandomSeed | FsReadToString | FsWrite | FsAppend | FsExists
+        | FsIsFile | FsIsDir | FsCreateDir | FsRemoveFile | FsRemoveDir | FsListDir | FsRename
+        | FsCopy | IoReadFile | IoWriteFile | IoReadLine | IoEprint | ProcessExec | ProcessExit => {
+            crate::hostlib::call(rt, b, args)
+        }
         _ => crate::stdlib::call(rt, depth, b, args),
     }
 }

@@ -34,6 +34,7 @@ mod deadlock;
 mod error;
 pub mod fiber;
 mod format;
+mod hostlib;
 mod interp;
 mod iter;
 mod methods;
