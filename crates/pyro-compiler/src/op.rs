@@ -203,7 +203,10 @@ instructions! {
     /// The top bit of `argc` (`GO_DETACHED`) marks a `go` statement: no
     /// handle is pushed, and an uncaught error in the task is fatal.
     Go(argc: u32);
-        /// `select`: the stack holds each case's operands in order (a channel,
+            /// Replace a record (or tuple) with its field / item `index`, for
+    /// positional class patterns in `match` (`case Point(x, y):`).
+    MatchField(index: u32);
+    /// `select`: the stack holds each case's operands in order (a channel,
     /// plus the value for a send); `konst` is a tuple of case kinds (0
     /// receive, 1 receive with `ok`, 2 send). Pushes `(index, ok, value)`;
     /// index -1 means no case was ready and the `else` branch runs.

@@ -266,11 +266,7 @@ impl Compiler {
                 self.emit(Op::Pop, span);
             }
             StmtKind::Select { cases, default } => self.select(cases, default.as_deref(), span),
-            StmtKind::Match { .. } => self.error(CompileError::Unsupported {
-                span,
-                what: "`match`".into(),
-                help: Some("`match` is phase 2 of LANGUAGE.md; use `if`/`elif` for now".into()),
-            }),
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases, span),
         }
     }
 
@@ -588,6 +584,150 @@ impl Compiler {
         self.emit(Op::Raise(0), span);
         self.patch(suppressed);
         self.patch(to_end);
+    }
+
+    /// `match`: each case tests its pattern against the subject (held in a
+    /// hidden slot, as are the parts patterns take apart, so a failed test
+    /// jumps away with a clean stack), binds its names, checks its guard and
+    /// runs its body; no matching case does nothing.
+    fn match_stmt(&mut self, subject: &Expr, cases: &[ast::MatchCase], span: Span) {
+        let slot = self.hidden_slot("subject");
+        self.expr(subject);
+        self.emit(Op::StoreLocal(slot), subject.span);
+        let mut to_end = Vec::new();
+        for case in cases {
+            let mut fails = Vec::new();
+            self.push_scope();
+            self.pattern(&case.pattern, slot, &mut fails);
+            if let Some(guard) = &case.guard {
+                self.expr(guard);
+                fails.push(self.emit(Op::JumpIfFalse(0), guard.span));
+            }
+            self.block(&case.body);
+            self.pop_scope();
+            to_end.push(self.emit(Op::Jump(0), case.span));
+            for at in fails {
+                self.patch(at);
+            }
+        }
+        let _ = span;
+        for at in to_end {
+            self.patch(at);
+        }
+    }
+
+    /// Emits a test of `pattern` against the value in `slot`, adding the
+    /// jumps taken on failure to `fails`.
+    fn pattern(&mut self, pattern: &ast::Pattern, slot: u32, fails: &mut Vec<usize>) {
+        use ast::PatternKind as P;
+        use pyro_builtins::Builtin as B;
+        let span = pattern.span;
+        match &pattern.kind {
+            P::Wildcard | P::Star(None) => {}
+            P::Capture(name) | P::Star(Some(name)) => {
+                self.emit(Op::LoadLocal(slot), span);
+                self.store_name(&name.name, name.span);
+            }
+            P::Value(expr) => {
+                self.emit(Op::LoadLocal(slot), span);
+                self.expr(expr);
+                self.emit(Op::Eq, span);
+                fails.push(self.emit(Op::JumpIfFalse(0), span));
+            }
+            P::As(inner, name) => {
+                self.pattern(inner, slot, fails);
+                self.emit(Op::LoadLocal(slot), span);
+                self.store_name(&name.name, name.span);
+            }
+            P::Or(alternatives) => {
+                let mut matched = Vec::new();
+                for alt in alternatives {
+                    let mut alt_fails = Vec::new();
+                    self.pattern(alt, slot, &mut alt_fails);
+                    matched.push(self.emit(Op::Jump(0), span));
+                    for at in alt_fails {
+                        self.patch(at);
+                    }
+                }
+                fails.push(self.emit(Op::Jump(0), span));
+                for at in matched {
+                    self.patch(at);
+                }
+            }
+            P::Tuple(items) | P::List(items) => {
+                // A sequence of the right length, then each item.
+                self.emit(Op::LoadBuiltin(B::IsInstance as u16), span);
+                self.emit(Op::LoadLocal(slot), span);
+                for b in [B::List, B::Tuple, B::ListMutable, B::TupleMutable] {
+                    self.emit(Op::LoadBuiltin(b as u16), span);
+                }
+                self.emit(Op::BuildTuple(4), span);
+                self.emit(Op::Call(2), span);
+                fails.push(self.emit(Op::JumpIfFalse(0), span));
+                let star = items.iter().position(|p| matches!(p.kind, P::Star(_)));
+                self.emit(Op::LoadBuiltin(B::Len as u16), span);
+                self.emit(Op::LoadLocal(slot), span);
+                self.emit(Op::Call(1), span);
+                let fixed = items.len() - usize::from(star.is_some());
+                self.emit(Op::LoadInt(fixed as i32), span);
+                self.emit(if star.is_some() { Op::Ge } else { Op::Eq }, span);
+                fails.push(self.emit(Op::JumpIfFalse(0), span));
+                for (i, item) in items.iter().enumerate() {
+                    let part = self.hidden_slot("item");
+                    self.emit(Op::LoadLocal(slot), span);
+                    match star {
+                        Some(s) if i == s => {
+                            let after = (items.len() - s - 1) as i32;
+                            self.emit(Op::LoadInt(s as i32), span);
+                            if after > 0 {
+                                self.emit(Op::LoadInt(-after), span);
+                            } else {
+                                self.emit(Op::LoadNone, span);
+                            }
+                            self.emit(Op::LoadNone, span);
+                            self.emit(Op::BuildSlice, span);
+                            self.emit(Op::GetIndex, span);
+                        }
+                        Some(s) if i > s => {
+                            self.emit(Op::LoadInt(i as i32 - items.len() as i32), span);
+                            self.emit(Op::GetIndex, span);
+                        }
+                        _ => {
+                            self.emit(Op::LoadInt(i as i32), span);
+                            self.emit(Op::GetIndex, span);
+                        }
+                    }
+                    self.emit(Op::StoreLocal(part), span);
+                    self.pattern(item, part, fails);
+                }
+            }
+            P::Class {
+                class,
+                args,
+                kwargs,
+            } => {
+                self.emit(Op::LoadBuiltin(B::IsInstance as u16), span);
+                self.emit(Op::LoadLocal(slot), span);
+                self.expr(class);
+                self.emit(Op::Call(2), span);
+                fails.push(self.emit(Op::JumpIfFalse(0), span));
+                for (i, arg) in args.iter().enumerate() {
+                    let part = self.hidden_slot("field");
+                    self.emit(Op::LoadLocal(slot), arg.span);
+                    self.emit(Op::MatchField(i as u32), arg.span);
+                    self.emit(Op::StoreLocal(part), arg.span);
+                    self.pattern(arg, part, fails);
+                }
+                for (name, arg) in kwargs {
+                    let part = self.hidden_slot("field");
+                    self.emit(Op::LoadLocal(slot), name.span);
+                    let n = self.name(&name.name);
+                    self.emit(Op::GetAttr(n), name.span);
+                    self.emit(Op::StoreLocal(part), name.span);
+                    self.pattern(arg, part, fails);
+                }
+            }
+        }
     }
 
     fn select(&mut self, cases: &[ast::SelectCase], default: Option<&[Stmt]>, span: Span) {

@@ -1093,6 +1093,26 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     };
                     stack.push(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
+                Op::MatchField(i) => {
+                    let v = pop!();
+                    let field = match &v {
+                        Value::Record(r) => r.fields.get(i as usize).cloned(),
+                        Value::Tuple(items) | Value::List(items) => items.get(i as usize).cloned(),
+                        _ => None,
+                    };
+                    match field {
+                        Some(f) => stack.push(f),
+                        None => {
+                            break (
+                                RuntimeError::type_error(format!(
+                                    "{} has no positional field {i} to match",
+                                    v.type_name()
+                                )),
+                                false,
+                            )
+                        }
+                    }
+                }
                 Op::Select(k, has_else) => {
                     let kinds = match &proto.consts[k as usize] {
                         Value::Tuple(t) => t.clone(),
