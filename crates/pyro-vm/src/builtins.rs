@@ -638,7 +638,8 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         Bool => {
             arity(name, &args, 0, 1)?;
-            ready(Value::Bool(args.pos.first().is_some_and(Value::truthy)))
+            let truth = args.pos.first().map(Value::try_truthy).transpose()?;
+            ready(Value::Bool(truth == Some(true)))
         }
         List | Tuple | Set | ListMutable | SetMutable | TupleMutable | ListMut | SetMut => {
             no_kw(name, &args)?;

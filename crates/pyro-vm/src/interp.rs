@@ -436,7 +436,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Not => {
                     let a = pop!();
-                    stack.push(Value::Bool(!a.truthy()));
+                    stack.push(Value::Bool(!tri!(a.try_truthy())));
                 }
                 Op::Eq | Op::Ne => {
                     let b = pop!();
@@ -545,7 +545,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let v = pop!();
                     let go = match v {
                         Value::Bool(b) => !b,
-                        ref other => !other.truthy(),
+                        ref other => !tri!(other.try_truthy()),
                     };
                     if go {
                         pc = t as usize;
@@ -553,19 +553,21 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::JumpIfTrue(t) => {
                     let v = pop!();
-                    if v.truthy() {
+                    if tri!(v.try_truthy()) {
                         pc = t as usize;
                     }
                 }
                 Op::JumpIfFalseOrPop(t) => {
-                    if stack.last().is_some_and(|v| !v.truthy()) {
+                    let top = stack.last().map(Value::try_truthy).transpose();
+                    if tri!(top) == Some(false) {
                         pc = t as usize;
                     } else {
                         stack.pop();
                     }
                 }
                 Op::JumpIfTrueOrPop(t) => {
-                    if stack.last().is_some_and(Value::truthy) {
+                    let top = stack.last().map(Value::try_truthy).transpose();
+                    if tri!(top) == Some(true) {
                         pc = t as usize;
                     } else {
                         stack.pop();

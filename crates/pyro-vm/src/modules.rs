@@ -194,6 +194,21 @@ async fn load_file(
     Ok(module)
 }
 
+/// How a file is named in diagnostics: relative to the working directory
+/// when it lies beneath it (as the user would type it), otherwise as given.
+fn shown_path(path: &Path) -> String {
+    if path.is_absolute() {
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+        if let Some(rel) = cwd
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        {
+            return rel.display().to_string();
+        }
+    }
+    path.display().to_string()
+}
+
 fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
@@ -211,7 +226,7 @@ pub fn compile(
     text: &str,
     return_last: bool,
 ) -> Result<(Arc<Module>, Arc<Function>), PyroError> {
-    let file = rt.sources.add(path.display().to_string(), text);
+    let file = rt.sources.add(shown_path(path), text);
     let parsed = pyro_parser::parse_file(&file);
     if !parsed.errors.is_empty() {
         return Err(PyroError::Syntax(parsed.errors));

@@ -300,8 +300,29 @@ impl Value {
             Value::DictMut(d) => !d.lock().is_empty(),
             Value::SetMut(s) => !s.lock().is_empty(),
             Value::Range(r) => !r.is_empty(),
+            Value::Instance(_) => self.try_truthy().unwrap_or(true),
             _ => true,
         }
+    }
+
+    /// Truthiness that may run user code: an instance whose class defines
+    /// `__bool__`, or `__len__` (zero length is false). Errors raised there
+    /// propagate; every other value answers as [`Value::truthy`].
+    pub fn try_truthy(&self) -> Result<bool, crate::error::RuntimeError> {
+        if !matches!(self, Value::Instance(_)) {
+            return Ok(self.truthy());
+        }
+        for (name, by_len) in [("__bool__", false), ("__len__", true)] {
+            let sym = crate::symbol::Sym::intern(name);
+            if crate::repr::has_user_method(self, sym) {
+                let method = crate::attr::get_attr(self, sym)?;
+                return Ok(match crate::fiber::call_sync(method, vec![])? {
+                    Value::Int(n) if by_len => n != 0,
+                    v => v.truthy(),
+                });
+            }
+        }
+        Ok(true)
     }
 
     pub fn as_str(&self) -> Option<&str> {
