@@ -23,6 +23,10 @@ run FILE *ARGS:
 bench:
     bash bench/run.sh
 
+# Concurrency benchmarks: Pyro vs Go vs asyncio (see bench/RESULTS.md).
+bench-conc:
+    bash bench/conc.sh
+
 fmt:
     cargo fmt --all
 

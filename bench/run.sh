@@ -5,6 +5,8 @@
 #   bash bench/run.sh                    # everything: parse, the 7 interpreter pairs, startup
 #   bash bench/run.sh fib int_loop       # a subset: any of fib int_loop string_build dict_ops
 #                                        #   list_ops float_math method_calls parse startup
+#   bash bench/run.sh conc               # the concurrency benchmarks (Pyro vs Go vs asyncio):
+#                                        #   runs bench/conc.sh, which has its own knobs
 #
 # Environment knobs (defaults in brackets):
 #   RUNS [5] WARMUP [1]   hyperfine runs per interpreter benchmark
@@ -29,6 +31,7 @@ SLOW_LIMIT=${SLOW_LIMIT:-30}
 # ---------------------------------------------------------------- what to run
 want_parse=0
 want_startup=0
+want_conc=0
 selected=()
 if [ $# -eq 0 ]; then
     want_parse=1
@@ -39,8 +42,9 @@ else
         case "$arg" in
             parse) want_parse=1 ;;
             startup | hello) want_startup=1 ;;
+            conc) want_conc=1 ;;
             -h | --help)
-                sed -n '2,17p' "$ROOT/bench/run.sh" | sed 's/^# \{0,1\}//'
+                sed -n '2,19p' "$ROOT/bench/run.sh" | sed 's/^# \{0,1\}//'
                 exit 0
                 ;;
             *)
@@ -49,7 +53,7 @@ else
                     if [ "$b" = "$arg" ]; then found=1; fi
                 done
                 if [ "$found" = 0 ]; then
-                    echo "run.sh: unknown benchmark '$arg' (known: parse startup ${BENCHES[*]})" >&2
+                    echo "run.sh: unknown benchmark '$arg' (known: parse startup conc ${BENCHES[*]})" >&2
                     exit 2
                 fi
                 selected+=("$arg")
@@ -294,6 +298,15 @@ if [ -n "$startup_row" ]; then
     echo "$startup_row"
     echo
 fi
+# ---------------------------------------------------------------- concurrency
+if [ "$want_conc" = 1 ]; then
+    echo
+    echo "== concurrency: bash bench/conc.sh"
+    # conc.sh builds pyro itself (a no-op if it is up to date) unless PYRO_BIN is set.
+    PYTHON=$PYTHON RUNS=$RUNS WARMUP=$WARMUP CHECK_TIMEOUT=$CHECK_TIMEOUT \
+        bash "$ROOT/bench/conc.sh" || status=1
+fi
+
 if [ "$status" != 0 ]; then
     echo "!! some steps FAILED or MISMATCHED (see above)" >&2
 fi
