@@ -29,6 +29,9 @@ pub struct Info {
     pub doc: &'static str,
 }
 
+mod methods;
+pub use methods::{has_method, method, methods_of, Method, Receiver};
+
 macro_rules! catalogue {
     ($( $(#[$meta:meta])* $id:ident = $name:literal, $kind:ident, $sig:literal, $doc:literal; )*) => {
         /// Every builtin and native module member, by id.
@@ -167,8 +170,8 @@ catalogue! {
     EnvVar = "var", Function, "(name: string) -> string?", "An environment variable, or None.";
     EnvVars = "vars", Function, "() -> dict<string, string>", "Every environment variable.";
     EnvCwd = "cwd", Function, "() -> string", "The working directory.";
-        EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
-            // ---------------------------------------------------------------- std.json
+    EnvSetCwd = "set_cwd", Function, "(path: string) -> None", "Changes the working directory.";
+    // ---------------------------------------------------------------- std.json
     JsonStringify = "stringify", Function, "(value: any, indent: int? = None) -> string", "JSON text for a value (Python's json.dumps format).";
     JsonParse = "parse", Function, "(text: string) -> any", "The value of JSON text (objects become dicts, arrays lists).";
     // ---------------------------------------------------------------- std.random
@@ -385,6 +388,13 @@ impl Builtin {
         prelude().find(|b| b.name() == name)
     }
 }
+
+/// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary:
+/// the VM runs them and the checker reads their signatures.
+pub const PYRO_STD: &[(&str, &str)] = &[
+    ("std.path", include_str!("../../../std/path.pyro")),
+    ("std.task", include_str!("../../../std/task.pyro")),
+];
 
 /// The native module with this import name.
 pub fn native_module(name: &str) -> Option<&'static NativeModule> {

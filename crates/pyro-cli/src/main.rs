@@ -25,6 +25,8 @@ enum Command {
     Run(cmd::run::Args),
     /// Check files (or directories, recursively) for errors without running them.
     Check(cmd::check::Args),
+    /// Explain an error code (e.g. `pyro explain E0308`).
+    Explain(cmd::explain::Args),
     /// Print the syntax tree of a file (a debugging aid).
     Ast(cmd::ast::Args),
     /// Print the tokens of a file (a debugging aid).
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => cmd::run::main(args),
         Command::Check(args) => cmd::check::main(args),
+        Command::Explain(args) => cmd::explain::main(args),
         Command::Ast(args) => cmd::ast::main(args),
         Command::Tokens(args) => cmd::tokens::main(args),
         Command::Dis(args) => cmd::dis::main(args),

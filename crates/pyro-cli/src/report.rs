@@ -60,3 +60,69 @@ where
 pub fn eprint(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
+
+/// Where a diagnostic points: file name, line and column (1-based) of its
+/// primary label, and the end of it.
+fn location(d: &dyn Diagnostic, sources: &SourceMap) -> Option<(String, u32, u32, u32, u32)> {
+    let label = d.labels()?.min_by_key(|l| !l.primary())?;
+    let lo = label.offset() as u32;
+    let hi = lo + label.len() as u32;
+    let file = sources.file_at(lo)?;
+    let start = file.line_col(lo);
+    let end = file.line_col(hi.max(lo));
+    Some((
+        file.name().to_string(),
+        start.line,
+        start.col,
+        end.line,
+        end.col,
+    ))
+}
+
+/// `path:line:col: error[E0308]: message` (for `pyro check --format short`).
+pub fn short(d: &dyn Diagnostic, sources: &SourceMap) -> String {
+    let code = d.code().map(|c| format!("[{c}]")).unwrap_or_default();
+    match location(d, sources) {
+        Some((file, line, col, _, _)) => format!("{file}:{line}:{col}: error{code}: {d}"),
+        None => format!("error{code}: {d}"),
+    }
+}
+
+/// A machine-readable diagnostic (for `pyro check --format json`).
+pub fn json(d: &dyn Diagnostic, sources: &SourceMap) -> serde_json::Value {
+    let labels: Vec<serde_json::Value> = d
+        .labels()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            let at = l.offset() as u32;
+            let (line, column) = sources.file_at(at).map_or((None, None), |f| {
+                let lc = f.line_col(at);
+                (Some(lc.line), Some(lc.col))
+            });
+            serde_json::json!({
+                "label": l.label(),
+                "primary": l.primary(),
+                "line": line,
+                "column": column,
+                "length": l.len(),
+            })
+        })
+        .collect();
+    let (file, line, column, end_line, end_column) = location(d, sources)
+        .map_or((None, None, None, None, None), |(f, l, c, el, ec)| {
+            (Some(f), Some(l), Some(c), Some(el), Some(ec))
+        });
+    serde_json::json!({
+        "severity": "error",
+        "code": d.code().map(|c| c.to_string()),
+        "message": d.to_string(),
+        "file": file,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "help": d.help().map(|h| h.to_string()),
+        "labels": labels,
+    })
+}

@@ -312,27 +312,14 @@ fn direction_error(dir: ChanDir) -> RuntimeError {
     })
 }
 
-pub const METHODS: &[&str] = &[
-    "push",
-    "collect",
-    "try_push",
-    "try_collect",
-    "close",
-    "len",
-    "cap",
-    "is_closed",
-    "sender",
-    "receiver",
-];
-
 /// Methods of channels and their views.
 pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> NativeResult {
-    let receives = matches!(name, "collect" | "try_collect" | "receiver");
-    let sends = matches!(name, "push" | "try_push" | "sender");
-    if (receives && dir == ChanDir::Send) || (sends && dir == ChanDir::Recv) {
-        return Err(direction_error(dir));
-    }
-    if name == "close" && dir == ChanDir::Recv {
+    let view = match dir {
+        ChanDir::Both => pyro_builtins::Receiver::Chan,
+        ChanDir::Send => pyro_builtins::Receiver::Sender,
+        ChanDir::Recv => pyro_builtins::Receiver::Receiver,
+    };
+    if !pyro_builtins::has_method(view, name) {
         return Err(direction_error(dir));
     }
     match name {

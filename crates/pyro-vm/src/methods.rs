@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use pyro_builtins::{has_method as has, Receiver as R};
+
 use crate::builtins::{arity, int_arg, key_of, no_kw, ready, set_of, str_arg, suspend, take_kw};
 use crate::call::{Args, NativeResult};
 use crate::collections::{new_dict, Set};
@@ -15,101 +17,23 @@ use crate::symbol::Sym;
 use crate::text;
 use crate::value::Value;
 
-const STR_METHODS: &[&str] = &[
-    "len",
-    "upper",
-    "lower",
-    "capitalize",
-    "title",
-    "swapcase",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "split",
-    "rsplit",
-    "splitlines",
-    "join",
-    "replace",
-    "find",
-    "rfind",
-    "index",
-    "rindex",
-    "count",
-    "startswith",
-    "endswith",
-    "contains",
-    "isdigit",
-    "isdecimal",
-    "isnumeric",
-    "isalpha",
-    "isalnum",
-    "isspace",
-    "isupper",
-    "islower",
-    "istitle",
-    "isidentifier",
-    "center",
-    "ljust",
-    "rjust",
-    "zfill",
-    "partition",
-    "rpartition",
-    "expandtabs",
-    "removeprefix",
-    "removesuffix",
-    "format",
-    "chars",
-    "encode",
-];
-const SEQ_METHODS: &[&str] = &["len", "index", "count", "contains", "copy"];
-const LIST_MUT_METHODS: &[&str] = &[
-    "push", "append", "pop", "insert", "remove", "clear", "reverse", "sort", "extend",
-];
-const DICT_METHODS: &[&str] = &["len", "keys", "values", "items", "get", "contains", "copy"];
-const DICT_MUT_METHODS: &[&str] = &[
-    "insert",
-    "remove",
-    "pop",
-    "clear",
-    "update",
-    "setdefault",
-    "popitem",
-];
-const SET_METHODS: &[&str] = &[
-    "len",
-    "contains",
-    "union",
-    "intersection",
-    "difference",
-    "symmetric_difference",
-    "issubset",
-    "issuperset",
-    "isdisjoint",
-    "copy",
-];
-const SET_MUT_METHODS: &[&str] = &["add", "remove", "discard", "clear", "pop", "update"];
-
 /// Whether `obj.name` is a method of its built-in type (mutating methods of
 /// immutable collections count, so that calling them gives the right error).
 pub fn has_method(obj: &Value, name: &str) -> bool {
     match obj {
-        Value::Str(_) => STR_METHODS.contains(&name),
-        Value::List(_) | Value::ListMut(_) => {
-            SEQ_METHODS.contains(&name) || LIST_MUT_METHODS.contains(&name)
-        }
-        Value::Tuple(_) | Value::TupleMut(_) => SEQ_METHODS.contains(&name),
-        Value::Dict(_) | Value::DictMut(_) => {
-            DICT_METHODS.contains(&name) || DICT_MUT_METHODS.contains(&name)
-        }
-        Value::Set(_) | Value::SetMut(_) => {
-            SET_METHODS.contains(&name) || SET_MUT_METHODS.contains(&name)
-        }
-        Value::Float(_) => name == "is_integer",
+        Value::Str(_) => has(R::Str, name),
+        Value::List(_) | Value::ListMut(_) => has(R::Seq, name) || has(R::ListMut, name),
+        Value::Tuple(_) | Value::TupleMut(_) => has(R::Seq, name),
+        Value::Dict(_) | Value::DictMut(_) => has(R::Dict, name) || has(R::DictMut, name),
+        Value::Set(_) | Value::SetMut(_) => has(R::Set, name) || has(R::SetMut, name),
+        Value::Float(_) => has(R::Float, name),
         Value::Iterator(_) => name == "__next__" || name == "__iter__",
-        Value::Chan(..) => crate::chan::METHODS.contains(&name),
-        Value::Task(_) => matches!(name, "join" | "cancel" | "done" | "cancelled"),
-        Value::Sync(_) => crate::sync::METHODS.contains(&name),
-        Value::Int(_) => name == "bit_length",
+        // A view answers for every channel method, so that calling the
+        // wrong direction says "send-only" rather than "no attribute".
+        Value::Chan(..) => has(R::Chan, name),
+        Value::Task(_) => has(R::Task, name),
+        Value::Sync(object) => has(object.receiver(), name),
+        Value::Int(_) => has(R::Int, name),
         _ => false,
     }
 }
@@ -154,7 +78,7 @@ pub fn call_method(
     match receiver {
         Value::Str(s) => str_method(s.as_str(), s.char_len(), name, args),
         Value::List(items) | Value::Tuple(items) => {
-            if LIST_MUT_METHODS.contains(&name) {
+            if has(R::ListMut, name) {
                 return Err(immutable("list", "ListMutable"));
             }
             seq_method(receiver, items, name, args)
@@ -164,33 +88,33 @@ pub fn call_method(
             seq_method(receiver, &items, name, args)
         }
         Value::ListMut(items) => {
-            if SEQ_METHODS.contains(&name) {
+            if has(R::Seq, name) {
                 let snapshot = Arc::new(items.lock().clone());
                 return seq_method(receiver, &snapshot, name, args);
             }
             list_mut_method(rt, depth, items, name, &mut args)
         }
         Value::Dict(d) => {
-            if DICT_MUT_METHODS.contains(&name) {
+            if has(R::DictMut, name) {
                 return Err(immutable("dict", "DictMutable"));
             }
             dict_method(receiver, &d.clone(), name, args)
         }
         Value::DictMut(d) => {
-            if DICT_METHODS.contains(&name) {
+            if has(R::Dict, name) {
                 let snapshot = Arc::new(d.lock().clone());
                 return dict_method(receiver, &snapshot, name, args);
             }
             dict_mut_method(d, name, args)
         }
         Value::Set(s) => {
-            if SET_MUT_METHODS.contains(&name) {
+            if has(R::SetMut, name) {
                 return Err(immutable("set", "SetMutable"));
             }
             set_method(receiver, s, name, args)
         }
         Value::SetMut(s) => {
-            if SET_METHODS.contains(&name) {
+            if has(R::Set, name) {
                 let snapshot = Arc::new(s.lock().clone());
                 return set_method(receiver, &snapshot, name, args);
             }

@@ -74,12 +74,6 @@ fn resolve(from: &Module, path: &str) -> PathBuf {
     std::fs::canonicalize(&joined).unwrap_or(joined)
 }
 
-/// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary.
-const EMBEDDED: &[(&str, &str)] = &[
-    ("std.path", include_str!("../../../std/path.pyro")),
-    ("std.task", include_str!("../../../std/task.pyro")),
-];
-
 pub fn import(
     rt: &Rt,
     fiber: &Fiber,
@@ -90,7 +84,10 @@ pub fn import(
         return Ok(Imported::Ready(Value::Module(m.clone())));
     }
     if path.starts_with("std.") {
-        let Some((_, source)) = EMBEDDED.iter().find(|(name, _)| *name == path) else {
+        let Some((_, source)) = pyro_builtins::PYRO_STD
+            .iter()
+            .find(|(name, _)| *name == path)
+        else {
             return Err(import_error(format!("no module named '{path}'")));
         };
         // Embedded modules are keyed by a pseudo-path so they load once.

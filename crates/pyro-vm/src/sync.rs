@@ -64,6 +64,20 @@ impl SyncObject {
             SyncObject::Atomic { .. } => "Atomic",
         }
     }
+
+    /// Its entry in the method catalogue.
+    pub fn receiver(&self) -> pyro_builtins::Receiver {
+        use pyro_builtins::Receiver as R;
+        match self {
+            SyncObject::Mutex { .. } => R::Mutex,
+            SyncObject::RwLock { .. } => R::RwLock,
+            SyncObject::WaitGroup { .. } => R::WaitGroup,
+            SyncObject::Semaphore { .. } => R::Semaphore,
+            SyncObject::Event { .. } => R::Event,
+            SyncObject::Barrier { .. } => R::Barrier,
+            SyncObject::Atomic { .. } => R::Atomic,
+        }
+    }
 }
 
 /// Constructs a `std.sync` object.
@@ -135,29 +149,6 @@ pub fn construct(b: Builtin, args: &Args) -> Result<Value, RuntimeError> {
     };
     Ok(Value::Sync(Arc::new(object)))
 }
-
-pub const METHODS: &[&str] = &[
-    "lock",
-    "unlock",
-    "locked",
-    "read_lock",
-    "read_unlock",
-    "add",
-    "done",
-    "wait",
-    "acquire",
-    "release",
-    "set",
-    "clear",
-    "is_set",
-    "get",
-    "swap",
-    "compare_and_set",
-    "update",
-    "__enter__",
-    "__exit__",
-    "parties",
-];
 
 fn not_held(what: &str) -> RuntimeError {
     RuntimeError::value_error(format!("{what} of a lock that is not held"))

@@ -1,14 +1,27 @@
 //! `pyro check FILE|DIR ...`: report every error in every file, exit 1 if any.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use pyro_source::SourceMap;
 
 use crate::{input, report};
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette's report: the source line with the span underlined.
+    Graphical,
+    /// One line per error: `path:line:col: error[E0308]: message`.
+    Short,
+    /// A JSON array of diagnostics.
+    Json,
+}
+
 #[derive(clap::Args)]
 pub struct Args {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Graphical)]
+    format: Format,
     /// Files or directories (searched recursively for `.pyro` files).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -25,9 +38,10 @@ pub fn main(args: Args) -> ExitCode {
     let map = SourceMap::new();
     let mut error_count = 0;
     let mut failed_files = 0;
+    let mut json = Vec::new();
     for path in &files {
-        let file = match input::load(&map, path) {
-            Ok(file) => file,
+        let diagnostics = match check_path(&map, path) {
+            Ok(d) => d,
             Err(e) => {
                 report::eprint(&report::render_plain(e));
                 error_count += 1;
@@ -35,29 +49,55 @@ pub fn main(args: Args) -> ExitCode {
                 continue;
             }
         };
-        let diagnostics = pyro_check::check_file(&file);
         if !diagnostics.is_empty() {
             failed_files += 1;
         }
         for diagnostic in diagnostics {
             error_count += 1;
-            report::eprint(&report::render(diagnostic, &map));
+            match args.format {
+                Format::Graphical => report::eprint(&report::render_boxed(diagnostic, &map)),
+                Format::Short => println!("{}", report::short(&*diagnostic, &map)),
+                Format::Json => json.push(report::json(&*diagnostic, &map)),
+            }
         }
+    }
+    if args.format == Format::Json {
+        let text = serde_json::to_string_pretty(&serde_json::Value::Array(json))
+            .unwrap_or_else(|_| "[]".into());
+        println!("{text}");
     }
     if error_count == 0 {
         return ExitCode::SUCCESS;
     }
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
-    report::eprint(&format!(
-        "found {} in {}\n",
-        plural(error_count, "error"),
-        plural(failed_files, "file")
-    ));
+    if args.format == Format::Graphical {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("{n} {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        report::eprint(&format!(
+            "found {} in {}\n",
+            plural(error_count, "error"),
+            plural(failed_files, "file")
+        ));
+    }
     ExitCode::FAILURE
+}
+
+/// Loads and checks one file; its imports resolve next to it.
+pub fn check_path(
+    map: &SourceMap,
+    path: &Path,
+) -> Result<Vec<pyro_check::Report>, input::InputError> {
+    let file = input::load(map, path)?;
+    let dir = path.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        }
+    });
+    Ok(pyro_check::check_file(&file, dir))
 }

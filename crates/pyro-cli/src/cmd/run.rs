@@ -11,6 +11,9 @@ use crate::report;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// Type-check the program first and refuse to run it on errors.
+    #[arg(long)]
+    check: bool,
     /// Worker threads for tasks (overrides PYRO_WORKER_THREADS).
     #[arg(long, value_name = "N")]
     workers: Option<String>,
@@ -51,6 +54,27 @@ fn worker_threads(flag: Option<String>) -> Result<Option<usize>, BadWorkers> {
 }
 
 pub fn main(args: Args) -> ExitCode {
+    if args.check {
+        let map = pyro_source::SourceMap::new();
+        match super::check::check_path(&map, &args.file) {
+            Ok(diagnostics) if diagnostics.is_empty() => {}
+            Ok(diagnostics) => {
+                let n = diagnostics.len();
+                for d in diagnostics {
+                    report::eprint(&report::render_boxed(d, &map));
+                }
+                report::eprint(&format!(
+                    "not running: `pyro check` found {n} error{}\n",
+                    if n == 1 { "" } else { "s" }
+                ));
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                report::eprint(&report::render_plain(e));
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let workers = match worker_threads(args.workers) {
         Ok(w) => w,
         Err(e) => {

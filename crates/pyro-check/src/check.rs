@@ -1,0 +1,875 @@
+//! The checker's state: classes, modules, scopes; type annotations; the
+//! signatures of builtins (read from the catalogue); declarations.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use pyro_builtins::{Builtin, Kind, Receiver as R};
+use pyro_parser::ast::{self, ParamKind, TypeExpr, TypeKind};
+use pyro_source::Span;
+
+use crate::diag::{Code, TypeError};
+use crate::ty::{ClassId, FnTy, ModId, Names, PKind, ParamTy, Show, Ty};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassKind {
+    Class,
+    Record,
+    Interface,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClassInfo {
+    pub name: String,
+    pub kind: ClassKind,
+    pub type_params: Vec<Rc<str>>,
+    /// The base class (an instance type) or, for interfaces, base interfaces.
+    pub bases: Vec<Ty>,
+    /// Fields: declared in the body, assigned through `self`, or record parameters.
+    pub fields: Vec<(String, Ty, Option<Span>)>,
+    /// Methods with their `self` parameter (interface methods without it).
+    pub methods: Vec<(String, Rc<FnTy>)>,
+    /// Class-level attributes (`X = 1` in the body).
+    pub attrs: Vec<(String, Ty)>,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ModInfo {
+    pub name: String,
+    pub members: HashMap<String, Ty>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Var {
+    pub ty: Ty,
+    pub span: Option<Span>,
+    /// An entry that narrows an outer variable inside a branch.
+    pub narrow: bool,
+    /// Declared with an annotation (its type is a promise, not a guess).
+    pub annotated: bool,
+}
+
+#[derive(Default)]
+pub struct Scope {
+    pub vars: HashMap<String, Var>,
+    pub types: HashMap<String, Ty>,
+    /// A function (or module) scope: where plain assignment declares.
+    pub function: bool,
+}
+
+pub struct FnCtx {
+    pub name: String,
+    pub ret: Ty,
+    pub declared: bool,
+}
+
+pub struct Checker {
+    pub classes: Vec<ClassInfo>,
+    pub modules: Vec<ModInfo>,
+    pub scopes: Vec<Scope>,
+    pub fns: Vec<FnCtx>,
+    pub diags: Vec<TypeError>,
+    /// Attribute names assigned anywhere (`x.name = ...`): instances may
+    /// gain attributes outside their class, so reads of these are not flagged.
+    pub assigned_attrs: HashSet<String>,
+    pub prelude: HashMap<&'static str, Ty>,
+    pub error_classes: HashMap<&'static str, ClassId>,
+    pub error_class: ClassId,
+    std_modules: HashMap<String, ModId>,
+    file_modules: HashMap<PathBuf, Option<ModId>>,
+    method_sigs: HashMap<(R, &'static str), Rc<FnTy>>,
+    pub dir: Option<PathBuf>,
+    pub loop_depth: usize,
+    next_base: u32,
+}
+
+/// Offsets at or above this belong to imported modules' sources.
+pub const FOREIGN_BASE: u32 = 0x8000_0000;
+
+impl Names for Checker {
+    fn class_name(&self, id: ClassId) -> &str {
+        &self.classes[id].name
+    }
+    fn module_name(&self, id: ModId) -> &str {
+        &self.modules[id].name
+    }
+}
+
+/// Parses a catalogue signature `<T>(params) -> ret` into its AST.
+fn parse_signature(sig: &str) -> Option<ast::FuncDef> {
+    let text = format!("def _{sig}:\n    pass\n");
+    let parsed = pyro_parser::parse_text(&text, 0);
+    match parsed.module.body.into_iter().next()?.kind {
+        ast::StmtKind::FuncDef(f) if parsed.errors.is_empty() => Some(*f),
+        _ => None,
+    }
+}
+
+impl Checker {
+    pub fn new(dir: Option<PathBuf>) -> Checker {
+        let mut c = Checker {
+            classes: Vec::new(),
+            modules: Vec::new(),
+            scopes: vec![Scope {
+                function: true,
+                ..Scope::default()
+            }],
+            fns: Vec::new(),
+            diags: Vec::new(),
+            assigned_attrs: HashSet::new(),
+            prelude: HashMap::new(),
+            error_classes: HashMap::new(),
+            error_class: 0,
+            std_modules: HashMap::new(),
+            file_modules: HashMap::new(),
+            method_sigs: HashMap::new(),
+            dir,
+            loop_depth: 0,
+            next_base: FOREIGN_BASE,
+        };
+        c.load_prelude();
+        c
+    }
+
+    pub fn show(&self, ty: &Ty) -> String {
+        Show { ty, names: self }.to_string()
+    }
+
+    pub fn error(&mut self, e: TypeError) {
+        self.diags.push(e);
+    }
+
+    // ------------------------------------------------------------ builtins
+
+    fn load_prelude(&mut self) {
+        // Error classes first: signatures may name them.
+        for b in pyro_builtins::prelude() {
+            let info = b.info();
+            if info.kind == Kind::ErrorClass {
+                let id = self.classes.len();
+                let bases = if info.name == "Error" {
+                    vec![]
+                } else {
+                    vec![Ty::Instance(self.error_class, vec![])]
+                };
+                self.classes.push(ClassInfo {
+                    name: info.name.to_string(),
+                    kind: ClassKind::Class,
+                    type_params: vec![],
+                    bases,
+                    fields: ["message", "cause", "traceback"]
+                        .iter()
+                        .map(|f| (f.to_string(), Ty::Any, None))
+                        .collect(),
+                    methods: vec![],
+                    attrs: vec![],
+                    span: None,
+                });
+                if info.name == "Error" {
+                    self.error_class = id;
+                }
+                self.error_classes.insert(info.name, id);
+            }
+        }
+        for b in pyro_builtins::prelude() {
+            let ty = self.builtin_type(b);
+            self.prelude.insert(b.name(), ty);
+        }
+        // The error classes' constructor.
+        let init = Rc::new(FnTy {
+            name: "__init__".into(),
+            type_params: vec![],
+            params: vec![
+                param("self", Ty::Any, false),
+                param("message", Ty::Any, true),
+            ],
+            ret: Ty::None,
+            ret_declared: true,
+            span: None,
+        });
+        for id in self.error_classes.values() {
+            self.classes[*id]
+                .methods
+                .push(("__init__".into(), init.clone()));
+        }
+    }
+
+    /// The static type of a catalogue entry.
+    pub fn builtin_type(&mut self, b: Builtin) -> Ty {
+        let info = b.info();
+        match info.kind {
+            Kind::ErrorClass => Ty::Class(self.error_classes[info.name]),
+            Kind::Constant => {
+                let def = parse_signature(&format!("() -> {}", info.signature));
+                def.and_then(|d| d.ret)
+                    .map_or(Ty::Any, |t| self.resolve_type_quiet(&t, &[]))
+            }
+            Kind::Function | Kind::Type => match parse_signature(info.signature) {
+                Some(def) => Ty::Func(Rc::new(self.signature_of(&def, info.name, &[], None))),
+                None => Ty::Any,
+            },
+        }
+    }
+
+    /// The signature of a built-in type's method (without `self`).
+    pub fn builtin_method(&mut self, r: R, name: &str) -> Option<Rc<FnTy>> {
+        let m = pyro_builtins::method(r, name)?;
+        if let Some(sig) = self.method_sigs.get(&(r, m.name)) {
+            return Some(sig.clone());
+        }
+        let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
+        let def = parse_signature(m.signature)?;
+        let sig = Rc::new(self.signature_of(&def, m.name, &vars, None));
+        self.method_sigs.insert((r, m.name), sig.clone());
+        Some(sig)
+    }
+
+    // ------------------------------------------------------------ types
+
+    /// Resolves an annotation, reporting unknown type names.
+    pub fn resolve_type(&mut self, t: &TypeExpr) -> Ty {
+        self.resolve_in(t, &[], true)
+    }
+
+    fn resolve_type_quiet(&mut self, t: &TypeExpr, vars: &[Rc<str>]) -> Ty {
+        self.resolve_in(t, vars, false)
+    }
+
+    fn resolve_in(&mut self, t: &TypeExpr, vars: &[Rc<str>], report: bool) -> Ty {
+        match &t.kind {
+            TypeKind::None => Ty::None,
+            TypeKind::Optional(inner) => Ty::optional(self.resolve_in(inner, vars, report)),
+            TypeKind::Union(items) => Ty::union(
+                items
+                    .iter()
+                    .map(|i| self.resolve_in(i, vars, report))
+                    .collect(),
+            ),
+            TypeKind::Tuple(items) => Ty::Tuple(Some(
+                items
+                    .iter()
+                    .map(|i| self.resolve_in(i, vars, report))
+                    .collect(),
+            )),
+            TypeKind::Function { params, ret } => {
+                let params = params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| param(&format!("_{i}"), self.resolve_in(p, vars, report), false))
+                    .collect();
+                Ty::Func(Rc::new(FnTy {
+                    name: String::new(),
+                    type_params: vec![],
+                    params,
+                    ret: self.resolve_in(ret, vars, report),
+                    ret_declared: true,
+                    span: None,
+                }))
+            }
+            TypeKind::Named { path, args } => {
+                let args: Vec<Ty> = args
+                    .iter()
+                    .map(|a| self.resolve_in(a, vars, report))
+                    .collect();
+                let arg = |i: usize| Box::new(args.get(i).cloned().unwrap_or(Ty::Any));
+                if path.len() == 1 {
+                    let name = path[0].name.as_str();
+                    if let Some(v) = vars.iter().find(|v| &***v == name) {
+                        return Ty::Var(v.clone());
+                    }
+                    let builtin = match name {
+                        "any" => Some(Ty::Any),
+                        "int" => Some(Ty::Int),
+                        "float" => Some(Ty::Float),
+                        "bool" => Some(Ty::Bool),
+                        "string" | "str" => Some(Ty::Str),
+                        "None" | "void" => Some(Ty::None),
+                        "list" => Some(Ty::List(arg(0))),
+                        "list_mut" | "ListMutable" => Some(Ty::ListMut(arg(0))),
+                        "set" => Some(Ty::Set(arg(0))),
+                        "set_mut" | "SetMutable" => Some(Ty::SetMut(arg(0))),
+                        "dict" => Some(Ty::Dict(arg(0), arg(1))),
+                        "dict_mut" | "DictMutable" => Some(Ty::DictMut(arg(0), arg(1))),
+                        "tuple" if args.is_empty() => Some(Ty::Tuple(None)),
+                        "tuple" => Some(Ty::Tuple(Some(args.clone()))),
+                        "tuple_mut" | "TupleMutable" => Some(Ty::TupleMut),
+                        "range" => Some(Ty::Range),
+                        "iterable" => Some(Ty::Iterable(arg(0))),
+                        "chan" => Some(Ty::Chan(arg(0))),
+                        "Sender" => Some(Ty::Sender(arg(0))),
+                        "Receiver" => Some(Ty::Receiver(arg(0))),
+                        "Task" => Some(Ty::Task(arg(0))),
+                        "Self" => Some(Ty::Myself),
+                        _ => None,
+                    };
+                    if let Some(ty) = builtin {
+                        if self.lookup_type(name).is_none() {
+                            return ty;
+                        }
+                    }
+                    if let Some(ty) = self.lookup_type(name) {
+                        return self.apply_args(ty, &args);
+                    }
+                    if let Some(r) = sync_receiver(name) {
+                        return Ty::Sync(r);
+                    }
+                    if let Some(id) = self.error_classes.get(name) {
+                        return Ty::Instance(*id, vec![]);
+                    }
+                } else if let Some(ty) = self.resolve_dotted_type(path) {
+                    return self.apply_args(ty, &args);
+                }
+                if report {
+                    let name: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+                    let name = name.join(".");
+                    self.error(
+                        TypeError::new(Code::UnknownType, t.span, format!("unknown type `{name}`"))
+                            .label("not a type in scope")
+                            .help("built-in types are int, float, bool, string, None, any, list<T>, list_mut<T>, dict<K, V>, dict_mut<K, V>, set<T>, set_mut<T>, tuple, chan<T>, Sender<T>, Receiver<T>, Task<T>"),
+                    );
+                }
+                Ty::Any
+            }
+        }
+    }
+
+    /// `sync.Mutex`, `mod.Class` in an annotation.
+    fn resolve_dotted_type(&mut self, path: &[ast::Ident]) -> Option<Ty> {
+        let first = self.lookup_var(&path[0].name)?.ty;
+        let Ty::Module(m) = first else { return None };
+        let last = &path[path.len() - 1].name;
+        if self.modules[m].name == "std.sync" {
+            if let Some(r) = sync_receiver(last) {
+                return Some(Ty::Sync(r));
+            }
+        }
+        match self.modules[m].members.get(last)? {
+            Ty::Class(id) => Some(Ty::Instance(*id, vec![])),
+            _ => None,
+        }
+    }
+
+    /// A type name's meaning with arguments: a class becomes its instance type.
+    fn apply_args(&self, ty: Ty, args: &[Ty]) -> Ty {
+        match ty {
+            Ty::Class(id) => {
+                let n = self.classes[id].type_params.len();
+                let mut args = args.to_vec();
+                args.resize(n, Ty::Any);
+                Ty::Instance(id, args)
+            }
+            Ty::Instance(id, _) if !args.is_empty() => Ty::Instance(id, args.to_vec()),
+            other => other,
+        }
+    }
+
+    /// A function's signature from its definition. `class` gives the type of
+    /// an unannotated first parameter (`self`).
+    pub fn signature_of(
+        &mut self,
+        def: &ast::FuncDef,
+        name: &str,
+        outer_vars: &[Rc<str>],
+        self_ty: Option<Ty>,
+    ) -> FnTy {
+        let mut vars: Vec<Rc<str>> = outer_vars.to_vec();
+        let own: Vec<Rc<str>> = def
+            .type_params
+            .iter()
+            .map(|p| Rc::from(p.name.name.as_str()))
+            .collect();
+        vars.extend(own.iter().cloned());
+        let report = outer_vars.is_empty() || self_ty.is_some();
+        let mut params = Vec::new();
+        let mut kw_only = false;
+        for (i, p) in def.params.iter().enumerate() {
+            let ty = match (&p.ty, i, &self_ty) {
+                (Some(t), _, _) => self.resolve_in(t, &vars, report && def.span != Span::default()),
+                (None, 0, Some(s)) => s.clone(),
+                (None, _, _) => Ty::Any,
+            };
+            let kind = match p.kind {
+                ParamKind::Normal => PKind::Normal,
+                ParamKind::VarArgs => PKind::VarArgs,
+                ParamKind::KwArgs => PKind::KwArgs,
+            };
+            params.push(ParamTy {
+                name: p.name.name.clone(),
+                ty,
+                has_default: p.default.is_some(),
+                kind,
+                kw_only,
+            });
+            if kind == PKind::VarArgs {
+                kw_only = true;
+            }
+        }
+        let ret = def.ret.as_ref().map_or(Ty::Any, |t| {
+            self.resolve_in(t, &vars, report && def.span != Span::default())
+        });
+        FnTy {
+            name: name.to_string(),
+            type_params: own,
+            params,
+            ret,
+            ret_declared: def.ret.is_some(),
+            span: (def.span != Span::default()).then_some(def.name.span),
+        }
+    }
+
+    // ------------------------------------------------------------ scopes
+
+    pub fn push_scope(&mut self, function: bool) {
+        self.scopes.push(Scope {
+            function,
+            ..Scope::default()
+        });
+    }
+
+    pub fn pop_scope(&mut self) {
+        self.scopes.pop();
+    }
+
+    pub fn lookup_var(&self, name: &str) -> Option<Var> {
+        for s in self.scopes.iter().rev() {
+            if let Some(v) = s.vars.get(name) {
+                return Some(v.clone());
+            }
+        }
+        None
+    }
+
+    /// The declaration of a variable (skipping narrowed views of it).
+    pub fn lookup_decl(&self, name: &str) -> Option<Var> {
+        for s in self.scopes.iter().rev() {
+            if let Some(v) = s.vars.get(name) {
+                if !v.narrow {
+                    return Some(v.clone());
+                }
+            }
+        }
+        None
+    }
+
+    pub fn lookup_type(&self, name: &str) -> Option<Ty> {
+        for s in self.scopes.iter().rev() {
+            if let Some(t) = s.types.get(name) {
+                return Some(t.clone());
+            }
+        }
+        None
+    }
+
+    /// Declares a block-scoped name (`let`, a parameter, a loop variable).
+    pub fn declare(&mut self, name: &str, ty: Ty, span: Option<Span>, annotated: bool) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.vars.insert(
+                name.to_string(),
+                Var {
+                    ty,
+                    span,
+                    narrow: false,
+                    annotated,
+                },
+            );
+        }
+    }
+
+    /// Declares a name at function level (plain assignment to an unbound name).
+    pub fn declare_function_level(&mut self, name: &str, ty: Ty, span: Option<Span>) {
+        if let Some(scope) = self.scopes.iter_mut().rev().find(|s| s.function) {
+            scope.vars.insert(
+                name.to_string(),
+                Var {
+                    ty,
+                    span,
+                    narrow: false,
+                    annotated: false,
+                },
+            );
+        }
+    }
+
+    /// Narrows `name` to `ty` in the innermost scope.
+    pub fn narrow_var(&mut self, name: &str, ty: Ty) {
+        let Some(decl) = self.lookup_var(name) else {
+            return;
+        };
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.vars.insert(
+                name.to_string(),
+                Var {
+                    ty,
+                    span: decl.span,
+                    narrow: true,
+                    annotated: decl.annotated,
+                },
+            );
+        }
+    }
+
+    /// Changes the declared type of a variable (and drops narrowed views).
+    pub fn retype(&mut self, name: &str, ty: Ty) {
+        for s in self.scopes.iter_mut().rev() {
+            if let Some(v) = s.vars.get_mut(name) {
+                v.ty = ty.clone();
+                if !v.narrow {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// After an assignment, narrowed views of `name` see the new value.
+    pub fn renarrow(&mut self, name: &str, ty: &Ty) {
+        for s in self.scopes.iter_mut().rev() {
+            match s.vars.get_mut(name) {
+                Some(v) if v.narrow => v.ty = ty.clone(),
+                Some(_) => break,
+                None => {}
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ classes
+
+    pub fn base_of(&self, id: ClassId, args: &[Ty]) -> Option<Ty> {
+        let info = &self.classes[id];
+        if info.kind == ClassKind::Interface {
+            return None;
+        }
+        let base = info.bases.first()?;
+        let binds = crate::rel::bindings(&info.type_params, args);
+        Some(base.subst(&|n| binds.get(n).cloned()))
+    }
+
+    /// Every method an interface requires, its bases' included.
+    pub fn interface_methods(&self, id: ClassId) -> Vec<(String, Rc<FnTy>)> {
+        let mut out: Vec<(String, Rc<FnTy>)> = Vec::new();
+        let mut todo = vec![id];
+        let mut seen = HashSet::new();
+        while let Some(i) = todo.pop() {
+            if !seen.insert(i) {
+                continue;
+            }
+            for (n, f) in &self.classes[i].methods {
+                if !out.iter().any(|(m, _)| m == n) {
+                    out.push((n.clone(), f.clone()));
+                }
+            }
+            for b in &self.classes[i].bases {
+                if let Ty::Instance(b, _) = b {
+                    todo.push(*b);
+                }
+            }
+        }
+        out
+    }
+
+    /// A member of an instance type, walking the base classes: a field's
+    /// type, or a method bound to the instance.
+    pub fn member_of_instance(&self, id: ClassId, args: &[Ty], name: &str) -> Option<Ty> {
+        let mut current = Some((id, args.to_vec()));
+        let mut guard = 0;
+        while let Some((cid, cargs)) = current {
+            guard += 1;
+            if guard > 64 {
+                break;
+            }
+            let info = &self.classes[cid];
+            let binds = crate::rel::bindings(&info.type_params, &cargs);
+            let sub = |t: &Ty| t.subst(&|n| binds.get(n).cloned());
+            if let Some((_, t, _)) = info.fields.iter().find(|(n, _, _)| n == name) {
+                return Some(sub(t));
+            }
+            if let Some((_, f)) = info.methods.iter().find(|(n, _)| n == name) {
+                let f = if info.kind == ClassKind::Interface {
+                    (**f).clone()
+                } else {
+                    f.bound()
+                };
+                return Some(sub(&Ty::Func(Rc::new(f))));
+            }
+            if let Some((_, t)) = info.attrs.iter().find(|(n, _)| n == name) {
+                return Some(sub(t));
+            }
+            if info.kind == ClassKind::Interface {
+                for b in &info.bases {
+                    if let Ty::Instance(b, bargs) = b {
+                        if let Some(t) = self.member_of_instance(*b, bargs, name) {
+                            return Some(t);
+                        }
+                    }
+                }
+                return None;
+            }
+            current = match self.base_of(cid, &cargs) {
+                Some(Ty::Instance(b, bargs)) => Some((b, bargs)),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    /// Whether the class (or a base) is unknown territory: a base we could
+    /// not resolve makes every attribute possible.
+    pub fn has_unknown_base(&self, id: ClassId) -> bool {
+        let mut current = Some(id);
+        let mut guard = 0;
+        while let Some(c) = current {
+            guard += 1;
+            if guard > 64 {
+                return true;
+            }
+            match self.classes[c].bases.first() {
+                Some(Ty::Instance(b, _)) => current = Some(*b),
+                Some(_) => return true,
+                None => current = None,
+            }
+        }
+        false
+    }
+
+    /// The type of a method (bound) or callable member of any type.
+    pub fn method_type(&self, ty: &Ty, name: &str) -> Option<Ty> {
+        match ty {
+            Ty::Instance(id, args) => self.member_of_instance(*id, args, name),
+            _ => {
+                let r = receiver_of(ty)
+                    .into_iter()
+                    .find(|r| pyro_builtins::has_method(*r, name))?;
+                let m = pyro_builtins::method(r, name)?;
+                let def = parse_signature(m.signature)?;
+                let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
+                // Without `&mut self`: a throwaway resolution of the signature.
+                let mut scratch = Checker::bare();
+                let sig = scratch.signature_of(&def, name, &vars, None);
+                Some(self.instantiate_method(ty, &sig))
+            }
+        }
+    }
+
+    fn bare() -> Checker {
+        Checker {
+            classes: Vec::new(),
+            modules: Vec::new(),
+            scopes: vec![Scope::default()],
+            fns: Vec::new(),
+            diags: Vec::new(),
+            assigned_attrs: HashSet::new(),
+            prelude: HashMap::new(),
+            error_classes: HashMap::new(),
+            error_class: 0,
+            std_modules: HashMap::new(),
+            file_modules: HashMap::new(),
+            method_sigs: HashMap::new(),
+            dir: None,
+            loop_depth: 0,
+            next_base: FOREIGN_BASE,
+        }
+    }
+
+    /// Substitutes a receiver's type arguments (`T`, `K`, `V`, `Self`) into
+    /// a built-in method signature.
+    pub fn instantiate_method(&self, recv: &Ty, sig: &FnTy) -> Ty {
+        let (t, k, v) = match recv {
+            Ty::List(t)
+            | Ty::ListMut(t)
+            | Ty::Set(t)
+            | Ty::SetMut(t)
+            | Ty::Chan(t)
+            | Ty::Sender(t)
+            | Ty::Receiver(t)
+            | Ty::Task(t) => ((**t).clone(), Ty::Any, Ty::Any),
+            Ty::Dict(k, v) | Ty::DictMut(k, v) => (Ty::Any, (**k).clone(), (**v).clone()),
+            Ty::Tuple(Some(items)) => (crate::rel::join(items.clone()), Ty::Any, Ty::Any),
+            _ => (Ty::Any, Ty::Any, Ty::Any),
+        };
+        let f = Ty::Func(Rc::new(sig.clone())).subst(&|n| match n {
+            "T" => Some(t.clone()),
+            "K" => Some(k.clone()),
+            "V" => Some(v.clone()),
+            _ => None,
+        });
+        replace_self(&f, recv)
+    }
+
+    // ------------------------------------------------------------ modules
+
+    /// The module an import names, loading its signatures once.
+    pub fn module(&mut self, name: &str, span: Span) -> Option<ModId> {
+        if let Some(id) = self.std_modules.get(name) {
+            return Some(*id);
+        }
+        if name.starts_with("std.") || name == "std" {
+            let native = pyro_builtins::native_module(name);
+            let pyro = pyro_builtins::PYRO_STD.iter().find(|(n, _)| *n == name);
+            if native.is_none() && pyro.is_none() {
+                self.error(
+                    TypeError::new(
+                        Code::UnknownModule,
+                        span,
+                        format!("there is no module `{name}`"),
+                    )
+                    .label("unknown standard module")
+                    .help(format!(
+                        "standard modules: {}",
+                        std_module_names().join(", ")
+                    )),
+                );
+                return None;
+            }
+            let id = self.modules.len();
+            self.modules.push(ModInfo {
+                name: name.to_string(),
+                members: HashMap::new(),
+            });
+            self.std_modules.insert(name.to_string(), id);
+            let mut members = HashMap::new();
+            if let Some(native) = native {
+                for b in native.members {
+                    let ty = self.builtin_type(*b);
+                    members.insert(b.name().to_string(), ty);
+                }
+            }
+            if let Some((_, source)) = pyro {
+                members.extend(self.module_members(source, None));
+            }
+            self.modules[id].members = members;
+            return Some(id);
+        }
+        let dir = self.dir.clone()?;
+        let relative = if name.ends_with(".pyro") || name.contains('/') {
+            PathBuf::from(name)
+        } else {
+            PathBuf::from(format!("{}.pyro", name.replace('.', "/")))
+        };
+        let path = dir.join(relative);
+        let key = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        if let Some(id) = self.file_modules.get(&key) {
+            return *id;
+        }
+        let Ok(source) = std::fs::read_to_string(&path) else {
+            self.error(
+                TypeError::new(Code::UnknownModule, span, format!("cannot find module `{name}`"))
+                    .label(format!("no file {}", path.display()))
+                    .help("a module is a `.pyro` file next to the importing file, or a standard module `std.*`"),
+            );
+            return None;
+        };
+        // Imports may be cyclic: mark it in progress (unknown) first.
+        self.file_modules.insert(key.clone(), None);
+        let id = self.modules.len();
+        self.modules.push(ModInfo {
+            name: name.to_string(),
+            members: HashMap::new(),
+        });
+        let members = self.module_members(&source, key.parent().map(Path::to_path_buf));
+        self.modules[id].members = members;
+        self.file_modules.insert(key, Some(id));
+        Some(id)
+    }
+
+    /// The top-level names of a module's source and their types. Errors in it
+    /// are not reported here (checking that file reports them).
+    fn module_members(&mut self, source: &str, dir: Option<PathBuf>) -> HashMap<String, Ty> {
+        // Spans of other files live above FOREIGN_BASE: they identify
+        // definitions but are never shown (this file's map lacks them).
+        let base = self.next_base;
+        self.next_base = self.next_base.saturating_add(source.len() as u32 + 1);
+        let parsed = pyro_parser::parse_text(source, base);
+        let saved_scopes = std::mem::replace(
+            &mut self.scopes,
+            vec![Scope {
+                function: true,
+                ..Scope::default()
+            }],
+        );
+        let saved_fns = std::mem::take(&mut self.fns);
+        let saved_dir = std::mem::replace(&mut self.dir, dir);
+        let saved_attrs = self.assigned_attrs.clone();
+        let n = self.diags.len();
+        self.check_module(&parsed.module);
+        self.diags.truncate(n);
+        self.assigned_attrs = saved_attrs;
+        self.dir = saved_dir;
+        self.fns = saved_fns;
+        let scope = std::mem::replace(&mut self.scopes, saved_scopes);
+        scope
+            .into_iter()
+            .next()
+            .map(|s| s.vars.into_iter().map(|(k, v)| (k, v.ty)).collect())
+            .unwrap_or_default()
+    }
+}
+
+pub fn param(name: &str, ty: Ty, has_default: bool) -> ParamTy {
+    ParamTy {
+        name: name.to_string(),
+        ty,
+        has_default,
+        kind: PKind::Normal,
+        kw_only: false,
+    }
+}
+
+pub fn sync_receiver(name: &str) -> Option<R> {
+    Some(match name {
+        "Mutex" => R::Mutex,
+        "RwLock" => R::RwLock,
+        "WaitGroup" => R::WaitGroup,
+        "Semaphore" => R::Semaphore,
+        "Event" => R::Event,
+        "Barrier" => R::Barrier,
+        "Atomic" => R::Atomic,
+        _ => return None,
+    })
+}
+
+/// The method-catalogue groups a built-in type answers from, most specific first.
+pub fn receiver_of(ty: &Ty) -> Vec<R> {
+    match ty {
+        Ty::Str => vec![R::Str],
+        Ty::List(_) | Ty::ListMut(_) => vec![R::Seq, R::ListMut],
+        Ty::Tuple(_) | Ty::TupleMut => vec![R::Seq],
+        Ty::Dict(..) | Ty::DictMut(..) => vec![R::Dict, R::DictMut],
+        Ty::Set(_) | Ty::SetMut(_) => vec![R::Set, R::SetMut],
+        Ty::Int | Ty::Bool => vec![R::Int],
+        Ty::Float => vec![R::Float],
+        Ty::Chan(_) => vec![R::Chan],
+        Ty::Sender(_) => vec![R::Sender],
+        Ty::Receiver(_) => vec![R::Receiver],
+        Ty::Task(_) => vec![R::Task],
+        Ty::Sync(r) => vec![*r],
+        _ => vec![],
+    }
+}
+
+fn replace_self(ty: &Ty, recv: &Ty) -> Ty {
+    match ty {
+        Ty::Myself => recv.clone(),
+        Ty::Func(f) => {
+            let mut g = (**f).clone();
+            for p in &mut g.params {
+                p.ty = replace_self(&p.ty, recv);
+            }
+            g.ret = replace_self(&g.ret, recv);
+            Ty::Func(Rc::new(g))
+        }
+        other => other.clone(),
+    }
+}
+
+pub fn std_module_names() -> Vec<&'static str> {
+    let mut names: Vec<&str> = pyro_builtins::NATIVE_MODULES
+        .iter()
+        .map(|m| m.name)
+        .chain(pyro_builtins::PYRO_STD.iter().map(|(n, _)| *n))
+        .filter(|n| !n.starts_with("std._"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}

@@ -1,0 +1,315 @@
+//! Relations between types: assignability (with structural interfaces),
+//! unification of type parameters, element types of iterables, joins.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::check::{Checker, ClassKind};
+use crate::ty::{FnTy, PKind, Ty};
+
+/// Why a value is not assignable.
+pub enum Mismatch {
+    /// Plain type mismatch.
+    Types,
+    /// A value does not satisfy an interface; the detail says why.
+    Interface(String),
+}
+
+impl Checker {
+    /// Whether a value of type `src` may be used where `dst` is expected.
+    pub fn assignable(&self, src: &Ty, dst: &Ty) -> bool {
+        self.assign(src, dst).is_ok()
+    }
+
+    pub fn assign(&self, src: &Ty, dst: &Ty) -> Result<(), Mismatch> {
+        use Ty::{
+            Bool, Chan, Class, Dict, DictMut, Float, Func, Instance, Int, Iterable, List, ListMut,
+            Never, Receiver, Sender, Set, SetMut, Task, Tuple, TupleMut, Union,
+        };
+        if src == dst || src.is_any() || dst.is_any() || *src == Never {
+            return Ok(());
+        }
+        // A union is assignable when every member is; to a union when some member accepts it.
+        if let Union(items) = src {
+            for t in items {
+                self.assign(t, dst)?;
+            }
+            return Ok(());
+        }
+        if let Union(items) = dst {
+            let mut detail = Mismatch::Types;
+            for t in items {
+                match self.assign(src, t) {
+                    Ok(()) => return Ok(()),
+                    Err(Mismatch::Interface(d)) => detail = Mismatch::Interface(d),
+                    Err(Mismatch::Types) => {}
+                }
+            }
+            return Err(detail);
+        }
+        let ok = |b: bool| if b { Ok(()) } else { Err(Mismatch::Types) };
+        let same = |a: &Ty, b: &Ty| a.is_any() || b.is_any() || a == b;
+        match (src, dst) {
+            (Bool, Int) | (Bool | Int, Float) => Ok(()),
+            (List(a), List(b)) | (ListMut(a), List(b)) | (Set(a), Set(b)) | (SetMut(a), Set(b)) => {
+                self.assign(a, b)
+            }
+            (Task(a), Task(b)) => self.assign(a, b),
+            (ListMut(a), ListMut(b)) | (SetMut(a), SetMut(b)) => ok(same(a, b)),
+            (Dict(k1, v1), Dict(k2, v2)) | (DictMut(k1, v1), Dict(k2, v2)) => {
+                self.assign(k1, k2)?;
+                self.assign(v1, v2)
+            }
+            (DictMut(k1, v1), DictMut(k2, v2)) => ok(same(k1, k2) && same(v1, v2)),
+            (Tuple(_), Tuple(None)) | (TupleMut, Tuple(None)) => Ok(()),
+            (Tuple(None), Tuple(Some(_))) => Ok(()),
+            (Tuple(Some(a)), Tuple(Some(b))) => {
+                if a.len() != b.len() {
+                    return Err(Mismatch::Types);
+                }
+                for (x, y) in a.iter().zip(b) {
+                    self.assign(x, y)?;
+                }
+                Ok(())
+            }
+            (Chan(a), Chan(b)) | (Sender(a), Sender(b)) | (Receiver(a), Receiver(b)) => {
+                ok(same(a, b) || (self.assignable(a, b) && self.assignable(b, a)))
+            }
+            (Chan(a), Sender(b)) | (Chan(a), Receiver(b)) => {
+                ok(same(a, b) || (self.assignable(a, b) && self.assignable(b, a)))
+            }
+            (_, Iterable(b)) => match self.element_of(src) {
+                Some(e) => self.assign(&e, b),
+                None => Err(Mismatch::Types),
+            },
+            (Func(f), Func(g)) => ok(self.fn_compatible(f, g).is_ok()),
+            (Class(_), Func(_)) => Ok(()),
+            (Instance(a, args_a), Instance(b, args_b)) => {
+                self.instance_assign(*a, args_a, *b, args_b, src)
+            }
+            (_, Instance(b, args)) if self.classes[*b].kind == ClassKind::Interface => {
+                self.satisfies(src, *b, args).map_err(Mismatch::Interface)
+            }
+            _ => Err(Mismatch::Types),
+        }
+    }
+
+    fn instance_assign(
+        &self,
+        a: usize,
+        args_a: &[Ty],
+        b: usize,
+        args_b: &[Ty],
+        src: &Ty,
+    ) -> Result<(), Mismatch> {
+        if self.classes[b].kind == ClassKind::Interface {
+            if a == b {
+                return Ok(());
+            }
+            return self.satisfies(src, b, args_b).map_err(Mismatch::Interface);
+        }
+        // Walk up the base chain of `a` looking for `b`.
+        let mut current = Some(Ty::Instance(a, args_a.to_vec()));
+        while let Some(Ty::Instance(id, args)) = current {
+            if id == b {
+                if args.len() == args_b.len() {
+                    for (x, y) in args.iter().zip(args_b) {
+                        self.assign(x, y)?;
+                    }
+                }
+                return Ok(());
+            }
+            current = self.base_of(id, &args);
+        }
+        Err(Mismatch::Types)
+    }
+
+    /// Whether `ty` has every method of interface `iface` with a compatible
+    /// signature; the error says what is missing.
+    pub fn satisfies(&self, ty: &Ty, iface: usize, args: &[Ty]) -> Result<(), String> {
+        let info = &self.classes[iface];
+        let binds = bindings(&info.type_params, args);
+        for (name, sig) in self.interface_methods(iface) {
+            let want = Ty::Func(sig).subst(&|n| binds.get(n).cloned());
+            let Ty::Func(want) = want else { continue };
+            match self.method_type(ty, &name) {
+                None => return Err(format!("missing method `{name}`")),
+                Some(Ty::Func(have)) => {
+                    if self.fn_compatible(&have, &want).is_err() {
+                        return Err(format!(
+                            "method `{name}` has type `{}`, the interface wants `{}`",
+                            self.show(&Ty::Func(have.clone())),
+                            self.show(&Ty::Func(want.clone()))
+                        ));
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether function `have` can stand in for `want`: it accepts at least
+    /// the arguments `want` takes (contravariant parameters) and returns
+    /// something `want`'s callers accept.
+    pub fn fn_compatible(&self, have: &FnTy, want: &FnTy) -> Result<(), ()> {
+        let positional = |f: &FnTy| {
+            f.params
+                .iter()
+                .filter(|p| p.kind == PKind::Normal && !p.kw_only)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let (hp, wp) = (positional(have), positional(want));
+        let have_var = have.params.iter().any(|p| p.kind == PKind::VarArgs);
+        let want_var = want.params.iter().any(|p| p.kind == PKind::VarArgs);
+        if want_var && !have_var {
+            return Err(());
+        }
+        let required = hp.iter().filter(|p| !p.has_default).count();
+        if required > wp.len() || (wp.len() > hp.len() && !have_var) {
+            return Err(());
+        }
+        for (h, w) in hp.iter().zip(&wp) {
+            if !self.assignable(&w.ty, &h.ty) {
+                return Err(());
+            }
+        }
+        if want.ret_declared && have.ret_declared && !self.assignable(&have.ret, &want.ret) {
+            return Err(());
+        }
+        Ok(())
+    }
+
+    /// The type produced by iterating `ty`, or `None` if it is not iterable.
+    pub fn element_of(&self, ty: &Ty) -> Option<Ty> {
+        use Ty::{
+            Any, Chan, Dict, DictMut, Func, Instance, Int, Iterable, List, ListMut, Never, Range,
+            Receiver, Set, SetMut, Str, Tuple, TupleMut, Union, Var,
+        };
+        Some(match ty {
+            Any | Var(_) | Never | TupleMut | Tuple(None) => Any,
+            List(t) | ListMut(t) | Set(t) | SetMut(t) | Iterable(t) | Chan(t) | Receiver(t) => {
+                (**t).clone()
+            }
+            Dict(k, _) | DictMut(k, _) => (**k).clone(),
+            Str => Str,
+            Range => Int,
+            Tuple(Some(items)) => join(items.clone()),
+            Union(items) => {
+                let mut out = Vec::new();
+                for t in items {
+                    out.push(self.element_of(t)?);
+                }
+                Ty::union(out)
+            }
+            Instance(..) => {
+                if self.method_type(ty, "__iter__").is_some() {
+                    match self.method_type(ty, "__next__") {
+                        Some(Func(f)) if f.ret_declared => f.ret.clone(),
+                        _ => Any,
+                    }
+                } else if self.method_type(ty, "__getitem__").is_some() {
+                    Any
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Binds type parameters in `pattern` from the actual type `actual`.
+    pub fn unify(
+        &self,
+        pattern: &Ty,
+        actual: &Ty,
+        vars: &[Rc<str>],
+        binds: &mut HashMap<Rc<str>, Ty>,
+    ) {
+        use Ty::{
+            Any, Chan, Dict, DictMut, Func, Instance, Iterable, List, ListMut, Never, Receiver,
+            Sender, Set, SetMut, Task, Tuple, Union, Var,
+        };
+        match (pattern, actual) {
+            (Var(name), _) if vars.contains(name) => {
+                if actual.is_any() || *actual == Never {
+                    binds.entry(name.clone()).or_insert(Any);
+                    return;
+                }
+                let widened = match binds.get(name) {
+                    None => actual.clone(),
+                    Some(Any) => actual.clone(),
+                    Some(old) if self.assignable(actual, old) => old.clone(),
+                    Some(old) if self.assignable(old, actual) => actual.clone(),
+                    Some(old) => join(vec![old.clone(), actual.clone()]),
+                };
+                binds.insert(name.clone(), widened);
+            }
+            (Union(ps), _) if ps.contains(&Ty::None) && ps.len() == 2 => {
+                let inner = ps.iter().find(|p| **p != Ty::None).cloned().unwrap_or(Any);
+                self.unify(&inner, &actual.without_none(), vars, binds);
+            }
+            (List(p), List(a) | ListMut(a))
+            | (ListMut(p), ListMut(a))
+            | (Set(p), Set(a) | SetMut(a))
+            | (SetMut(p), SetMut(a))
+            | (Task(p), Task(a))
+            | (Chan(p), Chan(a))
+            | (Sender(p), Sender(a) | Chan(a))
+            | (Receiver(p), Receiver(a) | Chan(a)) => self.unify(p, a, vars, binds),
+            (Dict(pk, pv), Dict(ak, av) | DictMut(ak, av)) | (DictMut(pk, pv), DictMut(ak, av)) => {
+                self.unify(pk, ak, vars, binds);
+                self.unify(pv, av, vars, binds);
+            }
+            (Tuple(Some(ps)), Tuple(Some(as_))) if ps.len() == as_.len() => {
+                for (p, a) in ps.iter().zip(as_) {
+                    self.unify(p, a, vars, binds);
+                }
+            }
+            (Instance(p, ps), Instance(a, as_)) if p == a => {
+                for (p, a) in ps.iter().zip(as_) {
+                    self.unify(p, a, vars, binds);
+                }
+            }
+            (Iterable(p), _) => {
+                if let Some(e) = self.element_of(actual) {
+                    self.unify(p, &e, vars, binds);
+                }
+            }
+            (Func(p), Func(a)) => {
+                for (pp, ap) in p.params.iter().zip(&a.params) {
+                    self.unify(&pp.ty, &ap.ty, vars, binds);
+                }
+                if a.ret_declared {
+                    self.unify(&p.ret, &a.ret, vars, binds);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The join of element types, for literals: equal types stay, `int` and
+/// `float` give `float`, anything else a union.
+pub fn join(items: Vec<Ty>) -> Ty {
+    let u = Ty::union(items);
+    if let Ty::Union(members) = &u {
+        if members.iter().all(Ty::is_numeric) {
+            return if members.contains(&Ty::Float) {
+                Ty::Float
+            } else {
+                Ty::Int
+            };
+        }
+    }
+    u
+}
+
+pub fn bindings(params: &[Rc<str>], args: &[Ty]) -> HashMap<Rc<str>, Ty> {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.clone(), args.get(i).cloned().unwrap_or(Ty::Any)))
+        .collect()
+}

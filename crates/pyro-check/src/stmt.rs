@@ -1,0 +1,1425 @@
+//! Declarations and statements: hoisting, classes, function bodies,
+//! assignments, control flow with narrowing, missing returns.
+
+use std::rc::Rc;
+
+use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
+use pyro_source::Span;
+
+use crate::check::{Checker, ClassInfo, ClassKind, FnCtx};
+use crate::diag::{Code, TypeError};
+use crate::ty::{FnTy, PKind, Ty};
+
+impl Checker {
+    pub fn check_module(&mut self, module: &ast::Module) {
+        collect_assigned_attrs(&module.body, &mut self.assigned_attrs);
+        self.hoist(&module.body);
+        self.block(&module.body);
+    }
+
+    // ------------------------------------------------------------ hoisting
+
+    /// Declares the functions, classes, records, interfaces and aliases of
+    /// a block before its statements are checked, so that they may be used
+    /// before their definition (from function bodies).
+    pub fn hoist(&mut self, body: &[Stmt]) {
+        // Imports first: annotations may name their types (`sync.Mutex`).
+        for s in body {
+            if let StmtKind::Import(_) | StmtKind::FromImport { .. } = &s.kind {
+                self.import(s);
+            }
+        }
+        let mut classes = Vec::new();
+        for s in body {
+            let (name, kind, tps, span) = match &s.kind {
+                StmtKind::ClassDef(c) => (&c.name, ClassKind::Class, &c.type_params, c.name.span),
+                StmtKind::RecordDef(r) => (&r.name, ClassKind::Record, &r.type_params, r.name.span),
+                StmtKind::InterfaceDef(i) => {
+                    (&i.name, ClassKind::Interface, &i.type_params, i.name.span)
+                }
+                _ => continue,
+            };
+            let id = self.classes.len();
+            self.classes.push(ClassInfo {
+                name: name.name.clone(),
+                kind,
+                type_params: tps.iter().map(|p| Rc::from(p.name.name.as_str())).collect(),
+                bases: vec![],
+                fields: vec![],
+                methods: vec![],
+                attrs: vec![],
+                span: Some(span),
+            });
+            self.declare(&name.name, Ty::Class(id), Some(span), true);
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.types.insert(name.name.clone(), Ty::Class(id));
+            }
+            classes.push((id, s));
+        }
+        for s in body {
+            if let StmtKind::TypeAlias { name, params, ty } = &s.kind {
+                self.push_scope(false);
+                for p in params {
+                    let v: Rc<str> = Rc::from(p.name.name.as_str());
+                    if let Some(scope) = self.scopes.last_mut() {
+                        scope.types.insert(p.name.name.clone(), Ty::Var(v));
+                    }
+                }
+                let resolved = self.resolve_type(ty);
+                self.pop_scope();
+                if let Some(scope) = self.scopes.last_mut() {
+                    scope.types.insert(name.name.clone(), resolved);
+                }
+            }
+        }
+        for (id, s) in classes {
+            self.collect_class(id, s);
+        }
+        for s in body {
+            if let StmtKind::FuncDef(f) = &s.kind {
+                let sig = self.function_signature(f, None);
+                self.declare(
+                    &f.name.name,
+                    Ty::Func(Rc::new(sig)),
+                    Some(f.name.span),
+                    true,
+                );
+            }
+        }
+    }
+
+    fn with_type_params<T>(&mut self, params: &[Rc<str>], f: impl FnOnce(&mut Checker) -> T) -> T {
+        self.push_scope(false);
+        for p in params {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.types.insert(p.to_string(), Ty::Var(p.clone()));
+            }
+        }
+        let out = f(self);
+        self.pop_scope();
+        out
+    }
+
+    fn function_signature(&mut self, f: &ast::FuncDef, self_ty: Option<Ty>) -> FnTy {
+        let tps: Vec<Rc<str>> = f
+            .type_params
+            .iter()
+            .map(|p| Rc::from(p.name.name.as_str()))
+            .collect();
+        self.with_type_params(&tps, |c| {
+            c.signature_of(
+                f,
+                &f.name.name,
+                &[],
+                self_ty.or(Some(Ty::Any)).filter(|_| true),
+            )
+        })
+    }
+
+    fn collect_class(&mut self, id: usize, s: &Stmt) {
+        let tps = self.classes[id].type_params.clone();
+        let self_ty = Ty::Instance(id, tps.iter().map(|v| Ty::Var(v.clone())).collect());
+        self.with_type_params(&tps, |c| match &s.kind {
+            StmtKind::ClassDef(def) => c.collect_class_body(id, def, &self_ty),
+            StmtKind::RecordDef(def) => {
+                for p in &def.fields {
+                    let ty = p.ty.as_ref().map_or(Ty::Any, |t| c.resolve_type(t));
+                    c.classes[id]
+                        .fields
+                        .push((p.name.name.clone(), ty, Some(p.name.span)));
+                }
+                c.collect_methods(id, &def.body, &self_ty);
+            }
+            StmtKind::InterfaceDef(def) => {
+                let bases: Vec<Ty> = def.bases.iter().filter_map(|b| c.base_type(b)).collect();
+                c.classes[id].bases = bases;
+                for m in &def.methods {
+                    let mut sig = c.function_signature(m, None);
+                    if sig.params.first().is_some_and(|p| p.name == "self") {
+                        sig.params.remove(0);
+                    }
+                    c.classes[id]
+                        .methods
+                        .push((m.name.name.clone(), Rc::new(sig)));
+                }
+            }
+            _ => {}
+        });
+    }
+
+    /// The instance type a base-class expression names (`Base`, `mod.Base`, `Box<int>`).
+    fn base_type(&mut self, e: &Expr) -> Option<Ty> {
+        let n = self.diags.len();
+        let ty = self.expr(e);
+        self.diags.truncate(n);
+        match ty {
+            Ty::Class(id) => Some(Ty::Instance(
+                id,
+                vec![Ty::Any; self.classes[id].type_params.len()],
+            )),
+            _ => None,
+        }
+    }
+
+    fn collect_class_body(&mut self, id: usize, def: &ast::ClassDef, self_ty: &Ty) {
+        let bases: Vec<Ty> = def
+            .bases
+            .iter()
+            .map(|b| self.base_type(b).unwrap_or(Ty::Any))
+            .collect();
+        self.classes[id].bases = bases;
+        for s in &def.body {
+            match &s.kind {
+                StmtKind::AnnAssign { target, ty, .. } => {
+                    let t = self.resolve_type(ty);
+                    self.classes[id]
+                        .fields
+                        .push((target.name.clone(), t, Some(target.span)));
+                }
+                StmtKind::Assign { targets, value } => {
+                    let n = self.diags.len();
+                    let t = widen(self.expr(value));
+                    self.diags.truncate(n);
+                    for target in targets {
+                        if let ExprKind::Name(name) = &target.kind {
+                            self.classes[id].attrs.push((name.clone(), t.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.collect_methods(id, &def.body, self_ty);
+        // Fields assigned through `self` in methods, `__init__` first: the
+        // type of the assigned value when it is evident, else `any`.
+        let mut methods: Vec<&ast::FuncDef> = def
+            .body
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::FuncDef(f) => Some(&**f),
+                _ => None,
+            })
+            .collect();
+        methods.sort_by_key(|f| f.name.name != "__init__");
+        for f in methods {
+            let Some(body) = &f.body else { continue };
+            let Some(self_name) = f.params.first().map(|p| p.name.name.clone()) else {
+                continue;
+            };
+            let init = f.name.name == "__init__";
+            self.push_scope(true);
+            for (i, p) in f.params.iter().enumerate() {
+                let ty = if i == 0 {
+                    self_ty.clone()
+                } else {
+                    p.ty.as_ref().map_or(Ty::Any, |t| {
+                        let n = self.diags.len();
+                        let t = self.resolve_type(t);
+                        self.diags.truncate(n);
+                        t
+                    })
+                };
+                self.declare(&p.name.name, ty, None, true);
+            }
+            let mut found = Vec::new();
+            self_assignments(body, &self_name, &mut found);
+            for (name, span, value, ann) in found {
+                if self.classes[id].fields.iter().any(|(n, _, _)| *n == name) {
+                    continue;
+                }
+                let ty = match (ann, init) {
+                    (Some(t), _) => {
+                        let n = self.diags.len();
+                        let t = self.resolve_type(t);
+                        self.diags.truncate(n);
+                        t
+                    }
+                    (None, true) => {
+                        let n = self.diags.len();
+                        let t = widen(self.expr(value));
+                        self.diags.truncate(n);
+                        t
+                    }
+                    (None, false) => Ty::Any,
+                };
+                self.classes[id].fields.push((name, ty, Some(span)));
+            }
+            self.pop_scope();
+        }
+    }
+
+    fn collect_methods(&mut self, id: usize, body: &[Stmt], self_ty: &Ty) {
+        for s in body {
+            if let StmtKind::FuncDef(f) = &s.kind {
+                let tps: Vec<Rc<str>> = f
+                    .type_params
+                    .iter()
+                    .map(|p| Rc::from(p.name.name.as_str()))
+                    .collect();
+                let sig = self.with_type_params(&tps, |c| {
+                    c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()))
+                });
+                self.classes[id]
+                    .methods
+                    .push((f.name.name.clone(), Rc::new(sig)));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ statements
+
+    pub fn block(&mut self, body: &[Stmt]) {
+        for s in body {
+            self.stmt(s);
+        }
+    }
+
+    /// A nested block with its own `let` scope; hoists its definitions.
+    pub fn scoped_block(&mut self, body: &[Stmt], narrow: Vec<(String, Ty)>) {
+        self.push_scope(false);
+        for (name, ty) in narrow {
+            self.narrow_var(&name, ty);
+        }
+        self.hoist(body);
+        self.block(body);
+        self.pop_scope();
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.expr(e);
+            }
+            StmtKind::Let {
+                target, ty, value, ..
+            } => {
+                let declared = ty.as_ref().map(|t| self.resolve_type(t));
+                let vty = self.expr_expect(value, declared.as_ref());
+                if let Some(d) = &declared {
+                    self.check_assign(&vty, d, value, None, "initialization");
+                }
+                let ty = declared.clone().unwrap_or_else(|| widen(vty));
+                self.bind_target(target, &ty, true, declared.is_some());
+            }
+            StmtKind::AnnAssign { target, ty, value } => {
+                let d = self.resolve_type(ty);
+                if let Some(v) = value {
+                    let vty = self.expr_expect(v, Some(&d));
+                    self.check_assign(&vty, &d, v, None, "initialization");
+                }
+                self.declare_function_level(&target.name, d.clone(), Some(target.span));
+                if let Some(scope) = self.scopes.iter_mut().rev().find(|s| s.function) {
+                    if let Some(v) = scope.vars.get_mut(&target.name) {
+                        v.annotated = true;
+                    }
+                }
+            }
+            StmtKind::Assign { targets, value } => {
+                let hint = match targets.as_slice() {
+                    [t] => self.target_type(t),
+                    _ => None,
+                };
+                let vty = self.expr_expect(value, hint.as_ref());
+                for t in targets {
+                    self.assign_target(t, &vty, Some(value));
+                }
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                let current = self.expr(target);
+                let rhs = self.expr(value);
+                let result = self.binary(*op, &current, &rhs, s.span, target, value);
+                self.assign_target(target, &result, Some(value));
+            }
+            StmtKind::If { cond, body, orelse } => self.if_stmt(cond, body, orelse),
+            StmtKind::While { cond, body, orelse } => {
+                self.expr(cond);
+                let t = self.narrowing(cond, true);
+                self.loop_depth += 1;
+                self.scoped_block(body, t);
+                self.loop_depth -= 1;
+                self.scoped_block(orelse, vec![]);
+                if !has_break(body) {
+                    for (name, ty) in self.narrowing(cond, false) {
+                        self.narrow_var(&name, ty);
+                    }
+                }
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
+                let ity = self.expr(iter);
+                let elem = self.iterate(&ity, iter);
+                self.push_scope(false);
+                self.bind_target(target, &elem, true, false);
+                self.loop_depth += 1;
+                self.hoist(body);
+                self.block(body);
+                self.loop_depth -= 1;
+                self.pop_scope();
+                self.scoped_block(orelse, vec![]);
+            }
+            StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
+            StmtKind::Return(value) => self.return_stmt(value.as_ref(), s.span),
+            StmtKind::Raise { exc, cause } => {
+                if let Some(e) = exc {
+                    self.expr(e);
+                }
+                if let Some(c) = cause {
+                    self.expr(c);
+                }
+            }
+            StmtKind::Assert { test, msg } => {
+                self.expr(test);
+                if let Some(m) = msg {
+                    self.expr(m);
+                }
+                for (name, ty) in self.narrowing(test, true) {
+                    self.narrow_var(&name, ty);
+                }
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                self.scoped_block(body, vec![]);
+                for h in handlers {
+                    self.push_scope(false);
+                    let mut bound = h.name.clone();
+                    let mut ety = Ty::Instance(self.error_class, vec![]);
+                    if let Some(t) = &h.ty {
+                        match self.exception_type(t) {
+                            Some(ty) => ety = ty,
+                            None => {
+                                if let ExprKind::Name(n) = &t.kind {
+                                    bound = Some(ast::Ident {
+                                        name: n.clone(),
+                                        span: t.span,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    if let Some(name) = bound {
+                        self.declare(&name.name, ety, Some(name.span), false);
+                    }
+                    self.hoist(&h.body);
+                    self.block(&h.body);
+                    self.pop_scope();
+                }
+                self.scoped_block(orelse, vec![]);
+                self.scoped_block(finalbody, vec![]);
+            }
+            StmtKind::With { items, body } => {
+                self.push_scope(false);
+                for item in items {
+                    let cty = self.expr(&item.context);
+                    if let Some(t) = &item.target {
+                        let entered = match self.method_type(&cty, "__enter__") {
+                            Some(Ty::Func(f)) if matches!(cty, Ty::Instance(..)) => f.ret.clone(),
+                            _ => Ty::Any,
+                        };
+                        self.bind_target(t, &entered, true, false);
+                    }
+                }
+                self.hoist(body);
+                self.block(body);
+                self.pop_scope();
+            }
+            StmtKind::FuncDef(f) => {
+                let sig = match self.lookup_var(&f.name.name) {
+                    Some(Var {
+                        ty: Ty::Func(sig), ..
+                    }) if sig.span == Some(f.name.span) => sig,
+                    _ => {
+                        let sig = Rc::new(self.function_signature(f, None));
+                        self.declare(&f.name.name, Ty::Func(sig.clone()), Some(f.name.span), true);
+                        sig
+                    }
+                };
+                self.function_body(f, &sig);
+            }
+            StmtKind::ClassDef(def) => {
+                let Some(Ty::Class(id)) = self.lookup_var(&def.name.name).map(|v| v.ty) else {
+                    return;
+                };
+                self.class_bodies(id, &def.body);
+            }
+            StmtKind::RecordDef(def) => {
+                let Some(Ty::Class(id)) = self.lookup_var(&def.name.name).map(|v| v.ty) else {
+                    return;
+                };
+                self.class_bodies(id, &def.body);
+            }
+            StmtKind::InterfaceDef(def) => {
+                let Some(Ty::Class(id)) = self.lookup_var(&def.name.name).map(|v| v.ty) else {
+                    return;
+                };
+                for m in &def.methods {
+                    if m.body.is_some() {
+                        let sig = self.classes[id]
+                            .methods
+                            .iter()
+                            .find(|(n, _)| *n == m.name.name)
+                            .map(|(_, f)| f.clone());
+                        if let Some(sig) = sig {
+                            self.function_body(m, &sig);
+                        }
+                    }
+                }
+            }
+            StmtKind::TypeAlias { .. } => {}
+            StmtKind::Import(_) | StmtKind::FromImport { .. } => {}
+            StmtKind::Select { cases, default } => {
+                for case in cases {
+                    self.push_scope(false);
+                    match &case.kind {
+                        ast::SelectKind::Recv { channel, value, ok } => {
+                            let cty = self.expr(channel);
+                            let elem = self.channel_elem(&cty, channel, true);
+                            if let Some(v) = value {
+                                self.bind_target(v, &elem, true, false);
+                            }
+                            if let Some(o) = ok {
+                                self.bind_target(o, &Ty::Bool, true, false);
+                            }
+                        }
+                        ast::SelectKind::Send { channel, value } => {
+                            let cty = self.expr(channel);
+                            let elem = self.channel_elem(&cty, channel, false);
+                            let vty = self.expr(value);
+                            if !self.assignable(&vty, &elem) {
+                                let msg = format!(
+                                    "`{}` carries `{}`, not `{}`",
+                                    self.show(&cty),
+                                    self.show(&elem),
+                                    self.show(&vty)
+                                );
+                                self.error(
+                                    TypeError::new(Code::ChannelElement, value.span, msg)
+                                        .label("wrong element type"),
+                                );
+                            }
+                        }
+                    }
+                    self.hoist(&case.body);
+                    self.block(&case.body);
+                    self.pop_scope();
+                }
+                if let Some(d) = default {
+                    self.scoped_block(d, vec![]);
+                }
+            }
+            StmtKind::Match { subject, cases } => {
+                let sty = self.expr(subject);
+                for case in cases {
+                    self.push_scope(false);
+                    self.bind_pattern(&case.pattern, &sty);
+                    if let Some(g) = &case.guard {
+                        self.expr(g);
+                    }
+                    self.hoist(&case.body);
+                    self.block(&case.body);
+                    self.pop_scope();
+                }
+            }
+        }
+    }
+
+    /// Binds the names an import statement introduces.
+    fn import(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Import(items) => {
+                for item in items {
+                    let (name, span) = source_name(&item.source);
+                    let id = self.module(&name, span);
+                    let ty = id.map_or(Ty::Any, Ty::Module);
+                    let bind = match (&item.alias, &item.source) {
+                        (Some(a), _) => a.name.clone(),
+                        (None, ast::ImportSource::Module(path)) => {
+                            path.last().map(|p| p.name.clone()).unwrap_or_default()
+                        }
+                        (None, ast::ImportSource::File { path, .. }) => std::path::Path::new(path)
+                            .file_stem()
+                            .map(|s| s.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    };
+                    self.declare(&bind, ty, Some(item.span), true);
+                }
+            }
+            StmtKind::FromImport { source, names } => {
+                let (name, span) = source_name(source);
+                let id = self.module(&name, span);
+                for n in names {
+                    let bind = n.alias.as_ref().unwrap_or(&n.name);
+                    let ty = match id {
+                        Some(m) => match self.modules[m].members.get(&n.name.name) {
+                            Some(t) => t.clone(),
+                            None => {
+                                self.unknown_member(m, &n.name.name, n.name.span);
+                                Ty::Any
+                            }
+                        },
+                        None => Ty::Any,
+                    };
+                    if let Ty::Class(_) = ty {
+                        if let Some(scope) = self.scopes.last_mut() {
+                            scope.types.insert(bind.name.clone(), ty.clone());
+                        }
+                    }
+                    self.declare(&bind.name, ty, Some(bind.span), true);
+                }
+                if names.is_empty() {
+                    if let Some(m) = id {
+                        let members: Vec<(String, Ty)> = self.modules[m]
+                            .members
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
+                        for (k, v) in members {
+                            if !k.starts_with('_') {
+                                self.declare(&k, v, None, true);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_pattern(&mut self, p: &ast::Pattern, subject: &Ty) {
+        use ast::PatternKind as P;
+        match &p.kind {
+            P::Wildcard | P::Star(None) => {}
+            P::Capture(name) => self.declare(&name.name, subject.clone(), Some(name.span), false),
+            P::Star(Some(name)) => self.declare(
+                &name.name,
+                Ty::List(Box::new(Ty::Any)),
+                Some(name.span),
+                false,
+            ),
+            P::Value(e) => {
+                self.expr(e);
+            }
+            P::Tuple(items) | P::List(items) => {
+                let elem = self.element_of(subject).unwrap_or(Ty::Any);
+                for (i, item) in items.iter().enumerate() {
+                    let t = match subject {
+                        Ty::Tuple(Some(ts)) if ts.len() == items.len() => ts[i].clone(),
+                        _ => elem.clone(),
+                    };
+                    self.bind_pattern(item, &t);
+                }
+            }
+            P::Class {
+                class,
+                args,
+                kwargs,
+            } => {
+                let cty = self.expr(class);
+                let (inst, fields) = match cty {
+                    Ty::Class(id) => {
+                        let n = self.classes[id].type_params.len();
+                        let inst = Ty::Instance(id, vec![Ty::Any; n]);
+                        let fields: Vec<String> = self.classes[id]
+                            .fields
+                            .iter()
+                            .map(|(n, _, _)| n.clone())
+                            .collect();
+                        (inst, fields)
+                    }
+                    _ => (Ty::Any, vec![]),
+                };
+                for (i, a) in args.iter().enumerate() {
+                    let t = match (&inst, fields.get(i)) {
+                        (Ty::Instance(id, targs), Some(f)) => {
+                            self.member_of_instance(*id, targs, f).unwrap_or(Ty::Any)
+                        }
+                        _ => Ty::Any,
+                    };
+                    self.bind_pattern(a, &t);
+                }
+                for (name, pat) in kwargs {
+                    let t = match &inst {
+                        Ty::Instance(id, targs) => self
+                            .member_of_instance(*id, targs, &name.name)
+                            .unwrap_or(Ty::Any),
+                        _ => Ty::Any,
+                    };
+                    self.bind_pattern(pat, &t);
+                }
+            }
+            P::Or(alts) => {
+                for a in alts {
+                    self.bind_pattern(a, subject);
+                }
+            }
+            P::As(inner, name) => {
+                self.bind_pattern(inner, subject);
+                self.declare(&name.name, subject.clone(), Some(name.span), false);
+            }
+        }
+    }
+
+    /// The error type an `except` clause names, or `None` when the name is a
+    /// new binding (`except e:`).
+    fn exception_type(&mut self, t: &Expr) -> Option<Ty> {
+        match &t.kind {
+            ExprKind::Tuple(items) => {
+                let tys: Vec<Ty> = items
+                    .iter()
+                    .filter_map(|i| self.exception_type(i))
+                    .collect();
+                Some(Ty::union(tys))
+            }
+            ExprKind::Name(n) => match self
+                .lookup_var(n)
+                .map(|v| v.ty)
+                .or_else(|| self.prelude.get(n.as_str()).cloned())
+            {
+                Some(Ty::Class(id)) => Some(Ty::Instance(id, vec![])),
+                Some(_) => Some(Ty::Any),
+                None => None,
+            },
+            _ => {
+                let ty = self.expr(t);
+                Some(match ty {
+                    Ty::Class(id) => Ty::Instance(id, vec![]),
+                    _ => Ty::Any,
+                })
+            }
+        }
+    }
+
+    fn class_bodies(&mut self, id: usize, body: &[Stmt]) {
+        let tps = self.classes[id].type_params.clone();
+        self.with_type_params(&tps, |c| {
+            for s in body {
+                if let StmtKind::FuncDef(f) = &s.kind {
+                    let sig = c.classes[id]
+                        .methods
+                        .iter()
+                        .find(|(n, _)| *n == f.name.name)
+                        .map(|(_, f)| f.clone());
+                    if let Some(sig) = sig {
+                        c.function_body(f, &sig);
+                    }
+                }
+            }
+        });
+    }
+
+    pub fn function_body(&mut self, f: &ast::FuncDef, sig: &Rc<FnTy>) {
+        let Some(body) = &f.body else { return };
+        for p in &f.params {
+            if let Some(d) = &p.default {
+                let dty = self.expr(d);
+                if let Some(pt) = sig.params.iter().find(|q| q.name == p.name.name) {
+                    if !self.assignable(&dty, &pt.ty) {
+                        let msg = format!(
+                            "default of `{}` is `{}`, but the parameter is `{}`",
+                            p.name.name,
+                            self.show(&dty),
+                            self.show(&pt.ty)
+                        );
+                        self.error(
+                            TypeError::new(Code::Mismatch, d.span, msg)
+                                .label("incompatible default"),
+                        );
+                    }
+                }
+            }
+        }
+        self.push_scope(true);
+        for tp in &sig.type_params {
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.types.insert(tp.to_string(), Ty::Var(tp.clone()));
+            }
+        }
+        for p in &sig.params {
+            let ty = match p.kind {
+                PKind::Normal => p.ty.clone(),
+                PKind::VarArgs => Ty::Tuple(None),
+                PKind::KwArgs => Ty::Dict(Box::new(Ty::Str), Box::new(p.ty.clone())),
+            };
+            let span = f
+                .params
+                .iter()
+                .find(|q| q.name.name == p.name)
+                .map(|q| q.name.span);
+            self.declare(&p.name, ty, span, true);
+        }
+        let saved_loops = std::mem::take(&mut self.loop_depth);
+        self.fns.push(FnCtx {
+            name: f.name.name.clone(),
+            ret: sig.ret.clone(),
+            declared: sig.ret_declared,
+        });
+        self.hoist(body);
+        self.block(body);
+        self.fns.pop();
+        self.loop_depth = saved_loops;
+        self.pop_scope();
+        if sig.ret_declared && !self.assignable(&Ty::None, &sig.ret) && !terminates(body) {
+            let msg = format!(
+                "`{}` may end without returning a value of type `{}`",
+                f.name.name,
+                self.show(&sig.ret)
+            );
+            let ret_span = f.ret.as_ref().map(|r| r.span);
+            self.error(
+                TypeError::new(Code::MissingReturn, f.name.span, msg)
+                    .label("some path reaches the end of the body")
+                    .note_at(ret_span, "declared return type")
+                    .help("add a `return` at the end, or make every branch return or raise"),
+            );
+        }
+    }
+
+    fn return_stmt(&mut self, value: Option<&Expr>, span: Span) {
+        let Some(ctx) = self.fns.last() else {
+            if let Some(v) = value {
+                self.expr(v);
+            }
+            return;
+        };
+        let (ret, declared, name) = (ctx.ret.clone(), ctx.declared, ctx.name.clone());
+        let vty = match value {
+            Some(v) => self.expr_expect(v, Some(&ret)),
+            None => Ty::None,
+        };
+        if !declared {
+            return;
+        }
+        if ret == Ty::None {
+            if let Some(v) = value {
+                if vty != Ty::None && !vty.is_any() {
+                    let msg = format!("`{name}` is declared `-> None` but returns a value");
+                    self.error(
+                        TypeError::new(Code::ReturnInNone, v.span, msg)
+                            .label(format!("this is `{}`", self.show(&vty)))
+                            .help("remove the value, or declare the function's return type"),
+                    );
+                }
+            }
+            return;
+        }
+        if !self.assignable(&vty, &ret) {
+            let at = value.map_or(span, |v| v.span);
+            let msg = format!(
+                "`{name}` returns `{}` where `{}` is declared",
+                self.show(&vty),
+                self.show(&ret)
+            );
+            self.mismatch_error(msg, at, &vty, &ret, None, value);
+        }
+    }
+
+    fn if_stmt(&mut self, cond: &Expr, body: &[Stmt], orelse: &[Stmt]) {
+        self.expr(cond);
+        let t = self.narrowing(cond, true);
+        let f = self.narrowing(cond, false);
+        self.scoped_block(body, t.clone());
+        self.scoped_block(orelse, f.clone());
+        let (bt, et) = (terminates(body), !orelse.is_empty() && terminates(orelse));
+        let after = match (bt, et) {
+            (true, false) => f,
+            (false, true) => t,
+            _ => vec![],
+        };
+        for (name, ty) in after {
+            self.narrow_var(&name, ty);
+        }
+    }
+
+    // ------------------------------------------------------------ assignment
+
+    /// The declared type of an assignment target, to guide literal inference.
+    fn target_type(&mut self, t: &Expr) -> Option<Ty> {
+        match &t.kind {
+            ExprKind::Name(n) => self.lookup_decl(n).filter(|v| v.annotated).map(|v| v.ty),
+            _ => None,
+        }
+    }
+
+    /// Reports `value_ty` not assignable to `target_ty`.
+    pub fn check_assign(
+        &mut self,
+        vty: &Ty,
+        target: &Ty,
+        value: &Expr,
+        decl: Option<Span>,
+        what: &str,
+    ) {
+        if self.assignable(vty, target) {
+            return;
+        }
+        let msg = format!(
+            "incompatible {what}: expected `{}`, found `{}`",
+            self.show(target),
+            self.show(vty)
+        );
+        self.mismatch_error(msg, value.span, vty, target, decl, Some(value));
+    }
+
+    /// A mismatch: E0360 when an interface is not satisfied, E0341 for a
+    /// value received from a channel, E0308 otherwise.
+    pub fn mismatch_error(
+        &mut self,
+        msg: String,
+        span: Span,
+        vty: &Ty,
+        target: &Ty,
+        decl: Option<Span>,
+        value: Option<&Expr>,
+    ) {
+        if let Err(crate::rel::Mismatch::Interface(detail)) = self.assign(vty, target) {
+            let msg = format!(
+                "`{}` does not satisfy `{}`: {detail}",
+                self.show(vty),
+                self.show(target)
+            );
+            self.error(
+                TypeError::new(Code::Interface, span, msg)
+                    .label("passed where the interface is expected")
+                    .note_at(decl, "interface expected here"),
+            );
+            return;
+        }
+        let received = value.is_some_and(is_receive);
+        let code = if received {
+            Code::ChannelElement
+        } else {
+            Code::Mismatch
+        };
+        let label = format!("this is `{}`", self.show(vty));
+        let mut e = TypeError::new(code, span, msg)
+            .label(label)
+            .note_at(decl, format!("declared as `{}` here", self.show(target)));
+        if let Some(h) = conversion_hint(vty, target) {
+            e = e.help(h);
+        }
+        self.error(e);
+    }
+
+    /// Binds names in a `let`, `for` or `with` target to `ty` (block scope).
+    pub fn bind_target(&mut self, t: &Expr, ty: &Ty, block: bool, annotated: bool) {
+        match &t.kind {
+            ExprKind::Name(n) => {
+                if block {
+                    self.declare(n, ty.clone(), Some(t.span), annotated);
+                } else {
+                    self.declare_function_level(n, ty.clone(), Some(t.span));
+                }
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                let parts = self.unpack(ty, items.len(), t);
+                for (item, part) in items.iter().zip(parts) {
+                    self.bind_target(item, &part, block, false);
+                }
+            }
+            ExprKind::Starred(inner) => {
+                self.bind_target(inner, &Ty::List(Box::new(Ty::Any)), block, false)
+            }
+            _ => self.assign_target(t, ty, None),
+        }
+    }
+
+    /// The types of `n` parts unpacked from a value of type `ty`.
+    fn unpack(&mut self, ty: &Ty, n: usize, target: &Expr) -> Vec<Ty> {
+        let starred = matches!(&target.kind, ExprKind::Tuple(items) | ExprKind::List(items) if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))));
+        if let Ty::Tuple(Some(items)) = ty {
+            if !starred && items.len() != n && !ty.is_any() {
+                let msg = format!(
+                    "cannot unpack `{}` ({} values) into {n} targets",
+                    self.show(ty),
+                    items.len()
+                );
+                self.error(
+                    TypeError::new(Code::Mismatch, target.span, msg)
+                        .label("wrong number of targets"),
+                );
+                return vec![Ty::Any; n];
+            }
+            if !starred {
+                return items.clone();
+            }
+        }
+        let elem = self.iterate(ty, target);
+        vec![elem; n]
+    }
+
+    /// Assigns to a target: a name (checked against its declared type), an
+    /// attribute, an index, or a tuple of targets.
+    pub fn assign_target(&mut self, t: &Expr, vty: &Ty, value: Option<&Expr>) {
+        match &t.kind {
+            ExprKind::Name(n) => match self.lookup_decl(n) {
+                Some(decl) => {
+                    if let Ty::Class(_) | Ty::Module(_) = decl.ty {
+                        return;
+                    }
+                    // An inferred `int` variable that later holds a float
+                    // (`x /= 2`) widens to `float`: numbers mix freely.
+                    if !decl.annotated && decl.ty == Ty::Int && *vty == Ty::Float {
+                        self.retype(n, Ty::Float);
+                        return;
+                    }
+                    if !self.assignable(vty, &decl.ty) {
+                        let msg = format!(
+                            "cannot assign `{}` to `{n}`, which is `{}`",
+                            self.show(vty),
+                            self.show(&decl.ty)
+                        );
+                        let span = value.map_or(t.span, |v| v.span);
+                        self.mismatch_error(msg, span, vty, &decl.ty, decl.span, value);
+                        return;
+                    }
+                    let narrowed = if decl.ty.is_any() {
+                        Ty::Any
+                    } else {
+                        vty.clone()
+                    };
+                    self.renarrow(n, &narrowed);
+                }
+                None => {
+                    let ty = widen(vty.clone());
+                    self.declare_function_level(n, ty, Some(t.span));
+                }
+            },
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                let parts = self.unpack(vty, items.len(), t);
+                for (item, part) in items.iter().zip(parts) {
+                    self.assign_target(item, &part, None);
+                }
+            }
+            ExprKind::Starred(inner) => {
+                self.assign_target(inner, &Ty::List(Box::new(Ty::Any)), None)
+            }
+            ExprKind::Attribute { value: obj, attr } => {
+                let oty = self.expr(obj);
+                self.assign_attribute(&oty, attr, vty, value, t.span);
+            }
+            ExprKind::Index { value: obj, index } => {
+                let oty = self.expr(obj);
+                let ity = self.expr(index);
+                self.assign_index(&oty, &ity, vty, t, value);
+            }
+            _ => {
+                self.expr(t);
+            }
+        }
+    }
+
+    fn assign_attribute(
+        &mut self,
+        oty: &Ty,
+        attr: &ast::Ident,
+        vty: &Ty,
+        value: Option<&Expr>,
+        span: Span,
+    ) {
+        let Ty::Instance(id, args) = oty else {
+            if matches!(
+                oty,
+                Ty::Str
+                    | Ty::List(_)
+                    | Ty::Dict(..)
+                    | Ty::Set(_)
+                    | Ty::Tuple(_)
+                    | Ty::Int
+                    | Ty::Float
+                    | Ty::Bool
+            ) {
+                let msg = format!(
+                    "cannot set attribute `{}` on `{}`",
+                    attr.name,
+                    self.show(oty)
+                );
+                self.error(
+                    TypeError::new(Code::Immutable, span, msg)
+                        .label("built-in values have no assignable attributes"),
+                );
+            }
+            return;
+        };
+        let (id, args) = (*id, args.clone());
+        if self.classes[id].kind == ClassKind::Record {
+            let msg = format!("record `{}` is immutable", self.classes[id].name);
+            self.error(
+                TypeError::new(Code::Immutable, span, msg)
+                    .label("cannot assign a record field")
+                    .note_at(self.classes[id].span, "declared as a record here")
+                    .help("build a new record with the changed field instead"),
+            );
+            return;
+        }
+        let Some(fty) = self.member_of_instance(id, &args, &attr.name) else {
+            return;
+        };
+        if matches!(fty, Ty::Func(_)) {
+            return;
+        }
+        if !self.assignable(vty, &fty) {
+            let decl = self.field_span(id, &attr.name);
+            let msg = format!(
+                "cannot assign `{}` to field `{}`, which is `{}`",
+                self.show(vty),
+                attr.name,
+                self.show(&fty)
+            );
+            let at = value.map_or(span, |v| v.span);
+            self.mismatch_error(msg, at, vty, &fty, decl, value);
+        }
+    }
+
+    fn field_span(&self, id: usize, name: &str) -> Option<Span> {
+        let mut current = Some(id);
+        while let Some(c) = current {
+            if let Some((_, _, s)) = self.classes[c].fields.iter().find(|(n, _, _)| n == name) {
+                return *s;
+            }
+            current = match self.classes[c].bases.first() {
+                Some(Ty::Instance(b, _)) if *b != c => Some(*b),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    fn assign_index(&mut self, oty: &Ty, ity: &Ty, vty: &Ty, t: &Expr, value: Option<&Expr>) {
+        let immutable = match oty {
+            Ty::List(_) => Some("ListMutable"),
+            Ty::Dict(..) => Some("DictMutable"),
+            Ty::Set(_) => Some("SetMutable"),
+            Ty::Tuple(_) => Some("TupleMutable"),
+            Ty::Str => Some("a new string"),
+            _ => None,
+        };
+        if let Some(twin) = immutable {
+            let msg = format!(
+                "`{}` is immutable: its items cannot be assigned",
+                self.show(oty)
+            );
+            self.error(
+                TypeError::new(Code::Immutable, t.span, msg)
+                    .label("item assignment")
+                    .help(format!("use {twin} for a value that changes")),
+            );
+            return;
+        }
+        let (key, item) = match oty {
+            Ty::ListMut(e) => (Ty::Int, (**e).clone()),
+            Ty::DictMut(k, v) => ((**k).clone(), (**v).clone()),
+            _ => return,
+        };
+        if !self.assignable(ity, &key) && !matches!(oty, Ty::ListMut(_)) {
+            let msg = format!("key of type `{}` for `{}`", self.show(ity), self.show(oty));
+            self.error(
+                TypeError::new(Code::Mismatch, t.span, msg)
+                    .label(format!("expected `{}`", self.show(&key))),
+            );
+            return;
+        }
+        if !self.assignable(vty, &item) {
+            let msg = format!("cannot store `{}` in `{}`", self.show(vty), self.show(oty));
+            let at = value.map_or(t.span, |v| v.span);
+            self.mismatch_error(msg, at, vty, &item, None, value);
+        }
+    }
+
+    fn unknown_member(&mut self, m: usize, name: &str, span: Span) {
+        let module = self.modules[m].name.clone();
+        let mut names: Vec<&String> = self.modules[m]
+            .members
+            .keys()
+            .filter(|k| !k.starts_with('_'))
+            .collect();
+        names.sort();
+        let similar = crate::expr::closest(name, names.iter().map(|s| s.as_str()));
+        let mut e = TypeError::new(
+            Code::UnknownMember,
+            span,
+            format!("module `{module}` has no member `{name}`"),
+        )
+        .label("not defined in the module");
+        if let Some(s) = similar {
+            e = e.help(format!("did you mean `{s}`?"));
+        }
+        self.error(e);
+    }
+
+    pub fn report_unknown_member(&mut self, m: usize, name: &str, span: Span) {
+        self.unknown_member(m, name, span);
+    }
+}
+
+use crate::check::Var;
+
+fn source_name(s: &ast::ImportSource) -> (String, Span) {
+    match s {
+        ast::ImportSource::Module(path) => {
+            let name: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();
+            let span = path
+                .first()
+                .map_or(Span::default(), |f| f.span.to(path[path.len() - 1].span));
+            (name.join("."), span)
+        }
+        ast::ImportSource::File { path, span } => (path.clone(), *span),
+    }
+}
+
+/// The declared type a variable gets from an initializer: `None` and empty
+/// collections say nothing about later values.
+pub fn widen(ty: Ty) -> Ty {
+    match ty {
+        Ty::None | Ty::Never => Ty::Any,
+        other => other,
+    }
+}
+
+fn is_receive(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => {
+            matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr.name == "collect")
+        }
+        _ => false,
+    }
+}
+
+fn conversion_hint(vty: &Ty, target: &Ty) -> Option<String> {
+    Some(match (vty, target) {
+        (Ty::Int | Ty::Float | Ty::Bool, Ty::Str) => "convert with `str(...)`".into(),
+        (Ty::Str, Ty::Int) => "convert with `int(...)`".into(),
+        (Ty::Str, Ty::Float) => "convert with `float(...)`".into(),
+        (Ty::Float, Ty::Int) => "convert with `int(...)` or `round(...)`".into(),
+        (Ty::List(_), Ty::ListMut(_)) => "a `list` is immutable; build a `ListMutable(...)`".into(),
+        (Ty::Dict(..), Ty::DictMut(..)) => {
+            "a `dict` is immutable; build a `DictMutable(...)`".into()
+        }
+        (Ty::Set(_), Ty::SetMut(_)) => "a `set` is immutable; build a `SetMutable(...)`".into(),
+        (t, _) if t.has_none() => {
+            "the value may be None: test it first (`if x is not None:`)".into()
+        }
+        _ => return None,
+    })
+}
+
+/// Whether control can never fall off the end of `body`.
+pub fn terminates(body: &[Stmt]) -> bool {
+    body.iter().any(stmt_terminates)
+}
+
+fn stmt_terminates(s: &Stmt) -> bool {
+    match &s.kind {
+        StmtKind::Return(_) | StmtKind::Raise { .. } => true,
+        StmtKind::If { body, orelse, .. } => terminates(body) && terminates(orelse),
+        StmtKind::While { cond, body, .. } => {
+            matches!(cond.kind, ExprKind::Bool(true)) && !has_break(body)
+        }
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            terminates(finalbody)
+                || ((terminates(body) || terminates(orelse))
+                    && handlers.iter().all(|h| terminates(&h.body)))
+        }
+        StmtKind::With { body, .. } => terminates(body),
+        StmtKind::Match { cases, .. } => {
+            cases.iter().all(|c| terminates(&c.body))
+                && cases.iter().any(|c| {
+                    c.guard.is_none()
+                        && matches!(
+                            c.pattern.kind,
+                            ast::PatternKind::Wildcard | ast::PatternKind::Capture(_)
+                        )
+                })
+        }
+        StmtKind::Select { cases, default } => {
+            cases.iter().all(|c| terminates(&c.body))
+                && default.as_ref().is_none_or(|d| terminates(d))
+        }
+        StmtKind::Assert { test, .. } => matches!(test.kind, ExprKind::Bool(false)),
+        StmtKind::Expr(e) => is_exit_call(e),
+        _ => false,
+    }
+}
+
+/// `process.exit(...)` / `std.process.exit(...)`: never returns.
+fn is_exit_call(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call { func, .. } => {
+            matches!(&func.kind, ExprKind::Attribute { attr, value } if attr.name == "exit" && matches!(&value.kind, ExprKind::Name(n) if n == "process"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a loop body breaks out of this loop (not a nested one).
+pub fn has_break(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Break => true,
+        StmtKind::If { body, orelse, .. } => has_break(body) || has_break(orelse),
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
+            has_break(body)
+                || has_break(orelse)
+                || has_break(finalbody)
+                || handlers.iter().any(|h| has_break(&h.body))
+        }
+        StmtKind::With { body, .. } => has_break(body),
+        StmtKind::Match { cases, .. } => cases.iter().any(|c| has_break(&c.body)),
+        StmtKind::Select { cases, default } => {
+            cases.iter().any(|c| has_break(&c.body))
+                || default.as_ref().is_some_and(|d| has_break(d))
+        }
+        _ => false,
+    })
+}
+
+/// `self.name = value` (or `self.name: T = value`) anywhere in a method body.
+fn self_assignments<'a>(
+    body: &'a [Stmt],
+    me: &str,
+    out: &mut Vec<(String, Span, &'a Expr, Option<&'a ast::TypeExpr>)>,
+) {
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, value } => {
+                for t in targets {
+                    if let ExprKind::Attribute { value: obj, attr } = &t.kind {
+                        if matches!(&obj.kind, ExprKind::Name(n) if n == me)
+                            && !out.iter().any(|(n, ..)| *n == attr.name)
+                        {
+                            out.push((attr.name.clone(), attr.span, value, None));
+                        }
+                    }
+                }
+            }
+            StmtKind::AugAssign { target, value, .. } => {
+                if let ExprKind::Attribute { value: obj, attr } = &target.kind {
+                    if matches!(&obj.kind, ExprKind::Name(n) if n == me)
+                        && !out.iter().any(|(n, ..)| *n == attr.name)
+                    {
+                        out.push((attr.name.clone(), attr.span, value, None));
+                    }
+                }
+            }
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
+                self_assignments(body, me, out);
+                self_assignments(orelse, me, out);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                self_assignments(body, me, out);
+                for h in handlers {
+                    self_assignments(&h.body, me, out);
+                }
+                self_assignments(orelse, me, out);
+                self_assignments(finalbody, me, out);
+            }
+            StmtKind::With { body, .. } => self_assignments(body, me, out),
+            StmtKind::Match { cases, .. } => {
+                for c in cases {
+                    self_assignments(&c.body, me, out);
+                }
+            }
+            StmtKind::Select { cases, default } => {
+                for c in cases {
+                    self_assignments(&c.body, me, out);
+                }
+                if let Some(d) = default {
+                    self_assignments(d, me, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every attribute name assigned anywhere (`x.name = ...`) in a module.
+fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    fn target(t: &Expr, out: &mut std::collections::HashSet<String>) {
+        match &t.kind {
+            // `self.x = ...` is a field declaration, handled with the class.
+            ExprKind::Attribute { value, attr } if !matches!(&value.kind, ExprKind::Name(n) if n == "self") =>
+            {
+                out.insert(attr.name.clone());
+            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                for i in items {
+                    target(i, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    for s in body {
+        match &s.kind {
+            StmtKind::Assign { targets, .. } => {
+                for t in targets {
+                    target(t, out);
+                }
+            }
+            StmtKind::AugAssign { target: t, .. } => target(t, out),
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => {
+                collect_assigned_attrs(body, out);
+                collect_assigned_attrs(orelse, out);
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                collect_assigned_attrs(body, out);
+                for h in handlers {
+                    collect_assigned_attrs(&h.body, out);
+                }
+                collect_assigned_attrs(orelse, out);
+                collect_assigned_attrs(finalbody, out);
+            }
+            StmtKind::With { body, .. } => collect_assigned_attrs(body, out),
+            StmtKind::FuncDef(f) => {
+                if let Some(b) = &f.body {
+                    collect_assigned_attrs(b, out);
+                }
+            }
+            StmtKind::ClassDef(c) => collect_assigned_attrs(&c.body, out),
+            StmtKind::RecordDef(r) => collect_assigned_attrs(&r.body, out),
+            StmtKind::Match { cases, .. } => {
+                for c in cases {
+                    collect_assigned_attrs(&c.body, out);
+                }
+            }
+            StmtKind::Select { cases, default } => {
+                for c in cases {
+                    collect_assigned_attrs(&c.body, out);
+                }
+                if let Some(d) = default {
+                    collect_assigned_attrs(d, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
