@@ -2,7 +2,7 @@
 # Runs Pyro's benchmarks in release mode and prints their figures.
 # Results are recorded by hand in bench/RESULTS.md (medians of several runs).
 #
-#   bash bench/run.sh                    # everything: parse, the 7 interpreter pairs, startup
+#   bash bench/run.sh                    # everything: parse + check, the 7 interpreter pairs, startup
 #   bash bench/run.sh fib int_loop       # a subset: any of fib int_loop string_build dict_ops
 #                                        #   list_ops float_math method_calls parse startup
 #   bash bench/run.sh conc               # the concurrency benchmarks (Pyro vs Go vs asyncio):
@@ -178,6 +178,12 @@ if [ "$want_parse" = 1 ]; then
     echo "== front end: lex + parse a generated 100 000-line program"
     if ! cargo bench -q -p pyro-parser --bench parse; then
         echo "!! the parse benchmark failed" >&2
+        status=1
+    fi
+    echo
+    echo "== type checker: pyro check a generated 50 000-line program"
+    if ! cargo bench -q -p pyro-check --bench check; then
+        echo "!! the check benchmark failed" >&2
         status=1
     fi
 fi

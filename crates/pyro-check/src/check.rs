@@ -494,17 +494,18 @@ impl Checker {
 
     /// Narrows `name` to `ty` in the innermost scope.
     pub fn narrow_var(&mut self, name: &str, ty: Ty) {
-        let Some(decl) = self.lookup_var(name) else {
+        let decl = self.lookup_var(name);
+        if decl.is_none() && !name.contains('.') {
             return;
-        };
+        }
         if let Some(scope) = self.scopes.last_mut() {
             scope.vars.insert(
                 name.to_string(),
                 Var {
                     ty,
-                    span: decl.span,
+                    span: decl.as_ref().and_then(|d| d.span),
                     narrow: true,
-                    annotated: decl.annotated,
+                    annotated: decl.is_some_and(|d| d.annotated),
                 },
             );
         }

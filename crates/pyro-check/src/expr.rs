@@ -179,7 +179,12 @@ impl Checker {
             ExprKind::Call { func, args } => self.call(func, args, e.span),
             ExprKind::Attribute { value, attr } => {
                 let t = self.expr(value);
-                self.attribute(&t, attr, value)
+                let ty = self.attribute(&t, attr, value);
+                // `if p.value is not None:` narrows the attribute path.
+                match path_of(e) {
+                    Some(path) => self.lookup_var(&path).map_or(ty, |v| v.ty),
+                    None => ty,
+                }
             }
             ExprKind::Index { value, index } => {
                 let t = self.expr(value);
@@ -1343,8 +1348,8 @@ impl Checker {
     /// Narrowed types of names when `cond` is `truthy` (or falsy).
     pub fn narrowing(&mut self, cond: &Expr, truthy: bool) -> Vec<(String, Ty)> {
         match &cond.kind {
-            ExprKind::Name(n) => {
-                let Some(v) = self.lookup_var(n) else {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } => {
+                let Some((n, v)) = self.narrowable(cond) else {
                     return vec![];
                 };
                 if truthy && v.ty.has_none() {
@@ -1362,16 +1367,13 @@ impl Checker {
             } => self.narrowing(operand, !truthy),
             ExprKind::Compare { left, ops } if ops.len() == 1 => {
                 let (op, right) = &ops[0];
-                let ExprKind::Name(n) = &left.kind else {
-                    return vec![];
-                };
                 let is_none = matches!(right.kind, ExprKind::None);
                 let positive = match op {
                     CmpOp::Is | CmpOp::Eq if is_none => true,
                     CmpOp::IsNot | CmpOp::NotEq if is_none => false,
                     _ => return vec![],
                 };
-                let Some(v) = self.lookup_var(n) else {
+                let Some((n, v)) = self.narrowable(left) else {
                     return vec![];
                 };
                 if positive == truthy {
@@ -1390,10 +1392,7 @@ impl Checker {
                 if matches!(&func.kind, ExprKind::Name(f) if f == "isinstance")
                     && args.len() == 2 =>
             {
-                let ExprKind::Name(n) = &args[0].value.kind else {
-                    return vec![];
-                };
-                let Some(v) = self.lookup_var(n) else {
+                let Some((n, v)) = self.narrowable(&args[0].value) else {
                     return vec![];
                 };
                 let n_diags = self.diags.len();
@@ -1454,6 +1453,29 @@ impl Checker {
         }
     }
 
+    /// A name or attribute path (`x`, `p.value`) and its current type.
+    fn narrowable(&mut self, e: &Expr) -> Option<(String, crate::check::Var)> {
+        let path = path_of(e)?;
+        if let Some(v) = self.lookup_var(&path) {
+            return Some((path, v));
+        }
+        if !path.contains('.') {
+            return None;
+        }
+        let n = self.diags.len();
+        let ty = self.expr(e);
+        self.diags.truncate(n);
+        Some((
+            path,
+            crate::check::Var {
+                ty,
+                span: None,
+                narrow: true,
+                annotated: false,
+            },
+        ))
+    }
+
     /// The instance type named by `isinstance`'s second argument.
     fn isinstance_target(&mut self, e: &Expr) -> Option<Ty> {
         match &e.kind {
@@ -1497,6 +1519,15 @@ impl Checker {
                 _ => None,
             },
         }
+    }
+}
+
+/// `x` or `x.a.b` as a dotted path, for narrowing.
+pub fn path_of(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n.clone()),
+        ExprKind::Attribute { value, attr } => Some(format!("{}.{}", path_of(value)?, attr.name)),
+        _ => None,
     }
 }
 

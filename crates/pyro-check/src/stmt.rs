@@ -1003,6 +1003,12 @@ impl Checker {
             ExprKind::Attribute { value: obj, attr } => {
                 let oty = self.expr(obj);
                 self.assign_attribute(&oty, attr, vty, value, t.span);
+                // Narrowed views of `obj.attr` are stale now.
+                if let Some(path) = crate::expr::path_of(t) {
+                    for s in self.scopes.iter_mut() {
+                        s.vars.remove(&path);
+                    }
+                }
             }
             ExprKind::Index { value: obj, index } => {
                 let oty = self.expr(obj);
