@@ -137,8 +137,9 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                 rt.watch.progressed();
                 tokio::task::yield_now().await;
                 // Cancellation is checked at budget points...
-                if fiber.task.as_ref().is_some_and(|t| t.is_cancelled())
-                    && fiber.pending_error.is_none()
+                // (delivered once: cleanup after `Cancelled` runs normally).
+                if fiber.pending_error.is_none()
+                    && fiber.task.as_ref().is_some_and(|t| t.take_cancel())
                 {
                     fiber.pending_error = Some(crate::task::cancelled_error());
                 }
@@ -160,12 +161,16 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                 rt.watch.progressed();
                 // ...and races every wait, so a blocked task wakes to `Cancelled`.
                 let outcome = match fiber.task.clone() {
-                    Some(task) if task.is_cancelled() => Err(crate::task::cancelled_error()),
-                    Some(task) => tokio::select! {
+                    Some(task) if task.take_cancel() => Err(crate::task::cancelled_error()),
+                    // Not cancelled yet: a cancellation arriving during the wait wins.
+                    Some(task) if !task.is_cancelled() => tokio::select! {
                         outcome = wait => outcome,
-                        _ = task.cancelled() => Err(crate::task::cancelled_error()),
+                        _ = task.cancelled() => {
+                            task.take_cancel();
+                            Err(crate::task::cancelled_error())
+                        }
                     },
-                    None => wait.await,
+                    _ => wait.await,
                 };
                 fiber.resume(outcome);
             }

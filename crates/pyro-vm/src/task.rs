@@ -29,6 +29,9 @@ pub struct TaskHandle {
     result: Mutex<Option<Result<Value, RuntimeError>>>,
     finished: Notify,
     cancelled: AtomicBool,
+    /// `Cancelled` has been raised in the task once; later blocking points
+    /// run normally, so cleanup code can still send, join and sleep.
+    delivered: AtomicBool,
     cancel_signal: Notify,
 }
 
@@ -51,6 +54,11 @@ impl TaskHandle {
         self.cancelled.store(true, Ordering::Release);
         // A stored permit wakes the task even if it is not waiting yet.
         self.cancel_signal.notify_one();
+    }
+
+    /// Takes the pending cancellation: true exactly once per cancelled task.
+    pub fn take_cancel(&self) -> bool {
+        self.is_cancelled() && !self.delivered.swap(true, Ordering::AcqRel)
     }
 
     /// Resolves when cancellation is requested.
@@ -109,6 +117,7 @@ pub fn spawn(
         result: Mutex::new(None),
         finished: Notify::new(),
         cancelled: AtomicBool::new(false),
+        delivered: AtomicBool::new(false),
         cancel_signal: Notify::new(),
     });
     let (rt, task) = (rt.clone(), handle.clone());
