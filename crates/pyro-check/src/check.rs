@@ -207,7 +207,7 @@ impl Checker {
                     .map_or(Ty::Any, |t| self.resolve_type_quiet(&t, &[]))
             }
             Kind::Function | Kind::Type => match parse_signature(info.signature) {
-                Some(def) => Ty::Func(Rc::new(self.signature_of(&def, info.name, &[], None))),
+                Some(def) => Ty::Func(Rc::new(self.signature_of(&def, info.name, &[], None, true))),
                 None => Ty::Any,
             },
         }
@@ -221,7 +221,7 @@ impl Checker {
         }
         let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
         let def = parse_signature(m.signature)?;
-        let sig = Rc::new(self.signature_of(&def, m.name, &vars, None));
+        let sig = Rc::new(self.signature_of(&def, m.name, &vars, None, true));
         self.method_sigs.insert((r, m.name), sig.clone());
         Some(sig)
     }
@@ -373,6 +373,7 @@ impl Checker {
         name: &str,
         outer_vars: &[Rc<str>],
         self_ty: Option<Ty>,
+        builtin: bool,
     ) -> FnTy {
         let mut vars: Vec<Rc<str>> = outer_vars.to_vec();
         let own: Vec<Rc<str>> = def
@@ -381,12 +382,13 @@ impl Checker {
             .map(|p| Rc::from(p.name.name.as_str()))
             .collect();
         vars.extend(own.iter().cloned());
-        let report = outer_vars.is_empty() || self_ty.is_some();
+        // A catalogue signature is trusted: nothing to report, no span.
+        let report = !builtin;
         let mut params = Vec::new();
         let mut kw_only = false;
         for (i, p) in def.params.iter().enumerate() {
             let ty = match (&p.ty, i, &self_ty) {
-                (Some(t), _, _) => self.resolve_in(t, &vars, report && def.span != Span::default()),
+                (Some(t), _, _) => self.resolve_in(t, &vars, report),
                 (None, 0, Some(s)) => s.clone(),
                 (None, _, _) => Ty::Any,
             };
@@ -406,16 +408,17 @@ impl Checker {
                 kw_only = true;
             }
         }
-        let ret = def.ret.as_ref().map_or(Ty::Any, |t| {
-            self.resolve_in(t, &vars, report && def.span != Span::default())
-        });
+        let ret = def
+            .ret
+            .as_ref()
+            .map_or(Ty::Any, |t| self.resolve_in(t, &vars, report));
         FnTy {
             name: name.to_string(),
             type_params: own,
             params,
             ret,
             ret_declared: def.ret.is_some(),
-            span: (def.span != Span::default()).then_some(def.name.span),
+            span: (!builtin).then_some(def.name.span),
         }
     }
 
@@ -646,7 +649,7 @@ impl Checker {
                 let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
                 // Without `&mut self`: a throwaway resolution of the signature.
                 let mut scratch = Checker::bare();
-                let sig = scratch.signature_of(&def, name, &vars, None);
+                let sig = scratch.signature_of(&def, name, &vars, None, true);
                 Some(self.instantiate_method(ty, &sig))
             }
         }

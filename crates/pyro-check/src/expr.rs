@@ -144,7 +144,7 @@ impl Checker {
                 }
                 let b = self.expr(orelse);
                 self.pop_scope();
-                join(vec![a, b])
+                Ty::union(vec![a, b])
             }
             ExprKind::Lambda { params, body } => {
                 self.push_scope(true);

@@ -291,17 +291,24 @@ impl Checker {
 }
 
 /// The join of element types, for literals: equal types stay, `int` and
-/// `float` give `float`, anything else a union.
+/// `float` give `float`, `T` and `None` give `T?`; a mixture of unrelated
+/// types is `any` (a heterogeneous list is a Python habit, not an error).
 pub fn join(items: Vec<Ty>) -> Ty {
     let u = Ty::union(items);
     if let Ty::Union(members) = &u {
-        if members.iter().all(Ty::is_numeric) {
-            return if members.contains(&Ty::Float) {
+        let some: Vec<&Ty> = members.iter().filter(|t| **t != Ty::None).collect();
+        if some.iter().all(|t| t.is_numeric()) {
+            let n = if some.contains(&&Ty::Float) {
                 Ty::Float
             } else {
                 Ty::Int
             };
+            return if u.has_none() { Ty::optional(n) } else { n };
         }
+        if some.len() == 1 {
+            return u;
+        }
+        return Ty::Any;
     }
     u
 }

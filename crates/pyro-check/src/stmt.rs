@@ -107,12 +107,7 @@ impl Checker {
             .map(|p| Rc::from(p.name.name.as_str()))
             .collect();
         self.with_type_params(&tps, |c| {
-            c.signature_of(
-                f,
-                &f.name.name,
-                &[],
-                self_ty.or(Some(Ty::Any)).filter(|_| true),
-            )
+            c.signature_of(f, &f.name.name, &[], self_ty, false)
         })
     }
 
@@ -257,7 +252,7 @@ impl Checker {
                     .map(|p| Rc::from(p.name.name.as_str()))
                     .collect();
                 let sig = self.with_type_params(&tps, |c| {
-                    c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()))
+                    c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()), false)
                 });
                 self.classes[id]
                     .methods
