@@ -69,3 +69,95 @@ pub fn check_module(module: &pyro_parser::ast::Module, dir: Option<&Path>) -> Ve
     diags.dedup();
     diags
 }
+
+#[cfg(test)]
+mod tests {
+    use pyro_source::SourceMap;
+
+    /// The codes reported for a program, in order.
+    fn codes(src: &str) -> Vec<String> {
+        let map = SourceMap::new();
+        let file = map.add("t.pyro", src);
+        super::check_file(&file, None)
+            .iter()
+            .map(|d| d.code().map(|c| c.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn unannotated_code_is_never_flagged() {
+        assert!(codes(
+            "def f(x):\n    return x + 1\nprint(f(\"a\"))\nlet y = f(2)\ny.anything()\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn numbers_widen_but_strings_do_not_convert() {
+        assert!(codes("let x: float = 1\nmut n = 1\nn /= 2\n").is_empty());
+        assert_eq!(codes("let s: string = 1\n"), ["E0308"]);
+        assert_eq!(codes("print(\"a\" + 1)\n"), ["E0350"]);
+    }
+
+    #[test]
+    fn optionals_need_narrowing() {
+        let narrowed =
+            "def f(x: int?) -> int:\n    if x is None:\n        return 0\n    return x + 1\n";
+        assert!(codes(narrowed).is_empty());
+        assert_eq!(
+            codes("def f(x: int?) -> int:\n    return x + 1\n"),
+            ["E0309"]
+        );
+        assert_eq!(codes("def f(x: int?) -> int:\n    return x\n"), ["E0308"]);
+        assert!(codes("def f(x: int?) -> int:\n    return x if x else 0\n").is_empty());
+    }
+
+    #[test]
+    fn immutable_collections_have_no_mutators() {
+        assert_eq!(codes("let xs = [1]\nxs.push(2)\n"), ["E0330"]);
+        assert!(codes("let xs = ListMutable([1])\nxs.push(2)\n").is_empty());
+        assert_eq!(
+            codes("let xs = ListMutable([1])\nxs.push(\"a\")\n"),
+            ["E0308"]
+        );
+    }
+
+    #[test]
+    fn interfaces_are_structural() {
+        let src = "interface Shape:\n    def area(self) -> float\nclass Sq:\n    def area(self) -> float:\n        return 1.0\nclass No:\n    pass\nlet a: Shape = Sq()\nlet b: Shape = No()\n";
+        assert_eq!(codes(src), ["E0360"]);
+    }
+
+    #[test]
+    fn generic_arguments_are_inferred() {
+        let src = "def first<T>(xs: list<T>) -> T:\n    return xs[0]\nlet n: int = first([1, 2])\nlet s: string = first([1, 2])\n";
+        assert_eq!(codes(src), ["E0308"]);
+    }
+
+    #[test]
+    fn channel_views_have_directions() {
+        let src = "def f(tx: Sender<int>, rx: Receiver<int>):\n    tx.collect()\n    rx.push(1)\n    tx.push(\"a\")\n";
+        assert_eq!(codes(src), ["E0340", "E0340", "E0341"]);
+    }
+
+    #[test]
+    fn calls_check_arity_and_keywords() {
+        let src = "def f(a: int, b: int = 0) -> int:\n    return a + b\nf(1, 2, 3)\nf(c=1)\n";
+        assert_eq!(codes(src), ["E0310", "E0312", "E0311"]);
+    }
+
+    #[test]
+    fn returns_are_checked() {
+        assert_eq!(codes("def f() -> None:\n    return 1\n"), ["E0370"]);
+        assert_eq!(
+            codes("def f(x: int) -> int:\n    if x > 0:\n        return 1\n"),
+            ["E0371"]
+        );
+        assert!(codes("def f(x: int) -> int:\n    while true:\n        return x\n").is_empty());
+    }
+
+    #[test]
+    fn scope_errors_come_from_the_compiler() {
+        assert_eq!(codes("let x = 1\nx = 2\nprint(y)\n"), ["E0101", "E0100"]);
+    }
+}
