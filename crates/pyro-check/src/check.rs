@@ -32,6 +32,8 @@ pub struct ClassInfo {
     pub methods: Vec<(String, Rc<FnTy>)>,
     /// Class-level attributes (`X = 1` in the body).
     pub attrs: Vec<(String, Ty)>,
+    /// Record fields that have a default value.
+    pub defaults: Vec<String>,
     pub span: Option<Span>,
 }
 
@@ -165,6 +167,7 @@ impl Checker {
                         .collect(),
                     methods: vec![],
                     attrs: vec![],
+                    defaults: vec![],
                     span: None,
                 });
                 if info.name == "Error" {

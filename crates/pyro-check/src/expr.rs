@@ -640,7 +640,7 @@ impl Checker {
                 params: info
                     .fields
                     .iter()
-                    .map(|(n, t, _)| param(n, t.clone(), false))
+                    .map(|(n, t, _)| param(n, t.clone(), info.defaults.contains(n)))
                     .collect(),
                 ret: Ty::None,
                 ret_declared: true,

@@ -48,6 +48,7 @@ impl Checker {
                 fields: vec![],
                 methods: vec![],
                 attrs: vec![],
+                defaults: vec![],
                 span: Some(span),
             });
             self.declare(&name.name, Ty::Class(id), Some(span), true);
@@ -122,6 +123,9 @@ impl Checker {
                     c.classes[id]
                         .fields
                         .push((p.name.name.clone(), ty, Some(p.name.span)));
+                    if p.default.is_some() {
+                        c.classes[id].defaults.push(p.name.name.clone());
+                    }
                 }
                 c.collect_methods(id, &def.body, &self_ty);
             }
@@ -1253,11 +1257,12 @@ fn stmt_terminates(s: &Stmt) -> bool {
     }
 }
 
-/// `process.exit(...)` / `std.process.exit(...)`: never returns.
+/// `exit(...)`, `process.exit(...)`: `std.process.exit` never returns.
 fn is_exit_call(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Call { func, .. } => {
-            matches!(&func.kind, ExprKind::Attribute { attr, value } if attr.name == "exit" && matches!(&value.kind, ExprKind::Name(n) if n == "process"))
+            matches!(&func.kind, ExprKind::Attribute { attr, .. } if attr.name == "exit")
+                || matches!(&func.kind, ExprKind::Name(n) if n == "exit")
         }
         _ => false,
     }
