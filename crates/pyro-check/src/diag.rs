@@ -259,4 +259,15 @@ pub fn explain(code: &str) -> Option<(&'static str, &'static str)> {
                 .find(|(c, _, _)| *c == code)
                 .map(|(_, t, e)| (*t, *e))
         })
+        .or_else(|| {
+            pyro_parser::error::PARSE_ERROR_CLASSES
+                .iter()
+                .find(|c| c.code == code)
+                .map(|c| {
+                    (
+                        c.title,
+                        "A syntax error: the parser could not read the program. The report\npoints at the offending token and, where the fix is clear, says how to\nwrite it (`pyro check FILE` lists every syntax error of a file at once).",
+                    )
+                })
+        })
 }

@@ -18,6 +18,7 @@
 
 pub mod ast;
 mod builder;
+mod depth;
 mod diagnose;
 pub mod dump;
 pub mod error;
@@ -76,7 +77,12 @@ pub fn parse_text(text: &str, base: u32) -> Parsed {
         if let Some(builder::Start::Module(stmts)) =
             run(Tok::StartModule, chunk, context, eof, &mut errors)
         {
-            body.extend(stmts);
+            for stmt in stmts {
+                match depth::check(&stmt) {
+                    Some(e) => errors.push(e),
+                    None => body.push(stmt),
+                }
+            }
         }
     }
     errors.extend(lex_errors.into_iter().map(SyntaxError::Lex));
