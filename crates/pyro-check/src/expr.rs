@@ -326,6 +326,17 @@ impl Checker {
                     Code::Mismatch
                 };
                 let ret = self.check_args(&f, args, &arg_tys, span, &callee, code);
+                // `d.get(k, default)`: the value or the default, not None.
+                if f.span.is_none() && f.name == "get" && arg_tys.len() == 2 {
+                    if let ExprKind::Attribute { value, .. } = &func.kind {
+                        let n = self.diags.len();
+                        let recv = self.expr(value);
+                        self.diags.truncate(n);
+                        if let Ty::Dict(_, v) | Ty::DictMut(_, v) = recv {
+                            return Ty::union(vec![*v, arg_tys[1].clone()]);
+                        }
+                    }
+                }
                 self.special_return(&f, &arg_tys, ret)
             }
             Ty::Class(id) => self.construct(*id, func, args, &arg_tys, span),
@@ -349,7 +360,7 @@ impl Checker {
                     self.error(
                         TypeError::new(Code::MaybeNone, func.span, msg)
                             .label("possibly None")
-                            .help("test it first: `if f is not None:`"),
+                            .help(none_help(func)),
                     );
                 }
                 Ty::Any
@@ -717,8 +728,9 @@ impl Checker {
                 if let Some(t) = self.member_of_instance(*id, args, name) {
                     return t;
                 }
+                let record = self.classes[*id].kind == ClassKind::Record;
                 if self.has_unknown_base(*id)
-                    || self.assigned_attrs.contains(name)
+                    || (!record && self.assigned_attrs.contains(name))
                     || name.starts_with("__")
                 {
                     return Ty::Any;
@@ -755,22 +767,26 @@ impl Checker {
                 Ty::Any
             }
             Ty::Union(items) => {
-                if items.contains(&Ty::None) && !self.assigned_attrs.contains(name) {
-                    let inner = t.without_none();
-                    let known = self.attribute_quiet(&inner, name);
-                    if known {
+                // Every alternative must have the attribute; None is E0309.
+                let has_none = items.contains(&Ty::None);
+                let items: Vec<Ty> = items.iter().filter(|t| **t != Ty::None).cloned().collect();
+                if has_none && !self.assigned_attrs.contains(name) {
+                    let inner = Ty::union(items.clone());
+                    if self.attribute_quiet(&inner, name) {
                         let msg = format!("`{}` may be None", describe(value));
                         self.error(
                             TypeError::new(Code::MaybeNone, value.span, msg)
                                 .label(format!("this is `{}`", self.show(t)))
-                                .help(format!(
-                                    "test it first: `if {} is not None:`",
-                                    describe(value)
-                                )),
+                                .help(none_help(value)),
                         );
+                        return Ty::Any;
                     }
                 }
-                Ty::Any
+                let parts: Vec<Ty> = items
+                    .iter()
+                    .map(|m| self.attribute(m, attr, value))
+                    .collect();
+                Ty::union(parts)
             }
             _ => self.builtin_attribute(t, attr),
         }
@@ -981,24 +997,24 @@ impl Checker {
             return self.any_binary(op, l, r);
         }
         let mut out = Vec::new();
+        // Every combination of the operands' alternatives must work.
         let mut none_fail = false;
-        let mut all_fail = true;
+        let mut other_fail = false;
         for a in l.members() {
             for b in r.members() {
                 match self.binary_one(op, a, b) {
-                    Some(t) => {
-                        out.push(t);
-                        all_fail = false;
+                    Some(t) => out.push(t),
+                    // `None` as one alternative of an optional: "may be None".
+                    None if (*a == Ty::None && l.members().len() > 1)
+                        || (*b == Ty::None && r.members().len() > 1) =>
+                    {
+                        none_fail = true
                     }
-                    None => {
-                        if *a == Ty::None || *b == Ty::None {
-                            none_fail = true;
-                        }
-                    }
+                    None => other_fail = true,
                 }
             }
         }
-        if all_fail {
+        if other_fail {
             let msg = format!(
                 "`{}` is not supported between `{}` and `{}`",
                 op.symbol(),
@@ -1021,10 +1037,7 @@ impl Checker {
             self.error(
                 TypeError::new(Code::MaybeNone, which.span, msg)
                     .label(format!("this is `{}`", self.show(ty)))
-                    .help(format!(
-                        "test it first: `if {} is not None:`",
-                        describe(which)
-                    )),
+                    .help(none_help(which)),
             );
             return Ty::Any;
         }
@@ -1133,17 +1146,40 @@ impl Checker {
                 if r.is_any() {
                     return;
                 }
-                let container = r.members().iter().all(|m| {
+                let is_container = |m: &Ty, c: &Checker| {
                     m.is_any()
-                        || self.element_of(m).is_some()
+                        || (*m != Ty::None && c.element_of(m).is_some())
                         || (matches!(m, Ty::Instance(..))
-                            && self.method_type(m, "__contains__").is_some())
-                });
-                if !container {
-                    let msg = format!("`{}` is not a container: `in` needs a string, collection, range or channel-free iterable", self.show(r));
+                            && c.method_type(m, "__contains__").is_some())
+                };
+                let without = r.without_none();
+                if r.has_none() && r.members().len() > 1 && is_container(&without, self) {
+                    let msg = format!("`{}` may be None", describe(right));
+                    self.error(
+                        TypeError::new(Code::MaybeNone, right.span, msg)
+                            .label(format!("this is `{}`", self.show(r)))
+                            .help(none_help(right)),
+                    );
+                } else if !r.members().iter().all(|m| is_container(m, self)) {
+                    let msg = format!(
+                        "`{}` is not a container: `in` needs a string, a collection, a range or an iterable",
+                        self.show(r)
+                    );
                     self.error(
                         TypeError::new(Code::Operator, right.span, msg).label("not a container"),
                     );
+                }
+                // The element must be comparable with the container's items.
+                if let (Ty::Str, false) = (&without, l.is_any()) {
+                    if !matches!(l, Ty::Str) && !l.has_none() {
+                        let msg = format!(
+                            "`in <string>` needs a string on the left, not `{}`",
+                            self.show(l)
+                        );
+                        self.error(
+                            TypeError::new(Code::Operator, span, msg).label("not a substring"),
+                        );
+                    }
                 }
             }
             CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
@@ -1195,7 +1231,7 @@ impl Checker {
                     self.error(
                         TypeError::new(Code::MaybeNone, span, msg)
                             .label("possibly None")
-                            .help("test it first: `if x is not None:`"),
+                            .help("test the operands first (`if v is not None:`)"),
                     );
                 }
             }
@@ -1290,10 +1326,7 @@ impl Checker {
                 self.error(
                     TypeError::new(Code::MaybeNone, value.span, msg)
                         .label(format!("this is `{}`", self.show(t)))
-                        .help(format!(
-                            "test it first: `if {} is not None:`",
-                            describe(value)
-                        )),
+                        .help(none_help(value)),
                 );
                 Ty::Any
             }
@@ -1564,6 +1597,14 @@ fn describe(e: &Expr) -> String {
         ExprKind::Attribute { value, attr } => format!("{}.{}", describe(value), attr.name),
         ExprKind::Call { func, .. } => format!("{}(...)", describe(func)),
         _ => "the value".into(),
+    }
+}
+
+/// How to get rid of a possible None in `e`.
+fn none_help(e: &Expr) -> String {
+    match path_of(e) {
+        Some(p) => format!("test it first: `if {p} is not None:`"),
+        None => "store it in a variable and test that first (`if v is not None:`)".into(),
     }
 }
 

@@ -205,7 +205,6 @@ impl Checker {
             let Some(self_name) = f.params.first().map(|p| p.name.name.clone()) else {
                 continue;
             };
-            let init = f.name.name == "__init__";
             self.push_scope(true);
             for (i, p) in f.params.iter().enumerate() {
                 let ty = if i == 0 {
@@ -226,20 +225,19 @@ impl Checker {
                 if self.classes[id].fields.iter().any(|(n, _, _)| *n == name) {
                     continue;
                 }
-                let ty = match (ann, init) {
-                    (Some(t), _) => {
+                let ty = match ann {
+                    Some(t) => {
                         let n = self.diags.len();
                         let t = self.resolve_type(t);
                         self.diags.truncate(n);
                         t
                     }
-                    (None, true) => {
+                    None => {
                         let n = self.diags.len();
                         let t = widen(self.expr(value));
                         self.diags.truncate(n);
                         t
                     }
-                    (None, false) => Ty::Any,
                 };
                 self.classes[id].fields.push((name, ty, Some(span)));
             }
@@ -542,10 +540,13 @@ impl Checker {
                         (None, ast::ImportSource::Module(path)) => {
                             path.last().map(|p| p.name.clone()).unwrap_or_default()
                         }
-                        (None, ast::ImportSource::File { path, .. }) => std::path::Path::new(path)
-                            .file_stem()
-                            .map(|s| s.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
+                        // `import "lib.pyro"` binds the file's top-level names.
+                        (None, ast::ImportSource::File { .. }) => {
+                            if let Some(m) = id {
+                                self.declare_members(m);
+                            }
+                            continue;
+                        }
                     };
                     self.declare(&bind, ty, Some(item.span), true);
                 }
@@ -574,20 +575,31 @@ impl Checker {
                 }
                 if names.is_empty() {
                     if let Some(m) = id {
-                        let members: Vec<(String, Ty)> = self.modules[m]
-                            .members
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect();
-                        for (k, v) in members {
-                            if !k.starts_with('_') {
-                                self.declare(&k, v, None, true);
-                            }
-                        }
+                        self.declare_members(m);
                     }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Binds every public top-level name of a module (`from m import *`).
+    fn declare_members(&mut self, m: usize) {
+        let members: Vec<(String, Ty)> = self.modules[m]
+            .members
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for (k, v) in members {
+            if k.starts_with('_') {
+                continue;
+            }
+            if let Ty::Class(_) = v {
+                if let Some(scope) = self.scopes.last_mut() {
+                    scope.types.insert(k.clone(), v.clone());
+                }
+            }
+            self.declare(&k, v, None, true);
         }
     }
 
@@ -823,17 +835,59 @@ impl Checker {
         self.expr(cond);
         let t = self.narrowing(cond, true);
         let f = self.narrowing(cond, false);
-        self.scoped_block(body, t.clone());
-        self.scoped_block(orelse, f.clone());
-        let (bt, et) = (terminates(body), !orelse.is_empty() && terminates(orelse));
-        let after = match (bt, et) {
-            (true, false) => f,
-            (false, true) => t,
-            _ => vec![],
-        };
-        for (name, ty) in after {
+        let mut names: Vec<String> = t.iter().chain(&f).map(|(n, _)| n.clone()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let before: Vec<Option<Ty>> = names
+            .iter()
+            .map(|n| self.lookup_var(n).map(|v| v.ty))
+            .collect();
+        let body_end = self.watched_block(body, t, &names);
+        let else_end = self.watched_block(orelse, f, &names);
+        // After the `if`, a narrowed name has the type it has at the end of
+        // each branch that falls through (an early return, raise, break or
+        // continue leaves the other branch's view).
+        let (body_exits, else_exits) = (exits(body), !orelse.is_empty() && exits(orelse));
+        for (i, name) in names.iter().enumerate() {
+            let mut parts = Vec::new();
+            if !body_exits {
+                parts.push(body_end[i].clone().or_else(|| before[i].clone()));
+            }
+            if !else_exits {
+                parts.push(else_end[i].clone().or_else(|| before[i].clone()));
+            }
+            let Some(parts) = parts.into_iter().collect::<Option<Vec<Ty>>>() else {
+                continue;
+            };
+            if parts.is_empty() {
+                continue;
+            }
+            let after = Ty::union(parts);
+            if Some(&after) != before[i].as_ref() && !after.is_any() {
+                self.narrow_var(name, after);
+            }
+        }
+    }
+
+    /// A branch with narrowed names; returns their types at its end.
+    fn watched_block(
+        &mut self,
+        body: &[Stmt],
+        narrow: Vec<(String, Ty)>,
+        watch: &[String],
+    ) -> Vec<Option<Ty>> {
+        self.push_scope(false);
+        for (name, ty) in narrow {
             self.narrow_var(&name, ty);
         }
+        self.hoist(body);
+        self.block(body);
+        let end = watch
+            .iter()
+            .map(|n| self.lookup_var(n).map(|v| v.ty))
+            .collect();
+        self.pop_scope();
+        end
     }
 
     // ------------------------------------------------------------ assignment
@@ -1207,8 +1261,8 @@ fn conversion_hint(vty: &Ty, target: &Ty) -> Option<String> {
             "a `dict` is immutable; build a `DictMutable(...)`".into()
         }
         (Ty::Set(_), Ty::SetMut(_)) => "a `set` is immutable; build a `SetMutable(...)`".into(),
-        (t, _) if t.has_none() => {
-            "the value may be None: test it first (`if x is not None:`)".into()
+        (Ty::Union(_), _) if vty.has_none() => {
+            "the value may be None: test it first (`if v is not None:`)".into()
         }
         _ => return None,
     })
@@ -1223,9 +1277,11 @@ fn stmt_terminates(s: &Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Raise { .. } => true,
         StmtKind::If { body, orelse, .. } => terminates(body) && terminates(orelse),
-        StmtKind::While { cond, body, .. } => {
-            matches!(cond.kind, ExprKind::Bool(true)) && !has_break(body)
+        StmtKind::While { cond, body, orelse } => {
+            !has_break(body) && (matches!(cond.kind, ExprKind::Bool(true)) || terminates(orelse))
         }
+        // The `else` of a loop runs when it ends without `break`.
+        StmtKind::For { body, orelse, .. } => !has_break(body) && terminates(orelse),
         StmtKind::Try {
             body,
             handlers,
@@ -1266,6 +1322,16 @@ fn is_exit_call(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether control never reaches the statement after `body`: it returns,
+/// raises, or leaves the loop iteration (`break`, `continue`).
+fn exits(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Break | StmtKind::Continue => true,
+        StmtKind::If { body, orelse, .. } => exits(body) && exits(orelse),
+        _ => stmt_terminates(s),
+    })
 }
 
 /// Whether a loop body breaks out of this loop (not a nested one).
