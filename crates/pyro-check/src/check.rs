@@ -84,6 +84,8 @@ pub struct Checker {
     method_sigs: HashMap<(R, &'static str), Rc<FnTy>>,
     pub dir: Option<PathBuf>,
     pub loop_depth: usize,
+    /// The classes whose method bodies are being checked (for `super()`).
+    pub class_stack: Vec<ClassId>,
     next_base: u32,
 }
 
@@ -129,6 +131,7 @@ impl Checker {
             method_sigs: HashMap::new(),
             dir,
             loop_depth: 0,
+            class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
         };
         c.load_prelude();
@@ -674,6 +677,7 @@ impl Checker {
             method_sigs: HashMap::new(),
             dir: None,
             loop_depth: 0,
+            class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
         }
     }

@@ -16,6 +16,10 @@ use crate::ty::{FnTy, PKind, Ty};
 impl Checker {
     /// The type of an expression, with `expected` guiding empty literals.
     pub fn expr_expect(&mut self, e: &Expr, expected: Option<&Ty>) -> Ty {
+        if let (ExprKind::Lambda { params, body }, Some(Ty::Func(f))) = (&e.kind, expected) {
+            let f = f.clone();
+            return self.lambda(params, body, Some(&f));
+        }
         let ty = self.expr(e);
         match (&e.kind, expected) {
             (ExprKind::List(items) | ExprKind::Set(items), Some(exp)) if items.is_empty() => {
@@ -146,36 +150,7 @@ impl Checker {
                 self.pop_scope();
                 Ty::union(vec![a, b])
             }
-            ExprKind::Lambda { params, body } => {
-                self.push_scope(true);
-                let mut ps = Vec::new();
-                for p in params {
-                    let ty = p.ty.as_ref().map_or(Ty::Any, |t| self.resolve_type(t));
-                    if let Some(d) = &p.default {
-                        self.expr(d);
-                    }
-                    self.declare(&p.name.name, ty.clone(), Some(p.name.span), true);
-                    let mut pt = param(&p.name.name, ty, p.default.is_some());
-                    pt.kind = match p.kind {
-                        ast::ParamKind::Normal => PKind::Normal,
-                        ast::ParamKind::VarArgs => PKind::VarArgs,
-                        ast::ParamKind::KwArgs => PKind::KwArgs,
-                    };
-                    ps.push(pt);
-                }
-                let saved = std::mem::take(&mut self.fns);
-                let ret = self.expr(body);
-                self.fns = saved;
-                self.pop_scope();
-                Ty::Func(Rc::new(FnTy {
-                    name: "<lambda>".into(),
-                    type_params: vec![],
-                    params: ps,
-                    ret,
-                    ret_declared: false,
-                    span: None,
-                }))
-            }
+            ExprKind::Lambda { params, body } => self.lambda(params, body, None),
             ExprKind::Call { func, args } => self.call(func, args, e.span),
             ExprKind::Attribute { value, attr } => {
                 let t = self.expr(value);
@@ -222,6 +197,44 @@ impl Checker {
                 Ty::Any
             }
         }
+    }
+
+    /// A lambda's type. With an expected function type, unannotated
+    /// parameters take its parameter types and the result is checked
+    /// against its return type by the caller.
+    pub fn lambda(&mut self, params: &[ast::Param], body: &Expr, expected: Option<&FnTy>) -> Ty {
+        self.push_scope(true);
+        let mut ps = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            let hint = expected.and_then(|f| f.params.get(i)).map(|q| q.ty.clone());
+            let ty = match &p.ty {
+                Some(t) => self.resolve_type(t),
+                None => hint.unwrap_or(Ty::Any),
+            };
+            if let Some(d) = &p.default {
+                self.expr(d);
+            }
+            self.declare(&p.name.name, ty.clone(), Some(p.name.span), true);
+            let mut pt = param(&p.name.name, ty, p.default.is_some());
+            pt.kind = match p.kind {
+                ast::ParamKind::Normal => PKind::Normal,
+                ast::ParamKind::VarArgs => PKind::VarArgs,
+                ast::ParamKind::KwArgs => PKind::KwArgs,
+            };
+            ps.push(pt);
+        }
+        let saved = std::mem::take(&mut self.fns);
+        let ret = self.expr(body);
+        self.fns = saved;
+        self.pop_scope();
+        Ty::Func(Rc::new(FnTy {
+            name: "<lambda>".into(),
+            type_params: vec![],
+            params: ps,
+            ret,
+            ret_declared: expected.is_some_and(|f| f.ret_declared),
+            span: None,
+        }))
     }
 
     fn fstring(&mut self, parts: &[ast::FStringPart]) {
@@ -301,6 +314,23 @@ impl Checker {
     // ------------------------------------------------------------ calls
 
     fn call(&mut self, func: &Expr, args: &[ast::Arg], span: Span) -> Ty {
+        // `super()` in a method: the base class's view of `self`.
+        if matches!(&func.kind, ExprKind::Name(n) if n == "super")
+            && args.is_empty()
+            && self.lookup_var("super").is_none()
+        {
+            if let Some(&cls) = self.class_stack.last() {
+                let vars: Vec<Ty> = self.classes[cls]
+                    .type_params
+                    .iter()
+                    .map(|v| Ty::Var(v.clone()))
+                    .collect();
+                if let Some(base @ Ty::Instance(..)) = self.base_of(cls, &vars) {
+                    return base;
+                }
+            }
+            return Ty::Any;
+        }
         // Method calls get their receiver-specific checks at the attribute.
         let fty = self.expr(func);
         let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(&a.value)).collect();
@@ -589,8 +619,20 @@ impl Checker {
         };
         for &(pi, ai) in &pairs {
             let want = sub(&params[pi].ty);
-            let have = &arg_tys[ai];
-            if !self.assignable(have, &want) {
+            let relambda = match (&args[ai].value.kind, &want) {
+                (ExprKind::Lambda { params: lp, body }, Ty::Func(f)) if f.ret_declared => {
+                    let f = f.clone();
+                    let n = self.diags.len();
+                    let t = self.lambda(lp, body, Some(&f));
+                    self.diags.truncate(n);
+                    Some(t)
+                }
+                _ => None,
+            };
+            let have = relambda.as_ref().unwrap_or(&arg_tys[ai]);
+            if self.assignable(have, &want) {
+                self.check_literal(&args[ai].value, &want);
+            } else {
                 let a = &args[ai];
                 let pname = &params[pi].name;
                 let msg = if code == Code::ChannelElement {

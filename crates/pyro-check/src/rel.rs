@@ -26,7 +26,7 @@ impl Checker {
             Bool, Chan, Class, Dict, DictMut, Float, Func, Instance, Int, Iterable, List, ListMut,
             Never, Receiver, Sender, Set, SetMut, Task, Tuple, TupleMut, Union,
         };
-        if src == dst || src.is_any() || dst.is_any() || *src == Never {
+        if src == dst || *src == Ty::Any || *dst == Ty::Any || *src == Never {
             return Ok(());
         }
         // A union is assignable when every member is; to a union when some member accepts it.
@@ -46,6 +46,11 @@ impl Checker {
                 }
             }
             return Err(detail);
+        }
+        // A type parameter is opaque in its generic body: only itself (and
+        // `any`) stands in for it.
+        if matches!(src, Ty::Var(_)) || matches!(dst, Ty::Var(_)) {
+            return Err(Mismatch::Types);
         }
         let ok = |b: bool| if b { Ok(()) } else { Err(Mismatch::Types) };
         let same = |a: &Ty, b: &Ty| a.is_any() || b.is_any() || a == b;

@@ -708,6 +708,12 @@ impl Checker {
     }
 
     fn class_bodies(&mut self, id: usize, body: &[Stmt]) {
+        self.class_stack.push(id);
+        self.class_bodies_inner(id, body);
+        self.class_stack.pop();
+    }
+
+    fn class_bodies_inner(&mut self, id: usize, body: &[Stmt]) {
         let tps = self.classes[id].type_params.clone();
         self.with_type_params(&tps, |c| {
             for s in body {
@@ -820,6 +826,9 @@ impl Checker {
             }
             return;
         }
+        if let (true, Some(v)) = (self.assignable(&vty, &ret), value) {
+            self.check_literal(v, &ret);
+        }
         if !self.assignable(&vty, &ret) {
             let at = value.map_or(span, |v| v.span);
             let msg = format!(
@@ -910,6 +919,7 @@ impl Checker {
         what: &str,
     ) {
         if self.assignable(vty, target) {
+            self.check_literal(value, target);
             return;
         }
         let msg = format!(
@@ -918,6 +928,61 @@ impl Checker {
             self.show(vty)
         );
         self.mismatch_error(msg, value.span, vty, target, decl, Some(value));
+    }
+
+    /// The items of a collection literal against the element types the
+    /// context expects (`let xs: list<int> = [1, "two"]` points at `"two"`).
+    pub fn check_literal(&mut self, value: &Expr, target: &Ty) {
+        let target = match target {
+            Ty::Union(items) => {
+                let some: Vec<&Ty> = items.iter().filter(|t| **t != Ty::None).collect();
+                match some.as_slice() {
+                    [only] => (*only).clone(),
+                    _ => return,
+                }
+            }
+            other => other.clone(),
+        };
+        let item = |c: &mut Checker, e: &Expr, want: &Ty, what: &str| {
+            if matches!(e.kind, ExprKind::Starred(_)) {
+                return;
+            }
+            let n = c.diags.len();
+            let have = c.expr(e);
+            c.diags.truncate(n);
+            if c.assignable(&have, want) {
+                c.check_literal(e, want);
+            } else {
+                let msg = format!(
+                    "{what} is `{}`, but `{}` is expected",
+                    c.show(&have),
+                    c.show(want)
+                );
+                c.mismatch_error(msg, e.span, &have, want, None, Some(e));
+            }
+        };
+        match (&value.kind, &target) {
+            (
+                ExprKind::List(items) | ExprKind::Set(items),
+                Ty::List(t) | Ty::ListMut(t) | Ty::Set(t) | Ty::SetMut(t) | Ty::Iterable(t),
+            ) => {
+                for i in items {
+                    item(self, i, t, "this element");
+                }
+            }
+            (ExprKind::Dict(pairs), Ty::Dict(k, v) | Ty::DictMut(k, v)) => {
+                for (key, val) in pairs {
+                    item(self, key, k, "this key");
+                    item(self, val, v, "this value");
+                }
+            }
+            (ExprKind::Tuple(items), Ty::Tuple(Some(ts))) if items.len() == ts.len() => {
+                for (i, t) in items.iter().zip(ts) {
+                    item(self, i, t, "this item");
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A mismatch: E0360 when an interface is not satisfied, E0341 for a
@@ -1031,6 +1096,9 @@ impl Checker {
                         let span = value.map_or(t.span, |v| v.span);
                         self.mismatch_error(msg, span, vty, &decl.ty, decl.span, value);
                         return;
+                    }
+                    if let (true, Some(v)) = (decl.annotated, value) {
+                        self.check_literal(v, &decl.ty);
                     }
                     let narrowed = if decl.ty.is_any() {
                         Ty::Any
