@@ -356,6 +356,9 @@ impl Checker {
                     Code::Mismatch
                 };
                 let ret = self.check_args(&f, args, &arg_tys, span, &callee, code);
+                if f.span.is_none() {
+                    self.check_builtin_operand(&f.name, args, &arg_tys);
+                }
                 // `d.get(k, default)`: the value or the default, not None.
                 if f.span.is_none() && f.name == "get" && arg_tys.len() == 2 {
                     if let ExprKind::Attribute { value, .. } = &func.kind {
@@ -424,6 +427,58 @@ impl Checker {
     fn not_callable(&mut self, fty: &Ty, func: &Expr) {
         let msg = format!("`{}` is not callable", self.show(fty));
         self.error(TypeError::new(Code::NotCallable, func.span, msg).label("called here"));
+    }
+
+    /// Prelude functions whose catalogue parameter is `any` but which need a
+    /// sized value (`len`) or a number (`abs`, `round`, `div`).
+    fn check_builtin_operand(&mut self, name: &str, args: &[ast::Arg], tys: &[Ty]) {
+        let (Some(arg), Some(ty)) = (args.first(), tys.first()) else {
+            return;
+        };
+        let sized = |c: &Checker, t: &Ty| {
+            t.is_any()
+                || c.element_of(t).is_some() && !matches!(t, Ty::Iterable(_))
+                || matches!(t, Ty::Chan(_) | Ty::Sender(_) | Ty::Receiver(_) | Ty::Range)
+                || (matches!(t, Ty::Instance(..)) && c.method_type(t, "__len__").is_some())
+        };
+        let (ok, what): (&dyn Fn(&Checker, &Ty) -> bool, &str) = match name {
+            "len" => (&sized, "a string, collection or channel"),
+            "abs" | "round" => (
+                &|_: &Checker, t: &Ty| {
+                    t.is_any() || t.is_numeric() || matches!(t, Ty::Instance(..))
+                },
+                "a number",
+            ),
+            "div" => (
+                &|_: &Checker, t: &Ty| {
+                    t.is_any() || t.is_numeric() || matches!(t, Ty::Instance(..))
+                },
+                "a number",
+            ),
+            _ => return,
+        };
+        let check = |c: &mut Checker, a: &ast::Arg, t: &Ty| {
+            if t.has_none() && t.members().len() > 1 && ok(c, &t.without_none()) {
+                let msg = format!("`{}` may be None", describe(&a.value));
+                c.error(
+                    TypeError::new(Code::MaybeNone, a.value.span, msg)
+                        .label(format!("this is `{}`", c.show(t)))
+                        .help(none_help(&a.value)),
+                );
+            } else if !t.members().iter().all(|m| ok(c, m)) {
+                let msg = format!("`{name}` needs {what}, not `{}`", c.show(t));
+                c.error(
+                    TypeError::new(Code::Mismatch, a.value.span, msg)
+                        .label(format!("this is `{}`", c.show(t))),
+                );
+            }
+        };
+        check(self, arg, ty);
+        if name == "div" {
+            if let (Some(a), Some(t)) = (args.get(1), tys.get(1)) {
+                check(self, a, t);
+            }
+        }
     }
 
     /// Builtins whose result depends on the argument more precisely than the
