@@ -441,7 +441,7 @@ impl Checker {
                 || matches!(t, Ty::Chan(_) | Ty::Sender(_) | Ty::Receiver(_) | Ty::Range)
                 || (matches!(t, Ty::Instance(..)) && c.method_type(t, "__len__").is_some())
         };
-        let (ok, what): (&dyn Fn(&Checker, &Ty) -> bool, &str) = match name {
+        let (ok, what): (&Accepts, &str) = match name {
             "len" => (&sized, "a string, collection or channel"),
             "abs" | "round" => (
                 &|_: &Checker, t: &Ty| {
@@ -1696,6 +1696,9 @@ fn describe(e: &Expr) -> String {
         _ => "the value".into(),
     }
 }
+
+/// Which argument types a prelude function accepts.
+type Accepts = dyn Fn(&Checker, &Ty) -> bool;
 
 /// How to get rid of a possible None in `e`.
 fn none_help(e: &Expr) -> String {
