@@ -552,7 +552,9 @@ impl Compiler {
 
     pub(crate) fn declare_global(&mut self, name: &str, span: Span, mutable: bool) -> u32 {
         if let Some(g) = self.globals.get_mut(name) {
+            // Hoisting saw the name first; the binding itself is here.
             g.mutable = mutable;
+            g.span = span;
             return g.index;
         }
         let index = self.global_names.len() as u32;
