@@ -285,6 +285,9 @@ impl Checker {
                     if let Some(v) = vars.iter().find(|v| &***v == name) {
                         return Ty::Var(v.clone());
                     }
+                    if report && self.lookup_type(name).is_none() {
+                        self.check_type_arity(name, args.len(), t.span);
+                    }
                     let builtin = match name {
                         "any" => Some(Ty::Any),
                         "int" => Some(Ty::Int),
@@ -338,6 +341,29 @@ impl Checker {
                 }
                 Ty::Any
             }
+        }
+    }
+
+    /// `dict<int>` and `chan<int, string>`: built-in generics take a fixed
+    /// number of type arguments (or none, meaning `any`).
+    fn check_type_arity(&mut self, name: &str, given: usize, span: Span) {
+        let wanted = match name {
+            "list" | "list_mut" | "ListMutable" | "set" | "set_mut" | "SetMutable" | "chan"
+            | "Sender" | "Receiver" | "Task" | "iterable" => 1,
+            "dict" | "dict_mut" | "DictMutable" => 2,
+            "int" | "float" | "bool" | "string" | "str" | "None" | "void" | "any" | "range" => 0,
+            _ => return,
+        };
+        if given != 0 && given != wanted {
+            let msg = format!(
+                "`{name}` takes {wanted} type argument{}, but {given} {} given",
+                if wanted == 1 { "" } else { "s" },
+                if given == 1 { "was" } else { "were" }
+            );
+            self.error(
+                TypeError::new(Code::UnknownType, span, msg)
+                    .label("wrong number of type arguments"),
+            );
         }
     }
 

@@ -161,7 +161,10 @@ through `self` in its methods; records have their parameters as fields.
 "An annotation names a type that is not defined: not a built-in type, nor a
 class, record, interface or type alias in scope.
 
-    let n: integer = 1              # error[E0322]: unknown type `integer`";
+    let n: integer = 1              # error[E0322]: unknown type `integer`
+
+Built-in generic types take a fixed number of type arguments, or none
+(which means `any`): `dict<string, int>`, not `dict<int>`.";
     UnknownModule = "E0323", "unknown module",
 "An import names a standard module that does not exist, or a file that
 cannot be found next to the importing file.
