@@ -77,12 +77,13 @@ impl Checker {
                 }
                 Ok(())
             }
-            (Chan(a), Chan(b)) | (Sender(a), Sender(b)) | (Receiver(a), Receiver(b)) => {
+            // A channel is read and written: invariant. A receive-only view
+            // is covariant, a send-only view contravariant.
+            (Chan(a), Chan(b)) => {
                 ok(same(a, b) || (self.assignable(a, b) && self.assignable(b, a)))
             }
-            (Chan(a), Sender(b)) | (Chan(a), Receiver(b)) => {
-                ok(same(a, b) || (self.assignable(a, b) && self.assignable(b, a)))
-            }
+            (Receiver(a) | Chan(a), Receiver(b)) => self.assign(a, b),
+            (Sender(a) | Chan(a), Sender(b)) => self.assign(b, a),
             (_, Iterable(b)) => match self.element_of(src) {
                 Some(e) => self.assign(&e, b),
                 None => Err(Mismatch::Types),
