@@ -933,8 +933,14 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
         }
         StmtKind::Select { cases, default } => {
             for case in cases {
+                // Like a `for` target, a receive case binds in the function
+                // (never a same-named global another task might share).
                 if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
-                    value.iter().chain(ok.iter()).for_each(|t| plain(t, out));
+                    for t in value.iter().chain(ok.iter()) {
+                        for (name, span) in target_names(t) {
+                            declared(&name, span, false, out);
+                        }
+                    }
                 }
                 collect_assigned(&case.body, out, lets);
             }
