@@ -171,13 +171,30 @@ impl Vm {
             .file_stem()
             .map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned());
         let (_module, body) = modules::compile(&self.rt, &name, path, text, return_last)?;
-        let mut fiber = Fiber::new(0);
         // A detached task's uncaught error ends the program, like a panic in
         // a goroutine: whichever comes first, main finishing or that error.
         let watchdog = tokio::spawn(deadlock::watchdog(self.rt.clone()));
+        // The main program runs as a task on the runtime, not on the thread
+        // that awaits `run` (the CLI's `block_on` thread): a hand-off between
+        // main and another task is then a wake-up on the same worker (its
+        // LIFO slot), not a futex wake of another thread every time.
+        let rt = self.rt.clone();
+        let mut main = tokio::spawn(async move {
+            let mut fiber = Fiber::new(0);
+            modules::run_body(&rt, &mut fiber, body, true).await
+        });
         let result = tokio::select! {
-            result = modules::run_body(&self.rt, &mut fiber, body, true) => result,
-            error = self.rt.wait_fatal() => Err(error),
+            result = &mut main => match result {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => Err(task::cancelled_error()),
+            },
+            error = self.rt.wait_fatal() => {
+                // Stop main (at its next yield or wait) before reporting.
+                main.abort();
+                let _ = (&mut main).await;
+                Err(error)
+            }
         };
         watchdog.abort();
         self.rt.flush();
