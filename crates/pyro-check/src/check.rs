@@ -83,7 +83,6 @@ pub struct Checker {
     file_modules: HashMap<PathBuf, Option<ModId>>,
     method_sigs: HashMap<(R, &'static str), Rc<FnTy>>,
     pub dir: Option<PathBuf>,
-    pub loop_depth: usize,
     /// The classes whose method bodies are being checked (for `super()`).
     pub class_stack: Vec<ClassId>,
     next_base: u32,
@@ -130,7 +129,6 @@ impl Checker {
             file_modules: HashMap::new(),
             method_sigs: HashMap::new(),
             dir,
-            loop_depth: 0,
             class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
         };
@@ -702,7 +700,6 @@ impl Checker {
             file_modules: HashMap::new(),
             method_sigs: HashMap::new(),
             dir: None,
-            loop_depth: 0,
             class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
         }

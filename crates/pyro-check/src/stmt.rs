@@ -273,13 +273,7 @@ impl Checker {
 
     /// A nested block with its own `let` scope; hoists its definitions.
     pub fn scoped_block(&mut self, body: &[Stmt], narrow: Vec<(String, Ty)>) {
-        self.push_scope(false);
-        for (name, ty) in narrow {
-            self.narrow_var(&name, ty);
-        }
-        self.hoist(body);
-        self.block(body);
-        self.pop_scope();
+        self.watched_block(body, narrow, &[]);
     }
 
     fn stmt(&mut self, s: &Stmt) {
@@ -331,9 +325,7 @@ impl Checker {
             StmtKind::While { cond, body, orelse } => {
                 self.expr(cond);
                 let t = self.narrowing(cond, true);
-                self.loop_depth += 1;
                 self.scoped_block(body, t);
-                self.loop_depth -= 1;
                 self.scoped_block(orelse, vec![]);
                 if !has_break(body) {
                     for (name, ty) in self.narrowing(cond, false) {
@@ -351,10 +343,8 @@ impl Checker {
                 let elem = self.iterate(&ity, iter);
                 self.push_scope(false);
                 self.bind_target(target, &elem, true, false);
-                self.loop_depth += 1;
                 self.hoist(body);
                 self.block(body);
-                self.loop_depth -= 1;
                 self.pop_scope();
                 self.scoped_block(orelse, vec![]);
             }
@@ -771,7 +761,6 @@ impl Checker {
                 .map(|q| q.name.span);
             self.declare(&p.name, ty, span, true);
         }
-        let saved_loops = std::mem::take(&mut self.loop_depth);
         self.fns.push(FnCtx {
             name: f.name.name.clone(),
             ret: sig.ret.clone(),
@@ -780,7 +769,6 @@ impl Checker {
         self.hoist(body);
         self.block(body);
         self.fns.pop();
-        self.loop_depth = saved_loops;
         self.pop_scope();
         if sig.ret_declared && !self.assignable(&Ty::None, &sig.ret) && !terminates(body) {
             let msg = format!(
@@ -1406,25 +1394,9 @@ fn exits(body: &[Stmt]) -> bool {
 pub fn has_break(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break => true,
-        StmtKind::If { body, orelse, .. } => has_break(body) || has_break(orelse),
-        StmtKind::Try {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-        } => {
-            has_break(body)
-                || has_break(orelse)
-                || has_break(finalbody)
-                || handlers.iter().any(|h| has_break(&h.body))
-        }
-        StmtKind::With { body, .. } => has_break(body),
-        StmtKind::Match { cases, .. } => cases.iter().any(|c| has_break(&c.body)),
-        StmtKind::Select { cases, default } => {
-            cases.iter().any(|c| has_break(&c.body))
-                || default.as_ref().is_some_and(|d| has_break(d))
-        }
-        _ => false,
+        // A nested loop's `break` is its own.
+        StmtKind::For { .. } | StmtKind::While { .. } => false,
+        other => other.control_blocks().into_iter().any(has_break),
     })
 }
 
@@ -1435,61 +1407,24 @@ fn self_assignments<'a>(
     out: &mut Vec<(String, Span, &'a Expr, Option<&'a ast::TypeExpr>)>,
 ) {
     for s in body {
-        match &s.kind {
-            StmtKind::Assign { targets, value } => {
-                for t in targets {
-                    if let ExprKind::Attribute { value: obj, attr } = &t.kind {
-                        if matches!(&obj.kind, ExprKind::Name(n) if n == me)
-                            && !out.iter().any(|(n, ..)| *n == attr.name)
-                        {
-                            out.push((attr.name.clone(), attr.span, value, None));
-                        }
-                    }
+        let (targets, value): (&[Expr], &Expr) = match &s.kind {
+            StmtKind::Assign { targets, value } => (targets, value),
+            StmtKind::AugAssign { target, value, .. } => (std::slice::from_ref(target), value),
+            other => {
+                for block in other.control_blocks() {
+                    self_assignments(block, me, out);
+                }
+                continue;
+            }
+        };
+        for t in targets {
+            if let ExprKind::Attribute { value: obj, attr } = &t.kind {
+                if matches!(&obj.kind, ExprKind::Name(n) if n == me)
+                    && !out.iter().any(|(n, ..)| *n == attr.name)
+                {
+                    out.push((attr.name.clone(), attr.span, value, None));
                 }
             }
-            StmtKind::AugAssign { target, value, .. } => {
-                if let ExprKind::Attribute { value: obj, attr } = &target.kind {
-                    if matches!(&obj.kind, ExprKind::Name(n) if n == me)
-                        && !out.iter().any(|(n, ..)| *n == attr.name)
-                    {
-                        out.push((attr.name.clone(), attr.span, value, None));
-                    }
-                }
-            }
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => {
-                self_assignments(body, me, out);
-                self_assignments(orelse, me, out);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                self_assignments(body, me, out);
-                for h in handlers {
-                    self_assignments(&h.body, me, out);
-                }
-                self_assignments(orelse, me, out);
-                self_assignments(finalbody, me, out);
-            }
-            StmtKind::With { body, .. } => self_assignments(body, me, out),
-            StmtKind::Match { cases, .. } => {
-                for c in cases {
-                    self_assignments(&c.body, me, out);
-                }
-            }
-            StmtKind::Select { cases, default } => {
-                for c in cases {
-                    self_assignments(&c.body, me, out);
-                }
-                if let Some(d) = default {
-                    self_assignments(d, me, out);
-                }
-            }
-            _ => {}
         }
     }
 }
@@ -1513,32 +1448,8 @@ fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<Str
     }
     for s in body {
         match &s.kind {
-            StmtKind::Assign { targets, .. } => {
-                for t in targets {
-                    target(t, out);
-                }
-            }
+            StmtKind::Assign { targets, .. } => targets.iter().for_each(|t| target(t, out)),
             StmtKind::AugAssign { target: t, .. } => target(t, out),
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => {
-                collect_assigned_attrs(body, out);
-                collect_assigned_attrs(orelse, out);
-            }
-            StmtKind::Try {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-            } => {
-                collect_assigned_attrs(body, out);
-                for h in handlers {
-                    collect_assigned_attrs(&h.body, out);
-                }
-                collect_assigned_attrs(orelse, out);
-                collect_assigned_attrs(finalbody, out);
-            }
-            StmtKind::With { body, .. } => collect_assigned_attrs(body, out),
             StmtKind::FuncDef(f) => {
                 if let Some(b) = &f.body {
                     collect_assigned_attrs(b, out);
@@ -1546,20 +1457,11 @@ fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<Str
             }
             StmtKind::ClassDef(c) => collect_assigned_attrs(&c.body, out),
             StmtKind::RecordDef(r) => collect_assigned_attrs(&r.body, out),
-            StmtKind::Match { cases, .. } => {
-                for c in cases {
-                    collect_assigned_attrs(&c.body, out);
+            other => {
+                for block in other.control_blocks() {
+                    collect_assigned_attrs(block, out);
                 }
             }
-            StmtKind::Select { cases, default } => {
-                for c in cases {
-                    collect_assigned_attrs(&c.body, out);
-                }
-                if let Some(d) = default {
-                    collect_assigned_attrs(d, out);
-                }
-            }
-            _ => {}
         }
     }
 }

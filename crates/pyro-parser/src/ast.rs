@@ -117,6 +117,42 @@ pub enum StmtKind {
     },
 }
 
+impl StmtKind {
+    /// The blocks of a compound control statement (`if`, `while`, `for`,
+    /// `try`, `with`, `select`, `match`), in source order: what a walker
+    /// descends into to stay in the same function. Definitions (`def`,
+    /// `class`, `record`, `interface`) have none here.
+    pub fn control_blocks(&self) -> Vec<&[Stmt]> {
+        match self {
+            StmtKind::If { body, orelse, .. }
+            | StmtKind::While { body, orelse, .. }
+            | StmtKind::For { body, orelse, .. } => vec![body, orelse],
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
+                let mut out: Vec<&[Stmt]> = vec![body];
+                out.extend(handlers.iter().map(|h| h.body.as_slice()));
+                out.push(orelse);
+                out.push(finalbody);
+                out
+            }
+            StmtKind::With { body, .. } => vec![body],
+            StmtKind::Select { cases, default } => {
+                let mut out: Vec<&[Stmt]> = cases.iter().map(|c| c.body.as_slice()).collect();
+                if let Some(d) = default {
+                    out.push(d);
+                }
+                out
+            }
+            StmtKind::Match { cases, .. } => cases.iter().map(|c| c.body.as_slice()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDef {
     pub name: Ident,
