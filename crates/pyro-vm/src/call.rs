@@ -215,7 +215,7 @@ pub fn push_result(stack: &mut Vec<Value>, value: Value, on_return: OnReturn) {
         }
         OnReturn::StoreGlobal(module, i) => {
             if let Some(g) = module.globals.get(i) {
-                *g.lock() = value;
+                g.set(value);
             }
         }
     }
@@ -263,7 +263,7 @@ pub fn push_frame(
         fiber.stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
     }
     fiber.frames.push(Frame {
-        func: f,
+        func: Some(f),
         pc: 0,
         base: args as u32,
         ret_base: ret_base as u32,

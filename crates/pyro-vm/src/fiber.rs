@@ -38,7 +38,12 @@ pub enum OnReturn {
 }
 
 pub struct Frame {
-    pub func: Arc<Function>,
+    /// The function running in this frame. `None` only while the
+    /// interpreter runs the frame: it moves the reference into a local and
+    /// back whenever the frame stops running, instead of cloning it (an
+    /// atomic increment, and a cache-line transfer when other cores call the
+    /// same function) on every call and return.
+    pub func: Option<Arc<Function>>,
     pub pc: u32,
     /// Index of local slot 0 in the fiber's stack.
     pub base: u32,
@@ -76,7 +81,13 @@ pub struct Fiber {
     /// the stack, and `ForIter` runs again to use it (None = closed).
     pub iter_resume: bool,
     pub iter_value: Option<Option<Value>>,
+    /// Spare references to functions this fiber called recently (see
+    /// [`Fiber::spare_function`]).
+    spare: Vec<Arc<Function>>,
 }
+
+/// How many spare function references a fiber keeps.
+const SPARES: usize = 32;
 
 /// Instructions a fiber runs before yielding to the scheduler.
 pub const BUDGET: u32 = 20_000;
@@ -94,7 +105,43 @@ impl Fiber {
             task: None,
             iter_resume: false,
             iter_value: None,
+            spare: Vec::new(),
         }
+    }
+
+    /// A reference to the function at address `addr`, if the fiber has a
+    /// spare one.
+    ///
+    /// Calling a function needs a reference to it for the new frame. Cloning
+    /// the `Arc` writes its reference count, which every task calling that
+    /// function shares, so two cores calling the same functions would pass
+    /// its cache line back and forth on every call. Instead, a frame that
+    /// returns hands its reference to its fiber ([`Fiber::recycle`]), and
+    /// the next call of the same function takes it back from here: in
+    /// steady state a call touches nothing another core writes.
+    ///
+    /// Finding a function by address is sound: a spare reference keeps its
+    /// function alive, so no other live function can have that address.
+    #[inline]
+    pub(crate) fn spare_function(&mut self, addr: usize) -> Option<Arc<Function>> {
+        let i = self
+            .spare
+            .iter()
+            .rposition(|f| Arc::as_ptr(f) as usize == addr)?;
+        Some(self.spare.swap_remove(i))
+    }
+
+    /// Keeps a returning frame's function reference for the next call.
+    #[inline]
+    pub(crate) fn recycle(&mut self, f: Arc<Function>) {
+        // The only reference: the function is garbage, let it go.
+        if Arc::strong_count(&f) == 1 {
+            return;
+        }
+        if self.spare.len() == SPARES {
+            self.spare.remove(0);
+        }
+        self.spare.push(f);
     }
 
     pub fn resume(&mut self, outcome: Result<Value, RuntimeError>) {
@@ -148,12 +195,15 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                 let _blocked = task_id.map(|id| {
                     let (function, span) = fiber.frames.last().map_or(
                         ("<module>".into(), pyro_source::Span::DUMMY),
-                        |f| {
-                            let code = &f.func.proto.code;
-                            (
-                                code.name.clone(),
-                                code.span_at(f.pc.saturating_sub(1) as usize),
-                            )
+                        |f| match &f.func {
+                            Some(func) => {
+                                let code = &func.proto.code;
+                                (
+                                    code.name.clone(),
+                                    code.span_at(f.pc.saturating_sub(1) as usize),
+                                )
+                            }
+                            None => ("?".into(), pyro_source::Span::DUMMY),
                         },
                     );
                     rt.watch.blocked(id, function, span)

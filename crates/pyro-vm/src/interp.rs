@@ -16,8 +16,8 @@ use pyro_compiler::Op;
 use crate::call::{self, Invoked};
 use crate::collections::{new_dict, new_set, Key};
 use crate::error::RuntimeError;
-use crate::fiber::{Fiber, Halt, OnReturn, BUDGET};
-use crate::object::{shared, Function, SuperProxy};
+use crate::fiber::{Fiber, Frame, Halt, OnReturn, BUDGET};
+use crate::object::{shared, Function, Global, Peek, SuperProxy};
 use crate::ops::{self, Slow};
 use crate::runtime::Rt;
 use crate::symbol::{names, Sym};
@@ -32,11 +32,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         let fresh = error.trace().is_empty();
         if fresh {
             if let Some(frame) = fiber.frames.last() {
-                let code = &frame.func.proto.code;
-                error.push_trace(
-                    code.name.clone(),
-                    code.span_at(frame.pc.saturating_sub(1) as usize),
-                );
+                if let Some(func) = &frame.func {
+                    let code = &func.proto.code;
+                    error.push_trace(
+                        code.name.clone(),
+                        code.span_at(frame.pc.saturating_sub(1) as usize),
+                    );
+                }
             }
         }
         if let Err(e) = unwind(fiber, error) {
@@ -54,15 +56,37 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         }};
     }
     'frames: loop {
-        let Some(frame) = fiber.frames.last() else {
+        let depth = fiber.frames.len();
+        let Some(frame) = fiber.frames.last_mut() else {
             let v = stack.pop().unwrap_or(Value::None);
             halt!(Halt::Done(v));
         };
-        let func: Arc<Function> = frame.func.clone();
+        // The frame's function moves into this local while the frame runs,
+        // and back into the frame whenever it stops running (`put_back!`):
+        // switching frames costs no reference-count traffic.
+        let Some(func) = frame.func.take() else {
+            halt!(Halt::Error(RuntimeError::type_error(
+                "internal error: a frame without its function"
+            )));
+        };
         let proto = &*func.proto;
         let ops = &proto.code.ops[..];
         let base = frame.base as usize;
         let mut pc = frame.pc as usize;
+
+        // Hands the function back to this frame (when it stops running).
+        macro_rules! put_back {
+            () => {
+                fiber.frames[depth - 1].func = Some(func)
+            };
+        }
+        // Halts with this frame still on the stack (it runs again later).
+        macro_rules! pause {
+            ($h:expr) => {{
+                put_back!();
+                halt!($h)
+            }};
+        }
 
         macro_rules! pop {
             () => {
@@ -94,9 +118,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 let result = $e;
                 stack = std::mem::take(&mut fiber.stack);
                 match result {
-                    Ok(Invoked::Pushed) => continue 'frames,
+                    Ok(Invoked::Pushed) => {
+                        put_back!();
+                        continue 'frames;
+                    }
                     Ok(Invoked::Done) => {}
-                    Ok(Invoked::Suspend(wait)) => halt!(Halt::Suspend(wait)),
+                    Ok(Invoked::Suspend(wait)) => pause!(Halt::Suspend(wait)),
                     Err(e) => break (e, false),
                 }
             }};
@@ -217,7 +244,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::PushFreeCell(i) => stack.push(Value::Cell(func.cells[i as usize].clone())),
                 Op::LoadGlobal(g) => {
-                    let v = func.module.globals[g as usize].lock().clone();
+                    let v = load_global(fiber, &func.module.globals[g as usize]);
                     if let Value::Unbound = v {
                         let name = global_name(&func, g);
                         break (
@@ -229,7 +256,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::StoreGlobal(g) => {
                     let v = pop!();
-                    *func.module.globals[g as usize].lock() = v;
+                    func.module.globals[g as usize].set(v);
                 }
                 Op::LoadName(n) => {
                     let name = proto.names[n as usize];
@@ -302,26 +329,33 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::AddToGlobal(g) => {
                     let rhs = pop!();
-                    let module = func.module.clone();
-                    let mut guard = module.globals[g as usize].lock();
-                    if let Value::Unbound = *guard {
-                        drop(guard);
-                        break (
-                            RuntimeError::name_error(format!(
-                                "name '{}' is not defined",
-                                global_name(&func, g)
-                            )),
-                            false,
-                        );
-                    }
-                    match add_in_place(&mut guard, &rhs) {
+                    // Under the global's lock, so that concurrent `+=` on an
+                    // int global lose no update.
+                    let outcome = func.module.globals[g as usize].update(|slot| {
+                        if let Value::Unbound = slot {
+                            return Err(None);
+                        }
+                        match add_in_place(slot, &rhs) {
+                            Ok(()) => Ok(()),
+                            Err(Slow::Dunder(sym)) => Err(Some(Ok((slot.clone(), sym)))),
+                            Err(Slow::Error(e)) => Err(Some(Err(e))),
+                        }
+                    });
+                    match outcome {
                         Ok(()) => {}
-                        Err(Slow::Error(e)) => break (e, false),
-                        Err(Slow::Dunder(sym)) => {
-                            let target = guard.clone();
-                            drop(guard);
+                        Err(None) => {
+                            break (
+                                RuntimeError::name_error(format!(
+                                    "name '{}' is not defined",
+                                    global_name(&func, g)
+                                )),
+                                false,
+                            );
+                        }
+                        Err(Some(Err(e))) => break (e, false),
+                        Err(Some(Ok((target, sym)))) => {
                             save_pc!();
-                            let on_return = OnReturn::StoreGlobal(module.clone(), g as usize);
+                            let on_return = OnReturn::StoreGlobal(func.module.clone(), g as usize);
                             invoked!(call_dunder(rt, fiber, target, sym, vec![rhs], on_return));
                         }
                     }
@@ -536,7 +570,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         if budget == 0 {
                             pc = t as usize;
                             save_pc!();
-                            halt!(Halt::Yield);
+                            pause!(Halt::Yield);
                         }
                     }
                     pc = t as usize;
@@ -616,7 +650,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 pc -= 1;
                                 save_pc!();
                                 fiber.iter_resume = true;
-                                halt!(Halt::Suspend(Box::pin(async move {
+                                pause!(Halt::Suspend(Box::pin(async move {
                                     Ok(chan.collect().await?.unwrap_or(Value::Unbound))
                                 })));
                             }
@@ -670,7 +704,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if budget == 0 {
                         pc -= 1;
                         save_pc!();
-                        halt!(Halt::Yield);
+                        pause!(Halt::Yield);
                     }
                     save_pc!();
                     let callee = stack.len() - argc as usize - 1;
@@ -740,7 +774,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if budget == 0 {
                         pc -= 1;
                         save_pc!();
-                        halt!(Halt::Yield);
+                        pause!(Halt::Yield);
                     }
                     save_pc!();
                     let sym = proto.names[n as usize];
@@ -852,7 +886,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         Ok(crate::format::Formatted::Ready(s)) => stack.push(s),
                         Ok(crate::format::Formatted::Wait(wait)) => {
                             save_pc!();
-                            halt!(Halt::Suspend(wait));
+                            pause!(Halt::Suspend(wait));
                         }
                         Err(e) => break (e, false),
                     }
@@ -1008,6 +1042,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         halt!(Halt::Done(v));
                     };
                     stack.truncate(frame.ret_base as usize);
+                    // Keep the reference for the next call of this function.
+                    fiber.recycle(func);
                     if fiber.frames.is_empty() {
                         halt!(Halt::Done(v));
                     }
@@ -1058,7 +1094,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     save_pc!();
                     match modules::import(rt, fiber, &func.module, &path) {
                         Ok(modules::Imported::Ready(m)) => stack.push(m),
-                        Ok(modules::Imported::Wait(wait)) => halt!(Halt::Suspend(wait)),
+                        Ok(modules::Imported::Wait(wait)) => pause!(Halt::Suspend(wait)),
                         Err(e) => break (e, false),
                     }
                 }
@@ -1129,7 +1165,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         Ok(crate::select::Selected::Ready(v)) => stack.push(v),
                         Ok(crate::select::Selected::Wait(wait)) => {
                             save_pc!();
-                            halt!(Halt::Suspend(wait));
+                            pause!(Halt::Suspend(wait));
                         }
                         Err(e) => break (e, false),
                     }
@@ -1173,12 +1209,28 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 proto.code.span_at(pc.saturating_sub(1)),
             );
         }
+        put_back!();
         fiber.stack = std::mem::take(&mut stack);
         let unwound = unwind(fiber, error);
         stack = std::mem::take(&mut fiber.stack);
         if let Err(e) = unwound {
             halt!(Halt::Error(e));
         }
+    }
+}
+
+/// Loads a global: scalars and builtins without its lock, a function as a
+/// spare reference of the fiber (see [`Fiber::spare_function`]), anything
+/// else cloned under the lock.
+#[inline]
+fn load_global(fiber: &mut Fiber, global: &Global) -> Value {
+    match global.peek() {
+        Peek::Value(v) => v,
+        Peek::Function(addr) => match fiber.spare_function(addr) {
+            Some(f) => Value::Function(f),
+            None => global.get(),
+        },
+        Peek::Locked => global.get(),
     }
 }
 
@@ -1388,10 +1440,24 @@ fn call_method(
     if let Value::Instance(inst) = &fiber.stack[recv] {
         let method = match inst.get(name) {
             Some(field) => Err(field),
-            None => Ok(class_method(&inst.class)),
+            // The method by address: the fiber may hold a spare reference.
+            None => Ok(match inst.class.lookup(name) {
+                Some(Value::Function(f)) => Some(Arc::as_ptr(f) as usize),
+                _ => None,
+            }),
         };
         match method {
-            Ok(Some(Value::Function(f))) => {
+            Ok(Some(addr)) => {
+                let f = match fiber.spare_function(addr) {
+                    Some(f) => f,
+                    None => match &fiber.stack[recv] {
+                        Value::Instance(inst) => match inst.class.lookup(name) {
+                            Some(Value::Function(f)) => f.clone(),
+                            _ => unreachable!("the method was there a moment ago"),
+                        },
+                        _ => unreachable!("the receiver was an instance a moment ago"),
+                    },
+                };
                 call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
                 return Ok(Invoked::Pushed);
             }
@@ -1413,8 +1479,28 @@ fn call_method(
             return Ok(Invoked::Done);
         }
     }
-    if let Value::Module(m) = &fiber.stack[recv] {
-        if let Some(member) = m.member_by_sym(name) {
+    // `module.f(args)`: the member read as `LoadGlobal` reads it.
+    let member = match &fiber.stack[recv] {
+        Value::Module(m) => m
+            .sym_index
+            .get(&name)
+            .map(|&i| (i as usize, m.globals[i as usize].peek())),
+        _ => None,
+    };
+    if let Some((i, peek)) = member {
+        let locked = |fiber: &Fiber| match &fiber.stack[recv] {
+            Value::Module(m) => m.globals[i].get(),
+            _ => Value::Unbound,
+        };
+        let member = match peek {
+            Peek::Value(v) => v,
+            Peek::Function(addr) => match fiber.spare_function(addr) {
+                Some(f) => Value::Function(f),
+                None => locked(fiber),
+            },
+            Peek::Locked => locked(fiber),
+        };
+        if !matches!(member, Value::Unbound) {
             fiber.stack[recv] = member;
             return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
         }
@@ -1520,16 +1606,22 @@ fn unwind(fiber: &mut Fiber, error: RuntimeError) -> Result<(), RuntimeError> {
                 return Err(error);
             };
             let at = caller.pc.saturating_sub(1) as usize;
-            if let Some(Op::ForIter(target)) = caller.func.proto.code.ops.get(at) {
+            let op = caller.func.as_ref().and_then(|f| f.proto.code.ops.get(at));
+            if let Some(Op::ForIter(target)) = op {
                 caller.pc = *target;
             }
             return Ok(());
         }
-        if let Some(caller) = fiber.frames.last() {
-            let code = &caller.func.proto.code;
+        if let Some(Frame {
+            func: Some(func),
+            pc,
+            ..
+        }) = fiber.frames.last()
+        {
+            let code = &func.proto.code;
             error.push_trace(
                 code.name.clone(),
-                code.span_at(caller.pc.saturating_sub(1) as usize),
+                code.span_at(pc.saturating_sub(1) as usize),
             );
         }
     }

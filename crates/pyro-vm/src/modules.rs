@@ -33,7 +33,7 @@ pub(crate) fn native_modules() -> FxHashMap<String, Arc<Module>> {
         let names: Vec<Arc<str>> = m.members.iter().map(|b| Arc::from(b.name())).collect();
         let module = Module::new(m.name, None, &names);
         for (i, b) in m.members.iter().enumerate() {
-            *module.globals[i].lock() = crate::stdlib::constant(*b).unwrap_or(Value::Builtin(*b));
+            module.globals[i].set(crate::stdlib::constant(*b).unwrap_or(Value::Builtin(*b)));
         }
         let module = Arc::new(module);
         let short = m.name.trim_start_matches("std.");
@@ -43,7 +43,7 @@ pub(crate) fn native_modules() -> FxHashMap<String, Arc<Module>> {
     }
     let package = Module::new("std", None, &package_names);
     for (i, v) in package_values.into_iter().enumerate() {
-        *package.globals[i].lock() = v;
+        package.globals[i].set(v);
     }
     map.insert("std".to_string(), Arc::new(package));
     map
@@ -243,7 +243,7 @@ pub fn compile(
     let module = Arc::new(Module::new(name, path, &code.global_names));
     for (host_name, value) in &rt.hosts {
         if let Some(&i) = module.global_index.get(host_name) {
-            *module.globals[i as usize].lock() = value.clone();
+            module.globals[i as usize].set(value.clone());
         }
     }
     let body = Arc::new(Function {

@@ -1,6 +1,7 @@
 //! Heap objects other than collections: functions, classes, instances,
 //! records, interfaces, modules, iterators and bound methods.
 
+use std::sync::atomic::{fence, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use parking_lot::Mutex;
@@ -138,13 +139,139 @@ pub struct Interface {
     pub methods: Vec<(Sym, usize)>,
 }
 
+/// One module global.
+///
+/// The value lives behind a mutex, which every store takes. Loads must not
+/// take it: every call of a global function loads a global, and a lock (or a
+/// reference count) that all tasks touch on every call bounces between cores.
+/// So each store also publishes a summary of the value under a sequence lock
+/// built from atomics: the value itself when it is a scalar, the address
+/// when it is a function. A load reads the summary without writing anything
+/// shared; a function's address is turned back into a reference by the
+/// fiber's own spare references ([`crate::fiber::Fiber::spare_function`]),
+/// and only other heap values (strings, classes, collections...) take the
+/// lock to clone the value.
+pub struct Global {
+    value: Mutex<Value>,
+    /// Even when the summary is stable; odd while a store rewrites it.
+    seq: AtomicU64,
+    kind: AtomicU64,
+    bits: AtomicU64,
+}
+
+/// A global as read without its lock.
+pub enum Peek {
+    /// A value with nothing to reference-count.
+    Value(Value),
+    /// A function, by address (see [`Global`]).
+    Function(usize),
+    /// Anything else: clone it under the lock ([`Global::get`]).
+    Locked,
+}
+
+const K_OTHER: u64 = 0;
+const K_UNBOUND: u64 = 1;
+const K_NONE: u64 = 2;
+const K_BOOL: u64 = 3;
+const K_INT: u64 = 4;
+const K_FLOAT: u64 = 5;
+const K_BUILTIN: u64 = 6;
+const K_FUNCTION: u64 = 7;
+
+fn summary(v: &Value) -> (u64, u64) {
+    match v {
+        Value::Unbound => (K_UNBOUND, 0),
+        Value::None => (K_NONE, 0),
+        Value::Bool(b) => (K_BOOL, *b as u64),
+        Value::Int(n) => (K_INT, *n as u64),
+        Value::Float(x) => (K_FLOAT, x.to_bits()),
+        Value::Builtin(b) => (K_BUILTIN, *b as u64),
+        Value::Function(f) => (K_FUNCTION, Arc::as_ptr(f) as usize as u64),
+        _ => (K_OTHER, 0),
+    }
+}
+
+impl Global {
+    pub fn new(value: Value) -> Global {
+        let (kind, bits) = summary(&value);
+        Global {
+            value: Mutex::new(value),
+            seq: AtomicU64::new(0),
+            kind: AtomicU64::new(kind),
+            bits: AtomicU64::new(bits),
+        }
+    }
+
+    /// Reads the global without locking or writing anything shared.
+    #[inline]
+    pub fn peek(&self) -> Peek {
+        let before = self.seq.load(Ordering::Acquire);
+        let kind = self.kind.load(Ordering::Relaxed);
+        let bits = self.bits.load(Ordering::Relaxed);
+        fence(Ordering::Acquire);
+        if before & 1 == 1 || self.seq.load(Ordering::Relaxed) != before {
+            // A store is in progress: wait for it on the lock.
+            return Peek::Locked;
+        }
+        match kind {
+            K_UNBOUND => Peek::Value(Value::Unbound),
+            K_NONE => Peek::Value(Value::None),
+            K_BOOL => Peek::Value(Value::Bool(bits != 0)),
+            K_INT => Peek::Value(Value::Int(bits as i64)),
+            K_FLOAT => Peek::Value(Value::Float(f64::from_bits(bits))),
+            K_BUILTIN => match pyro_builtins::Builtin::from_index(bits as u16) {
+                Some(b) => Peek::Value(Value::Builtin(b)),
+                None => Peek::Locked,
+            },
+            K_FUNCTION => Peek::Function(bits as usize),
+            _ => Peek::Locked,
+        }
+    }
+
+    /// The value (`Unbound` before the first store).
+    pub fn get(&self) -> Value {
+        match self.peek() {
+            Peek::Value(v) => v,
+            _ => self.value.lock().clone(),
+        }
+    }
+
+    pub fn set(&self, value: Value) {
+        let mut guard = self.value.lock();
+        self.publish(&value);
+        // The old value is dropped after the lock is released.
+        let _old = std::mem::replace(&mut *guard, value);
+        drop(guard);
+    }
+
+    /// Updates the value in place under the lock (`x += y` on a global);
+    /// `f` must not run Pyro code.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Value) -> R) -> R {
+        let mut guard = self.value.lock();
+        let result = f(&mut guard);
+        self.publish(&guard);
+        result
+    }
+
+    /// Rewrites the summary; the caller holds the value's lock.
+    fn publish(&self, value: &Value) {
+        let (kind, bits) = summary(value);
+        let seq = self.seq.load(Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(1), Ordering::Relaxed);
+        fence(Ordering::Release);
+        self.kind.store(kind, Ordering::Relaxed);
+        self.bits.store(bits, Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(2), Ordering::Release);
+    }
+}
+
 /// A loaded module: its globals (slots the compiler numbered) and the names
 /// of those slots.
 pub struct Module {
     pub name: Arc<str>,
     /// The file it came from (None for native modules).
     pub path: Option<std::path::PathBuf>,
-    pub globals: Vec<Mutex<Value>>,
+    pub globals: Vec<Global>,
     pub global_index: FxHashMap<Arc<str>, u32>,
     /// The same index keyed by interned name, for `module.member` lookups.
     pub sym_index: FxHashMap<Sym, u32>,
@@ -159,7 +286,7 @@ impl Module {
             path,
             globals: global_names
                 .iter()
-                .map(|_| Mutex::new(Value::Unbound))
+                .map(|_| Global::new(Value::Unbound))
                 .collect(),
             global_index: global_names
                 .iter()
@@ -178,14 +305,14 @@ impl Module {
     /// A module member by interned name, from its own globals only.
     pub fn member_by_sym(&self, name: Sym) -> Option<Value> {
         let i = *self.sym_index.get(&name)?;
-        let v = self.globals[i as usize].lock().clone();
+        let v = self.globals[i as usize].get();
         (!matches!(v, Value::Unbound)).then_some(v)
     }
 
     /// A module member by name (its own globals, then star-imported modules).
     pub fn member(&self, name: &str) -> Option<Value> {
         if let Some(&i) = self.global_index.get(name) {
-            let v = self.globals[i as usize].lock().clone();
+            let v = self.globals[i as usize].get();
             if !matches!(v, Value::Unbound) {
                 return Some(v);
             }
