@@ -51,6 +51,25 @@ pub struct Channel {
     waiting_receivers: AtomicUsize,
 }
 
+/// How [`Channel::start_push`] went.
+pub enum Push {
+    /// The value is in the buffer.
+    Done,
+    /// Unbuffered: the value is offered; the sender waits for its taker.
+    Sent(oneshot::Receiver<()>),
+    /// No room: the sender must wait (the value comes back).
+    Full(Value),
+}
+
+/// How [`Channel::start_collect`] went.
+pub enum Collected {
+    Value(Value),
+    /// Closed and drained.
+    Closed,
+    /// Nothing yet: the receiver must wait.
+    Wait,
+}
+
 pub fn closed_error(what: &str) -> RuntimeError {
     RuntimeError::new(Builtin::ChannelClosed, what)
 }
@@ -144,6 +163,64 @@ impl Channel {
             }
         }
         Ok(())
+    }
+
+    /// Starts a send without suspending: the common case (room in the
+    /// buffer, or an unbuffered channel's single slot free) completes here,
+    /// with no future to allocate; an unbuffered send is then waiting only
+    /// for its taker.
+    pub fn start_push(&self, value: Value) -> Result<Push, RuntimeError> {
+        self.check_type(&value)?;
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
+        match self.tx.try_reserve() {
+            Ok(permit) => {
+                let (ack, taken) = if self.capacity == 0 {
+                    let (tx, rx) = oneshot::channel();
+                    (Some(tx), Some(rx))
+                } else {
+                    (None, None)
+                };
+                self.queued.fetch_add(1, Ordering::AcqRel);
+                permit.send(Message { value, ack });
+                Ok(match taken {
+                    Some(taken) => Push::Sent(taken),
+                    None => Push::Done,
+                })
+            }
+            Err(mpsc::error::TrySendError::Full(())) => Ok(Push::Full(value)),
+            Err(mpsc::error::TrySendError::Closed(())) => {
+                Err(closed_error("send on a closed channel"))
+            }
+        }
+    }
+
+    /// Waits until an unbuffered send's value is taken (or the channel
+    /// closes).
+    pub async fn taken(&self, taken: oneshot::Receiver<()>) {
+        tokio::select! {
+            biased;
+            _ = taken => {}
+            _ = self.wait_closed() => {}
+        }
+    }
+
+    /// Starts a receive without suspending: a value already queued (or the
+    /// end of a closed, drained channel) is returned here.
+    pub fn start_collect(&self) -> Collected {
+        let Ok(mut rx) = self.rx.try_lock() else {
+            return Collected::Wait;
+        };
+        match rx.try_recv() {
+            Ok(message) => Collected::Value(self.took(message)),
+            Err(mpsc::error::TryRecvError::Disconnected) => Collected::Closed,
+            Err(mpsc::error::TryRecvError::Empty) if self.is_closed() => match rx.try_recv() {
+                Ok(message) => Collected::Value(self.took(message)),
+                Err(_) => Collected::Closed,
+            },
+            Err(mpsc::error::TryRecvError::Empty) => Collected::Wait,
+        }
     }
 
     /// Sends without waiting; false when the channel has no room (or,
@@ -312,6 +389,41 @@ fn direction_error(dir: ChanDir) -> RuntimeError {
     })
 }
 
+/// `ch.push(value)`: done at once when the buffer has room (an unbuffered
+/// send then waits only for its taker), else the wait to suspend on.
+pub fn push_op(chan: &Arc<Channel>, value: Value) -> NativeResult {
+    match chan.start_push(value)? {
+        Push::Done => ready(Value::None),
+        Push::Sent(taken) => {
+            let chan = chan.clone();
+            suspend(async move {
+                chan.taken(taken).await;
+                Ok(Value::None)
+            })
+        }
+        Push::Full(value) => {
+            let chan = chan.clone();
+            suspend(async move { chan.push(value).await.map(|()| Value::None) })
+        }
+    }
+}
+
+/// `ch.collect()`: a queued value at once, else the wait to suspend on.
+pub fn collect_op(chan: &Arc<Channel>) -> NativeResult {
+    match chan.start_collect() {
+        Collected::Value(v) => ready(v),
+        Collected::Closed => Err(closed_error("receive from a closed channel")),
+        Collected::Wait => {
+            let chan = chan.clone();
+            suspend(async move {
+                chan.collect()
+                    .await?
+                    .ok_or_else(|| closed_error("receive from a closed channel"))
+            })
+        }
+    }
+}
+
 /// Methods of channels and their views.
 pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> NativeResult {
     let view = match dir {
@@ -325,19 +437,11 @@ pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> 
     match name {
         "push" => {
             arity(name, &args, 1, 1)?;
-            let chan = chan.clone();
-            let value = args.pos.remove(0);
-            suspend(async move { chan.push(value).await.map(|()| Value::None) })
+            push_op(chan, args.pos.remove(0))
         }
         "collect" => {
             arity(name, &args, 0, 0)?;
-            let chan = chan.clone();
-            suspend(async move {
-                match chan.collect().await? {
-                    Some(v) => Ok(v),
-                    None => Err(closed_error("receive from a closed channel")),
-                }
-            })
+            collect_op(chan)
         }
         "try_push" => {
             arity(name, &args, 1, 1)?;

@@ -1,7 +1,9 @@
 //! Knowing when everything is asleep (DESIGN-NOTES §4).
 //!
-//! Each task's top-level driver registers where it is blocked while it waits
-//! (channel operations, joins, locks, `select`); timers and host I/O in
+//! Each task's top-level driver enters the watch the first time it blocks,
+//! and from then on records in its own slot where it is blocked while it
+//! waits (channel operations, joins, locks, `select`): blocking touches no
+//! lock or counter shared with other tasks. Timers and host I/O in
 //! flight are counted separately, since they can still wake someone. A
 //! watchdog checks every 100 ms: when every live task is blocked, no timer or
 //! I/O is pending, and no fiber resumed since the last check (the progress
@@ -22,11 +24,21 @@ use crate::runtime::Rt;
 
 #[derive(Default)]
 pub struct Watch {
-    /// Blocked top-level fibers: task id (0 = main) -> (function, location).
-    blocked: Mutex<FxHashMap<u64, (Arc<str>, Span)>>,
+    /// Tasks (id 0 = main) that have blocked at least once and are still
+    /// running. Each task writes only its own [`TaskState`], so blocking and
+    /// resuming touch no lock or counter that other tasks share.
+    tasks: Mutex<FxHashMap<u64, Arc<TaskState>>>,
     /// Timers and host I/O in flight.
     pending: AtomicUsize,
-    /// Bumped whenever a fiber resumes.
+    /// Bumped whenever a fiber that is not a task's own resumes or yields.
+    progress: AtomicU64,
+}
+
+#[derive(Default)]
+pub struct TaskState {
+    /// Where the task is blocked (function, location), while it is.
+    blocked: Mutex<Option<(Arc<str>, Span)>>,
+    /// Bumped whenever the task blocks or resumes.
     progress: AtomicU64,
 }
 
@@ -39,16 +51,41 @@ impl Drop for Pending<'_> {
     }
 }
 
-/// Registered while a task is blocked; unregisters on drop.
-pub struct Blocked<'a> {
+/// A task's entry in the watch, for as long as its driver runs.
+pub struct Registered<'a> {
     watch: &'a Watch,
     id: u64,
+    state: Arc<TaskState>,
 }
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.watch.tasks.lock().remove(&self.id);
+        // Its progress moves to the shared count, so the total never drops.
+        let own = self.state.progress.load(Ordering::Acquire);
+        self.watch
+            .progress
+            .fetch_add(own.wrapping_add(1), Ordering::AcqRel);
+    }
+}
+
+impl Registered<'_> {
+    /// Marks the task blocked until the guard is dropped.
+    pub fn blocked(&self, function: Arc<str>, span: Span) -> Blocked<'_> {
+        *self.state.blocked.lock() = Some((function, span));
+        self.state.progress.fetch_add(1, Ordering::Release);
+        Blocked(&self.state)
+    }
+}
+
+/// Held while a task is blocked; clears its blocked state on drop.
+pub struct Blocked<'a>(&'a TaskState);
 
 impl Drop for Blocked<'_> {
     fn drop(&mut self) {
-        self.watch.blocked.lock().remove(&self.id);
-        self.watch.progress.fetch_add(1, Ordering::AcqRel);
+        let old = self.0.blocked.lock().take();
+        self.0.progress.fetch_add(1, Ordering::Release);
+        drop(old);
     }
 }
 
@@ -58,13 +95,38 @@ impl Watch {
         Pending(self)
     }
 
-    pub fn blocked(&self, id: u64, function: Arc<str>, span: Span) -> Blocked<'_> {
-        self.blocked.lock().insert(id, (function, span));
-        Blocked { watch: self, id }
+    /// Enters a task in the watch (done when it first blocks).
+    pub fn register(&self, id: u64) -> Registered<'_> {
+        let state = Arc::new(TaskState::default());
+        self.tasks.lock().insert(id, state.clone());
+        Registered {
+            watch: self,
+            id,
+            state,
+        }
     }
 
     pub fn progressed(&self) {
         self.progress.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The total progress and every blocked task with where it is blocked.
+    fn snapshot(&self) -> (u64, FxHashMap<u64, (Arc<str>, Span)>) {
+        let tasks: Vec<(u64, Arc<TaskState>)> = self
+            .tasks
+            .lock()
+            .iter()
+            .map(|(id, state)| (*id, state.clone()))
+            .collect();
+        let mut progress = self.progress.load(Ordering::Acquire);
+        let mut blocked = FxHashMap::default();
+        for (id, state) in tasks {
+            progress = progress.wrapping_add(state.progress.load(Ordering::Acquire));
+            if let Some(at) = state.blocked.lock().clone() {
+                blocked.insert(id, at);
+            }
+        }
+        (progress, blocked)
     }
 }
 
@@ -78,8 +140,7 @@ pub async fn watchdog(rt: Rt) {
         let started = rt.tasks_started.load(Ordering::Acquire);
         let finished = rt.tasks_finished.load(Ordering::Acquire);
         let live = started.saturating_sub(finished) + 1;
-        let progress = watch.progress.load(Ordering::Acquire);
-        let blocked = watch.blocked.lock().clone();
+        let (progress, blocked) = watch.snapshot();
         let stuck = blocked.len() >= live
             && blocked.contains_key(&0)
             && watch.pending.load(Ordering::Acquire) == 0;

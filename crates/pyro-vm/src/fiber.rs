@@ -176,6 +176,8 @@ pub async fn drive_task(rt: &Rt, fiber: &mut Fiber, id: u64) -> Result<Value, Ru
 }
 
 async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Value, RuntimeError> {
+    // The task's entry in the deadlock watch, made when it first blocks.
+    let mut watched = None;
     loop {
         match crate::interp::run(rt, fiber) {
             Halt::Done(v) => return Ok(v),
@@ -193,6 +195,7 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
             }
             Halt::Suspend(wait) => {
                 let _blocked = task_id.map(|id| {
+                    let watched = watched.get_or_insert_with(|| rt.watch.register(id));
                     let (function, span) = fiber.frames.last().map_or(
                         ("<module>".into(), pyro_source::Span::DUMMY),
                         |f| match &f.func {
@@ -206,9 +209,11 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                             None => ("?".into(), pyro_source::Span::DUMMY),
                         },
                     );
-                    rt.watch.blocked(id, function, span)
+                    watched.blocked(function, span)
                 });
-                rt.watch.progressed();
+                if task_id.is_none() {
+                    rt.watch.progressed();
+                }
                 // ...and races every wait, so a blocked task wakes to `Cancelled`.
                 let outcome = match fiber.task.clone() {
                     Some(task) if task.take_cancel() => Err(crate::task::cancelled_error()),

@@ -645,15 +645,22 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 stack.pop();
                                 pc = t as usize;
                             }
-                            None => {
-                                let chan = chan.clone();
-                                pc -= 1;
-                                save_pc!();
-                                fiber.iter_resume = true;
-                                pause!(Halt::Suspend(Box::pin(async move {
-                                    Ok(chan.collect().await?.unwrap_or(Value::Unbound))
-                                })));
-                            }
+                            None => match chan.start_collect() {
+                                crate::chan::Collected::Value(v) => stack.push(v),
+                                crate::chan::Collected::Closed => {
+                                    stack.pop();
+                                    pc = t as usize;
+                                }
+                                crate::chan::Collected::Wait => {
+                                    let chan = chan.clone();
+                                    pc -= 1;
+                                    save_pc!();
+                                    fiber.iter_resume = true;
+                                    pause!(Halt::Suspend(Box::pin(async move {
+                                        Ok(chan.collect().await?.unwrap_or(Value::Unbound))
+                                    })));
+                                }
+                            },
                         }
                         continue;
                     }
@@ -1477,6 +1484,32 @@ fn call_method(
             items.lock().push(v);
             fiber.stack.push(Value::None);
             return Ok(Invoked::Done);
+        }
+    }
+    // `ch.push(v)` / `ch.collect()`: the hot channel operations, completed
+    // here when they need not wait (no argument list, no boxed future).
+    if let Value::Chan(chan, dir) = &fiber.stack[recv] {
+        use crate::chan::ChanDir;
+        let push = argc == 1 && text == "push" && *dir != ChanDir::Recv;
+        let collect = argc == 0 && text == "collect" && *dir != ChanDir::Send;
+        if push || collect {
+            let chan = chan.clone();
+            let value = if push { fiber.stack.pop() } else { None };
+            fiber.stack.truncate(recv);
+            let outcome = match value {
+                Some(value) => crate::chan::push_op(&chan, value)?,
+                None => crate::chan::collect_op(&chan)?,
+            };
+            return match outcome {
+                call::Native::Value(v) => {
+                    fiber.stack.push(v);
+                    Ok(Invoked::Done)
+                }
+                call::Native::Suspend(wait) => Ok(Invoked::Suspend(wait)),
+                call::Native::Call { .. } => Err(RuntimeError::type_error(
+                    "internal error: a channel operation called back",
+                )),
+            };
         }
     }
     // `module.f(args)`: the member read as `LoadGlobal` reads it.
