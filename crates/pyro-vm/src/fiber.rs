@@ -98,7 +98,7 @@ impl Fiber {
             // Small to start (a blocked task should cost well under 2 KB);
             // both grow as the task calls deeper.
             stack: Vec::with_capacity(8),
-            frames: Vec::with_capacity(2),
+            frames: Vec::with_capacity(1),
             depth_base,
             pending_error: None,
             import_chain: Vec::new(),
