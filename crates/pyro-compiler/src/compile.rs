@@ -97,6 +97,8 @@ pub(crate) struct FnState {
     /// Hidden slots holding the error of each enclosing `except` body.
     pub handled_errors: Vec<u32>,
     pub span: Span,
+    /// The latest position a jump may land on (see [`Compiler::fuse`]).
+    pub jump_target: Option<usize>,
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -112,6 +114,7 @@ impl FnState {
             kind,
             name: name.into(),
             ops: Vec::new(),
+            jump_target: None,
             spans: Vec::new(),
             consts: Vec::new(),
             const_index: HashMap::new(),
@@ -234,6 +237,9 @@ impl Compiler {
     // ------------------------------------------------------------ emitting
 
     pub(crate) fn emit(&mut self, op: Op, span: Span) -> usize {
+        if let Some(pc) = self.fuse(op, span) {
+            return pc;
+        }
         let f = self.f();
         let pc = f.ops.len();
         if f.spans.last().is_none_or(|(_, s)| *s != span) {
@@ -243,8 +249,47 @@ impl Compiler {
         pc
     }
 
+    /// Superinstructions: `LoadInt k` followed by an arithmetic or
+    /// comparison instruction becomes one instruction with `k` as its
+    /// operand (`n - 1`, `i % 7`, `n < 2`), unless a jump lands between the
+    /// two. The fused instruction takes the operator's span, so errors point
+    /// at the operation.
+    fn fuse(&mut self, op: Op, span: Span) -> Option<usize> {
+        let f = self.f();
+        let pc = f.ops.len();
+        if pc == 0 || f.jump_target == Some(pc) {
+            return None;
+        }
+        let Op::LoadInt(k) = f.ops[pc - 1] else {
+            return None;
+        };
+        let fused = match op {
+            Op::Add => Op::AddInt(k),
+            Op::Sub => Op::SubInt(k),
+            Op::Mul => Op::MulInt(k),
+            Op::Mod => Op::ModInt(k),
+            Op::Lt => Op::LtInt(k),
+            Op::Le => Op::LeInt(k),
+            Op::Gt => Op::GtInt(k),
+            Op::Ge => Op::GeInt(k),
+            Op::Eq => Op::EqInt(k),
+            Op::Ne => Op::NeInt(k),
+            _ => return None,
+        };
+        let at = pc - 1;
+        f.ops[at] = fused;
+        match f.spans.last_mut() {
+            Some((start, s)) if *start as usize == at => *s = span,
+            _ => f.spans.push((at as u32, span)),
+        }
+        Some(at)
+    }
+
+    /// The current position, as a jump target.
     pub(crate) fn pc(&mut self) -> u32 {
-        self.f().ops.len() as u32
+        let f = self.f();
+        f.jump_target = Some(f.ops.len());
+        f.ops.len() as u32
     }
 
     /// Points the jump at `at` to the current position.

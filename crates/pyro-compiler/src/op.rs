@@ -104,6 +104,18 @@ instructions! {
     NotIn;
     Is;
     IsNot;
+    /// `top + value` (a fused `LoadInt value; Add`), and so on: the
+    /// arithmetic and comparisons of the top value with a small int.
+    AddInt(value: i32);
+    SubInt(value: i32);
+    MulInt(value: i32);
+    ModInt(value: i32);
+    LtInt(value: i32);
+    LeInt(value: i32);
+    GtInt(value: i32);
+    GeInt(value: i32);
+    EqInt(value: i32);
+    NeInt(value: i32);
     Jump(target: u32);
     /// Pop; jump if false.
     JumpIfFalse(target: u32);

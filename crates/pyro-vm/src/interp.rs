@@ -159,6 +159,60 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             };
         }
 
+        // A comparison's outcome: `if a < b:` branches at once instead of
+        // pushing a bool for the `JumpIfFalse` that follows.
+        macro_rules! branch_or_push {
+            ($r:expr) => {{
+                let r = $r;
+                if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
+                    pc = if r { pc + 1 } else { *t as usize };
+                } else {
+                    stack.push(Value::Bool(r));
+                }
+            }};
+        }
+        // `a == b` / `a != b` (`negate`) beyond two ints: `__eq__` or equality.
+        macro_rules! equal_slow {
+            ($negate:expr, $a:expr, $b:expr) => {{
+                let (a, b, negate) = ($a, $b, $negate);
+                let user_eq = |v: &Value| crate::repr::has_user_method(v, names::eq());
+                if user_eq(&a) || user_eq(&b) {
+                    let (recv, other) = if user_eq(&a) { (a, b) } else { (b, a) };
+                    save_pc!();
+                    let on_return = if negate {
+                        OnReturn::Negate
+                    } else {
+                        OnReturn::Truthy
+                    };
+                    invoked!(call_dunder(
+                        rt,
+                        fiber,
+                        recv,
+                        names::eq(),
+                        vec![other],
+                        on_return
+                    ));
+                } else {
+                    stack.push(Value::Bool(ops::equal(&a, &b) != negate));
+                }
+            }};
+        }
+        // An ordering comparison beyond two ints: numbers, strings,
+        // sequences or the dunder methods.
+        macro_rules! compare_slow {
+            ($op:expr, $a:expr, $b:expr) => {{
+                let (op, a, b) = ($op, $a, $b);
+                match ops::compare(&a, &b, op) {
+                    Ok(ord) => stack.push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
+                    Err(Slow::Error(e)) => break (e, false),
+                    Err(Slow::Dunder(sym)) => {
+                        save_pc!();
+                        invoked!(compare_dunder(rt, fiber, op, a, b, sym));
+                    }
+                }
+            }};
+        }
+
         let (error, reraise): (RuntimeError, bool) = loop {
             let Some(&op) = ops.get(pc) else {
                 break (
@@ -475,65 +529,64 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::Eq | Op::Ne => {
                     let b = pop!();
                     let a = pop!();
-                    let negate = op == Op::Ne;
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                        let r = (x == y) != negate;
-                        if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
-                            pc = if r { pc + 1 } else { *t as usize };
-                        } else {
-                            stack.push(Value::Bool(r));
-                        }
+                        branch_or_push!((x == y) != (op == Op::Ne));
                         continue;
                     }
-                    let user_eq = |v: &Value| crate::repr::has_user_method(v, names::eq());
-                    if user_eq(&a) || user_eq(&b) {
-                        let (recv, other) = if user_eq(&a) { (a, b) } else { (b, a) };
-                        save_pc!();
-                        let on_return = if negate {
-                            OnReturn::Negate
-                        } else {
-                            OnReturn::Truthy
-                        };
-                        invoked!(call_dunder(
-                            rt,
-                            fiber,
-                            recv,
-                            names::eq(),
-                            vec![other],
-                            on_return
-                        ));
-                        continue;
-                    }
-                    stack.push(Value::Bool(ops::equal(&a, &b) != negate));
+                    equal_slow!(op == Op::Ne, a, b);
                 }
                 Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                     if let Some((x, y)) = top_ints!() {
                         std::mem::forget(stack.pop());
                         std::mem::forget(stack.pop());
-                        let r = match op {
-                            Op::Lt => x < y,
-                            Op::Le => x <= y,
-                            Op::Gt => x > y,
-                            _ => x >= y,
-                        };
-                        // `if a < b:` — branch at once instead of pushing a bool.
-                        if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
-                            pc = if r { pc + 1 } else { *t as usize };
-                        } else {
-                            stack.push(Value::Bool(r));
-                        }
+                        branch_or_push!(int_order(op, x, y));
                         continue;
                     }
                     let b = pop!();
                     let a = pop!();
-                    match ops::compare(&a, &b, op) {
-                        Ok(ord) => stack.push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
-                        Err(Slow::Error(e)) => break (e, false),
-                        Err(Slow::Dunder(sym)) => {
-                            save_pc!();
-                            invoked!(compare_dunder(rt, fiber, op, a, b, sym));
+                    compare_slow!(op, a, b);
+                }
+                Op::AddInt(k) | Op::SubInt(k) | Op::MulInt(k) | Op::ModInt(k) => {
+                    let y = k as i64;
+                    if let Some(Value::Int(x)) = stack.last_mut() {
+                        let r = match op {
+                            Op::AddInt(_) => x.checked_add(y),
+                            Op::SubInt(_) => x.checked_sub(y),
+                            Op::MulInt(_) => x.checked_mul(y),
+                            _ => (y > 0 && *x >= 0).then(|| *x % y),
+                        };
+                        if let Some(r) = r {
+                            *x = r;
+                            continue;
                         }
                     }
+                    // Anything else (floats, overflow, dunders, errors): the
+                    // general operation, as if the constant had been pushed.
+                    let a = pop!();
+                    let b = Value::Int(y);
+                    slow!(ops::binary(unfused(op), &a, &b), OnReturn::Push, a, vec![b]);
+                }
+                Op::LtInt(k) | Op::LeInt(k) | Op::GtInt(k) | Op::GeInt(k) => {
+                    let op = unfused(op);
+                    if let Some(Value::Int(x)) = stack.last() {
+                        let x = *x;
+                        std::mem::forget(stack.pop());
+                        branch_or_push!(int_order(op, x, k as i64));
+                        continue;
+                    }
+                    let a = pop!();
+                    compare_slow!(op, a, Value::Int(k as i64));
+                }
+                Op::EqInt(k) | Op::NeInt(k) => {
+                    let negate = matches!(op, Op::NeInt(_));
+                    if let Some(Value::Int(x)) = stack.last() {
+                        let r = (*x == k as i64) != negate;
+                        std::mem::forget(stack.pop());
+                        branch_or_push!(r);
+                        continue;
+                    }
+                    let a = pop!();
+                    equal_slow!(negate, a, Value::Int(k as i64));
                 }
                 Op::In | Op::NotIn => {
                     let container = pop!();
@@ -627,8 +680,27 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::ForIter(t) => {
                     if let Some(Value::RangeIter(r)) = stack.last() {
-                        match r.next() {
-                            Some(i) => stack.push(Value::Int(i)),
+                        // Only this loop can see a range iterator nobody else
+                        // references: step it without an atomic update.
+                        let next = if Arc::strong_count(r) == 1 {
+                            r.next_unshared()
+                        } else {
+                            r.next()
+                        };
+                        match next {
+                            // `for i in ...:` stores the value at once.
+                            Some(i) => match ops.get(pc) {
+                                Some(&Op::StoreLocal(s)) => {
+                                    pc += 1;
+                                    let slot = &mut stack[base + s as usize];
+                                    if let Value::Int(_) | Value::Unbound = slot {
+                                        std::mem::forget(std::mem::replace(slot, Value::Int(i)));
+                                    } else {
+                                        *slot = Value::Int(i);
+                                    }
+                                }
+                                _ => stack.push(Value::Int(i)),
+                            },
                             None => {
                                 stack.pop();
                                 pc = t as usize;
@@ -1238,6 +1310,34 @@ fn load_global(fiber: &mut Fiber, global: &Global) -> Value {
             None => global.get(),
         },
         Peek::Locked => global.get(),
+    }
+}
+
+/// The instruction a fused one stands for (`AddInt(k)` is `LoadInt(k); Add`).
+fn unfused(op: Op) -> Op {
+    match op {
+        Op::AddInt(_) => Op::Add,
+        Op::SubInt(_) => Op::Sub,
+        Op::MulInt(_) => Op::Mul,
+        Op::ModInt(_) => Op::Mod,
+        Op::LtInt(_) => Op::Lt,
+        Op::LeInt(_) => Op::Le,
+        Op::GtInt(_) => Op::Gt,
+        Op::GeInt(_) => Op::Ge,
+        Op::EqInt(_) => Op::Eq,
+        Op::NeInt(_) => Op::Ne,
+        other => other,
+    }
+}
+
+/// `x op y` for an ordering comparison of two ints.
+#[inline]
+fn int_order(op: Op, x: i64, y: i64) -> bool {
+    match op {
+        Op::Lt => x < y,
+        Op::Le => x <= y,
+        Op::Gt => x > y,
+        _ => x >= y,
     }
 }
 

@@ -207,6 +207,24 @@ impl RangeIter {
         }
     }
 
+    /// [`RangeIter::next`] for an iterator no other thread can reach (its
+    /// only reference is the caller's): a plain load and store.
+    pub fn next_unshared(&self) -> Option<i64> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let cur = self.next.load(Relaxed);
+        let more = if self.step > 0 {
+            cur < self.stop
+        } else {
+            cur > self.stop
+        };
+        if !more {
+            return None;
+        }
+        self.next
+            .store(cur.checked_add(self.step).unwrap_or(self.stop), Relaxed);
+        Some(cur)
+    }
+
     /// The next value, or None when the range is exhausted.
     pub fn next(&self) -> Option<i64> {
         use std::sync::atomic::Ordering::Relaxed;
