@@ -260,10 +260,40 @@ impl Compiler {
         if pc == 0 || f.jump_target == Some(pc) {
             return None;
         }
-        let Op::LoadInt(k) = f.ops[pc - 1] else {
+        // `local.name = value`: [LoadLocal s, RotTwo] + SetAttr.
+        if let (Op::SetAttr(n), Some(&[Op::LoadLocal(s), Op::RotTwo])) =
+            (op, f.ops.get(pc.saturating_sub(2)..pc))
+        {
+            let at = pc - 2;
+            if f.jump_target != Some(pc - 1) && pc >= 2 {
+                if let Ok(s) = u16::try_from(s) {
+                    f.ops.truncate(at);
+                    f.ops.push(Op::SetLocalAttr(s, n));
+                    f.spans.retain(|(start, _)| (*start as usize) < at);
+                    f.spans.push((at as u32, span));
+                    return Some(at);
+                }
+            }
             return None;
+        }
+        let fused = match (f.ops[pc - 1], op) {
+            (Op::LoadLocal(s), Op::GetAttr(n)) => Op::GetLocalAttr(u16::try_from(s).ok()?, n),
+            (Op::LoadInt(k), op) => Self::with_int(op, k)?,
+            _ => return None,
         };
-        let fused = match op {
+        let at = pc - 1;
+        f.ops[at] = fused;
+        match f.spans.last_mut() {
+            Some((start, s)) if *start as usize == at => *s = span,
+            _ => f.spans.push((at as u32, span)),
+        }
+        Some(at)
+    }
+
+    /// `op` with a small int constant as its right operand, if it has such
+    /// a form.
+    fn with_int(op: Op, k: i32) -> Option<Op> {
+        Some(match op {
             Op::Add => Op::AddInt(k),
             Op::Sub => Op::SubInt(k),
             Op::Mul => Op::MulInt(k),
@@ -275,14 +305,7 @@ impl Compiler {
             Op::Eq => Op::EqInt(k),
             Op::Ne => Op::NeInt(k),
             _ => return None,
-        };
-        let at = pc - 1;
-        f.ops[at] = fused;
-        match f.spans.last_mut() {
-            Some((start, s)) if *start as usize == at => *s = span,
-            _ => f.spans.push((at as u32, span)),
-        }
-        Some(at)
+        })
     }
 
     /// The current position, as a jump target.

@@ -94,6 +94,11 @@ fn annotation(code: &Code, op: &Op) -> String {
         Op::LoadBuiltin(id) => {
             pyro_builtins::Builtin::from_index(id).map_or("?".into(), |b| format!("({})", b.name()))
         }
+        Op::GetLocalAttr(s, n) | Op::SetLocalAttr(s, n) => format!(
+            "({}.{})",
+            code.local_names.get(s as usize).map_or("?", |n| &**n),
+            code.names.get(n as usize).map_or("?", |n| &**n)
+        ),
         Op::GetAttr(n)
         | Op::SetAttr(n)
         | Op::CallMethod(_, n)

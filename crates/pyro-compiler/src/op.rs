@@ -139,6 +139,11 @@ instructions! {
     /// `receiver.name(args)` without creating a bound method.
     CallMethod(argc: u16, name: u32);
     GetAttr(name: u32);
+    /// `local.name` without pushing the local (a fused `LoadLocal; GetAttr`;
+    /// the slot may hold a cell if the variable was captured later).
+    GetLocalAttr(slot: u16, name: u32);
+    /// `local.name = top` (a fused `LoadLocal; RotTwo; SetAttr`).
+    SetLocalAttr(slot: u16, name: u32);
     /// Stack `[object, value]`.
     SetAttr(name: u32);
     /// Stack `[object, index]`.

@@ -305,8 +305,22 @@ impl Compiler {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 self.expr(obj);
-                self.emit(Op::Dup, span);
                 let n = self.name(&attr.name);
+                if matches!(obj.kind, ExprKind::Name(_))
+                    && matches!(self.f().ops.last(), Some(Op::LoadLocal(_)))
+                {
+                    // `local.attr op= value`: reading the local twice is the
+                    // same as reading it once, and lets both attribute
+                    // accesses fuse with it (`GetLocalAttr`, `SetLocalAttr`).
+                    self.emit(Op::GetAttr(n), attr.span);
+                    self.expr(value);
+                    self.binop(op, span);
+                    self.expr(obj);
+                    self.emit(Op::RotTwo, span);
+                    self.emit(Op::SetAttr(n), span);
+                    return;
+                }
+                self.emit(Op::Dup, span);
                 self.emit(Op::GetAttr(n), attr.span);
                 self.expr(value);
                 self.binop(op, span);

@@ -213,6 +213,28 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             }};
         }
 
+        // The next item of a `for` loop: stored straight into the loop
+        // variable when a `StoreLocal` follows, else pushed.
+        macro_rules! loop_item {
+            ($v:expr) => {{
+                let v = $v;
+                match ops.get(pc) {
+                    Some(&Op::StoreLocal(s)) => {
+                        pc += 1;
+                        let slot = &mut stack[base + s as usize];
+                        if let Value::Int(_) | Value::Float(_) | Value::None | Value::Unbound = slot
+                        {
+                            // Nothing to release: skip the drop glue.
+                            std::mem::forget(std::mem::replace(slot, v));
+                        } else {
+                            *slot = v;
+                        }
+                    }
+                    _ => stack.push(v),
+                }
+            }};
+        }
+
         let (error, reraise): (RuntimeError, bool) = loop {
             let Some(&op) = ops.get(pc) else {
                 break (
@@ -688,19 +710,18 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             r.next()
                         };
                         match next {
-                            // `for i in ...:` stores the value at once.
-                            Some(i) => match ops.get(pc) {
-                                Some(&Op::StoreLocal(s)) => {
-                                    pc += 1;
-                                    let slot = &mut stack[base + s as usize];
-                                    if let Value::Int(_) | Value::Unbound = slot {
-                                        std::mem::forget(std::mem::replace(slot, Value::Int(i)));
-                                    } else {
-                                        *slot = Value::Int(i);
-                                    }
-                                }
-                                _ => stack.push(Value::Int(i)),
-                            },
+                            Some(i) => loop_item!(Value::Int(i)),
+                            None => {
+                                stack.pop();
+                                pc = t as usize;
+                            }
+                        }
+                        continue;
+                    }
+                    if let Some(Value::Iterator(it)) = stack.last() {
+                        let next = it.lock().next_native();
+                        match next {
+                            Some(v) => loop_item!(v),
                             None => {
                                 stack.pop();
                                 pc = t as usize;
@@ -869,6 +890,29 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let obj = pop!();
                     let v = tri!(attr::get_attr(&obj, proto.names[n as usize]));
                     stack.push(v);
+                }
+                Op::GetLocalAttr(s, n) => {
+                    let name = proto.names[n as usize];
+                    let v = match &stack[base + s as usize] {
+                        Value::Cell(c) => {
+                            let obj = c.lock().clone();
+                            attr::get_attr(&obj, name)
+                        }
+                        obj => attr::get_attr(obj, name),
+                    };
+                    stack.push(tri!(v));
+                }
+                Op::SetLocalAttr(s, n) => {
+                    let name = proto.names[n as usize];
+                    let value = pop!();
+                    let done = match &stack[base + s as usize] {
+                        Value::Cell(c) => {
+                            let obj = c.lock().clone();
+                            attr::set_attr(&obj, name, value)
+                        }
+                        obj => attr::set_attr(obj, name, value),
+                    };
+                    tri!(done);
                 }
                 Op::SetAttr(n) => {
                     let value = pop!();
@@ -1577,12 +1621,13 @@ fn call_method(
     }
     // `xs.push(v)` / `xs.append(v)` on a mutable list: the hot list operation.
     if argc == 1 && (text == "push" || text == "append") {
-        if let Value::ListMut(items) = &fiber.stack[recv] {
-            let items = items.clone();
+        if let Value::ListMut(_) = &fiber.stack[recv] {
             let v = fiber.stack.pop().unwrap_or(Value::None);
-            fiber.stack.truncate(recv);
-            items.lock().push(v);
-            fiber.stack.push(Value::None);
+            if let Value::ListMut(items) = &fiber.stack[recv] {
+                items.lock().push(v);
+            }
+            // The receiver's slot becomes the call's result.
+            fiber.stack[recv] = Value::None;
             return Ok(Invoked::Done);
         }
     }
