@@ -1589,7 +1589,12 @@ fn call_method(
     // The common case, `obj.method(args)` on an instance, without cloning
     // the receiver.
     if let Value::Instance(inst) = &fiber.stack[recv] {
-        let method = match inst.get(name) {
+        let field = if inst.shadows_class() {
+            inst.get(name)
+        } else {
+            None
+        };
+        let method = match field {
             Some(field) => Err(field),
             // The method by address: the fiber may hold a spare reference.
             None => Ok(match inst.class.lookup(name) {

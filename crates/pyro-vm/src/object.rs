@@ -1,7 +1,7 @@
 //! Heap objects other than collections: functions, classes, instances,
 //! records, interfaces, modules, iterators and bound methods.
 
-use std::sync::atomic::{fence, AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 
 use parking_lot::Mutex;
@@ -99,6 +99,10 @@ pub struct Instance {
     pub fields: Mutex<Vec<(Sym, Value)>>,
     /// For errors: where it was raised and the frames it passed through.
     pub trace: Mutex<Vec<TraceEntry>>,
+    /// Some field has the name of a class attribute (`obj.method = f`), so a
+    /// method call must look at the fields first (classes never change, so
+    /// this is decided when a field is added).
+    shadows: AtomicBool,
 }
 
 impl Instance {
@@ -107,7 +111,14 @@ impl Instance {
             class,
             fields: Mutex::new(Vec::new()),
             trace: Mutex::new(Vec::new()),
+            shadows: AtomicBool::new(false),
         }
+    }
+
+    /// Whether a field may hide a class attribute of the same name.
+    #[inline]
+    pub fn shadows_class(&self) -> bool {
+        self.shadows.load(Ordering::Acquire)
     }
 
     pub fn get(&self, name: Sym) -> Option<Value> {
@@ -122,7 +133,12 @@ impl Instance {
         let mut fields = self.fields.lock();
         match fields.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
-            None => fields.push((name, value)),
+            None => {
+                if self.class.lookup(name).is_some() {
+                    self.shadows.store(true, Ordering::Release);
+                }
+                fields.push((name, value))
+            }
         }
     }
 }
