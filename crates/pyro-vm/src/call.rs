@@ -114,6 +114,15 @@ pub fn invoke(
             Ok(Invoked::Done)
         }
         Value::Builtin(b) => {
+            // `math.sqrt(x)`: no argument list to build.
+            if argc == 1 && kwnames.is_none() {
+                if let Some(result) = crate::stdlib::unary_math(b, &fiber.stack[callee + 1]) {
+                    let v = result?;
+                    fiber.stack.truncate(callee);
+                    push_result(&mut fiber.stack, v, on_return);
+                    return Ok(Invoked::Done);
+                }
+            }
             let args = take_args(fiber, callee, argc, kwnames);
             let result = crate::builtins::call(rt, fiber.depth(), b, args)?;
             finish_native(rt, fiber, result, on_return)

@@ -64,9 +64,39 @@ fn gcd(a: i64, b: i64) -> i64 {
     a as i64
 }
 
-fn unary_float(name: &str, args: &Args, f: fn(f64) -> f64) -> NativeResult {
-    arity(name, args, 1, 1)?;
-    ready(math_domain(f(float_arg(name, &args.pos[0])?))?)
+/// The `std.math` functions of one float (`math.sqrt(x)` and the like).
+fn unary_math_fn(b: Builtin) -> Option<fn(f64) -> f64> {
+    use Builtin::*;
+    Some(match b {
+        MathSqrt => f64::sqrt,
+        MathAbs => f64::abs,
+        MathExp => f64::exp,
+        MathSin => f64::sin,
+        MathCos => f64::cos,
+        MathTan => f64::tan,
+        MathAsin => f64::asin,
+        MathAcos => f64::acos,
+        MathAtan => f64::atan,
+        MathDegrees => f64::to_degrees,
+        MathRadians => f64::to_radians,
+        _ => return None,
+    })
+}
+
+/// Calls a one-float `std.math` function on `x`; `None` if `b` is not one.
+/// The interpreter calls this directly for a one-argument call (no argument
+/// list is built); [`call`] goes through it too. A NaN result from a
+/// non-NaN argument is a domain error; NaN in gives NaN out, as in Python.
+pub fn unary_math(b: Builtin, x: &Value) -> Option<Result<Value, RuntimeError>> {
+    let f = unary_math_fn(b)?;
+    Some(float_arg(b.name(), x).and_then(|x| {
+        let r = f(x);
+        if r.is_nan() && !x.is_nan() {
+            Err(RuntimeError::value_error("math domain error"))
+        } else {
+            Ok(Value::Float(r))
+        }
+    }))
 }
 
 pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult {
@@ -75,19 +105,13 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
     if b != MathRound && b != MathLog {
         no_kw(name, &args)?;
     }
+    if unary_math_fn(b).is_some() {
+        arity(name, &args, 1, 1)?;
+        if let Some(result) = unary_math(b, &args.pos[0]) {
+            return ready(result?);
+        }
+    }
     match b {
-        MathSqrt => {
-            arity(name, &args, 1, 1)?;
-            let x = float_arg(name, &args.pos[0])?;
-            if x < 0.0 {
-                return Err(RuntimeError::value_error("math domain error"));
-            }
-            ready(Value::Float(x.sqrt()))
-        }
-        MathAbs => {
-            arity(name, &args, 1, 1)?;
-            ready(Value::Float(float_arg(name, &args.pos[0])?.abs()))
-        }
         MathCeil | MathFloor | MathTrunc => {
             arity(name, &args, 1, 1)?;
             match &args.pos[0] {
@@ -120,7 +144,6 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
             );
             ready(math_domain(x.powf(y))?)
         }
-        MathExp => unary_float(name, &args, f64::exp),
         MathLog => {
             let base = take_kw(&mut args, "base");
             no_kw(name, &args)?;
@@ -152,14 +175,6 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                 x.log10()
             }))
         }
-        MathSin => unary_float(name, &args, f64::sin),
-        MathCos => unary_float(name, &args, f64::cos),
-        MathTan => unary_float(name, &args, f64::tan),
-        MathAsin => unary_float(name, &args, f64::asin),
-        MathAcos => unary_float(name, &args, f64::acos),
-        MathAtan => unary_float(name, &args, f64::atan),
-        MathDegrees => unary_float(name, &args, f64::to_degrees),
-        MathRadians => unary_float(name, &args, f64::to_radians),
         MathAtan2 => {
             arity(name, &args, 2, 2)?;
             ready(Value::Float(
