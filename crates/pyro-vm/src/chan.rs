@@ -148,6 +148,17 @@ impl Channel {
             permit = self.tx.reserve() => permit.map_err(|_| closed_error("send on a closed channel"))?,
             _ = self.wait_closed() => return Err(closed_error("send on a closed channel")),
         };
+        let (message, taken) = self.message(value);
+        permit.send(message);
+        if let Some(taken) = taken {
+            self.taken(taken).await;
+        }
+        Ok(())
+    }
+
+    /// Wraps a value for sending, counted as queued; for an unbuffered
+    /// channel also the receiver of its acknowledgement (the rendezvous).
+    fn message(&self, value: Value) -> (Message, Option<oneshot::Receiver<()>>) {
         let (ack, taken) = if self.capacity == 0 {
             let (tx, rx) = oneshot::channel();
             (Some(tx), Some(rx))
@@ -155,14 +166,7 @@ impl Channel {
             (None, None)
         };
         self.queued.fetch_add(1, Ordering::AcqRel);
-        permit.send(Message { value, ack });
-        if let Some(taken) = taken {
-            tokio::select! {
-                _ = taken => {}
-                _ = self.wait_closed() => {}
-            }
-        }
-        Ok(())
+        (Message { value, ack }, taken)
     }
 
     /// Starts a send without suspending: the common case (room in the
@@ -176,14 +180,8 @@ impl Channel {
         }
         match self.tx.try_reserve() {
             Ok(permit) => {
-                let (ack, taken) = if self.capacity == 0 {
-                    let (tx, rx) = oneshot::channel();
-                    (Some(tx), Some(rx))
-                } else {
-                    (None, None)
-                };
-                self.queued.fetch_add(1, Ordering::AcqRel);
-                permit.send(Message { value, ack });
+                let (message, taken) = self.message(value);
+                permit.send(message);
                 Ok(match taken {
                     Some(taken) => Push::Sent(taken),
                     None => Push::Done,
@@ -289,19 +287,10 @@ impl Channel {
         value: Value,
     ) -> Result<(), RuntimeError> {
         self.check_type(&value)?;
-        let (ack, taken) = if self.capacity == 0 {
-            let (tx, rx) = oneshot::channel();
-            (Some(tx), Some(rx))
-        } else {
-            (None, None)
-        };
-        self.queued.fetch_add(1, Ordering::AcqRel);
-        permit.send(Message { value, ack });
+        let (message, taken) = self.message(value);
+        permit.send(message);
         if let Some(taken) = taken {
-            tokio::select! {
-                _ = taken => {}
-                _ = self.wait_closed() => {}
-            }
+            self.taken(taken).await;
         }
         Ok(())
     }

@@ -81,13 +81,58 @@ pub struct Fiber {
     /// the stack, and `ForIter` runs again to use it (None = closed).
     pub iter_resume: bool,
     pub iter_value: Option<Option<Value>>,
-    /// Spare references to functions this fiber called recently (see
-    /// [`Fiber::spare_function`]).
-    spare: Vec<Arc<Function>>,
+    /// Spare references to functions this fiber called recently.
+    pub(crate) spare: Spares,
 }
+
+/// A fiber's spare function references.
+///
+/// Calling a function needs a reference to it for the new frame. Cloning
+/// the `Arc` writes its reference count, which every task calling that
+/// function shares, so two cores calling the same functions would pass its
+/// cache line back and forth on every call. Instead, a frame that returns
+/// hands its reference to its fiber ([`Spares::recycle`]), and the next call
+/// of the same function takes it back ([`Spares::take`], [`Spares::reuse`]):
+/// in steady state a call touches nothing another core writes.
+#[derive(Default)]
+pub(crate) struct Spares(Vec<Arc<Function>>);
 
 /// How many spare function references a fiber keeps.
 const SPARES: usize = 32;
+
+impl Spares {
+    /// A reference to the function at address `addr`, if there is a spare
+    /// one. Finding a function by address is sound: a spare reference keeps
+    /// its function alive, so no other live function can have that address.
+    #[inline]
+    pub(crate) fn take(&mut self, addr: usize) -> Option<Arc<Function>> {
+        let i = self
+            .0
+            .iter()
+            .rposition(|f| Arc::as_ptr(f) as usize == addr)?;
+        Some(self.0.swap_remove(i))
+    }
+
+    /// A reference to `f`: a spare one, else a clone.
+    #[inline]
+    pub(crate) fn reuse(&mut self, f: &Arc<Function>) -> Arc<Function> {
+        self.take(Arc::as_ptr(f) as usize)
+            .unwrap_or_else(|| f.clone())
+    }
+
+    /// Keeps a returning frame's function reference for the next call.
+    #[inline]
+    pub(crate) fn recycle(&mut self, f: Arc<Function>) {
+        // The only reference: the function is garbage, let it go.
+        if Arc::strong_count(&f) == 1 {
+            return;
+        }
+        if self.0.len() == SPARES {
+            self.0.remove(0);
+        }
+        self.0.push(f);
+    }
+}
 
 /// Instructions a fiber runs before yielding to the scheduler.
 pub const BUDGET: u32 = 20_000;
@@ -105,43 +150,8 @@ impl Fiber {
             task: None,
             iter_resume: false,
             iter_value: None,
-            spare: Vec::new(),
+            spare: Spares::default(),
         }
-    }
-
-    /// A reference to the function at address `addr`, if the fiber has a
-    /// spare one.
-    ///
-    /// Calling a function needs a reference to it for the new frame. Cloning
-    /// the `Arc` writes its reference count, which every task calling that
-    /// function shares, so two cores calling the same functions would pass
-    /// its cache line back and forth on every call. Instead, a frame that
-    /// returns hands its reference to its fiber ([`Fiber::recycle`]), and
-    /// the next call of the same function takes it back from here: in
-    /// steady state a call touches nothing another core writes.
-    ///
-    /// Finding a function by address is sound: a spare reference keeps its
-    /// function alive, so no other live function can have that address.
-    #[inline]
-    pub(crate) fn spare_function(&mut self, addr: usize) -> Option<Arc<Function>> {
-        let i = self
-            .spare
-            .iter()
-            .rposition(|f| Arc::as_ptr(f) as usize == addr)?;
-        Some(self.spare.swap_remove(i))
-    }
-
-    /// Keeps a returning frame's function reference for the next call.
-    #[inline]
-    pub(crate) fn recycle(&mut self, f: Arc<Function>) {
-        // The only reference: the function is garbage, let it go.
-        if Arc::strong_count(&f) == 1 {
-            return;
-        }
-        if self.spare.len() == SPARES {
-            self.spare.remove(0);
-        }
-        self.spare.push(f);
     }
 
     pub fn resume(&mut self, outcome: Result<Value, RuntimeError>) {

@@ -320,7 +320,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::PushFreeCell(i) => stack.push(Value::Cell(func.cells[i as usize].clone())),
                 Op::LoadGlobal(g) => {
-                    let v = load_global(fiber, &func.module.globals[g as usize]);
+                    let v = load_global(&mut fiber.spare, &func.module.globals[g as usize]);
                     if let Value::Unbound = v {
                         let name = global_name(&func, g);
                         break (
@@ -1166,7 +1166,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     };
                     stack.truncate(frame.ret_base as usize);
                     // Keep the reference for the next call of this function.
-                    fiber.recycle(func);
+                    fiber.spare.recycle(func);
                     if fiber.frames.is_empty() {
                         halt!(Halt::Done(v));
                     }
@@ -1343,13 +1343,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
 }
 
 /// Loads a global: scalars and builtins without its lock, a function as a
-/// spare reference of the fiber (see [`Fiber::spare_function`]), anything
+/// spare reference of the fiber (see [`crate::fiber::Spares`]), anything
 /// else cloned under the lock.
 #[inline]
-fn load_global(fiber: &mut Fiber, global: &Global) -> Value {
+fn load_global(spare: &mut crate::fiber::Spares, global: &Global) -> Value {
     match global.peek() {
         Peek::Value(v) => v,
-        Peek::Function(addr) => match fiber.spare_function(addr) {
+        Peek::Function(addr) => match spare.take(addr) {
             Some(f) => Value::Function(f),
             None => global.get(),
         },
@@ -1596,24 +1596,14 @@ fn call_method(
         };
         let method = match field {
             Some(field) => Err(field),
-            // The method by address: the fiber may hold a spare reference.
+            // The fiber may hold a spare reference to the method.
             None => Ok(match inst.class.lookup(name) {
-                Some(Value::Function(f)) => Some(Arc::as_ptr(f) as usize),
+                Some(Value::Function(f)) => Some(fiber.spare.reuse(f)),
                 _ => None,
             }),
         };
         match method {
-            Ok(Some(addr)) => {
-                let f = match fiber.spare_function(addr) {
-                    Some(f) => f,
-                    None => match &fiber.stack[recv] {
-                        Value::Instance(inst) => match inst.class.lookup(name) {
-                            Some(Value::Function(f)) => f.clone(),
-                            _ => unreachable!("the method was there a moment ago"),
-                        },
-                        _ => unreachable!("the receiver was an instance a moment ago"),
-                    },
-                };
+            Ok(Some(f)) => {
                 call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
                 return Ok(Invoked::Pushed);
             }
@@ -1667,26 +1657,12 @@ fn call_method(
         Value::Module(m) => m
             .sym_index
             .get(&name)
-            .map(|&i| (i as usize, m.globals[i as usize].peek())),
+            .map(|&i| load_global(&mut fiber.spare, &m.globals[i as usize])),
         _ => None,
     };
-    if let Some((i, peek)) = member {
-        let locked = |fiber: &Fiber| match &fiber.stack[recv] {
-            Value::Module(m) => m.globals[i].get(),
-            _ => Value::Unbound,
-        };
-        let member = match peek {
-            Peek::Value(v) => v,
-            Peek::Function(addr) => match fiber.spare_function(addr) {
-                Some(f) => Value::Function(f),
-                None => locked(fiber),
-            },
-            Peek::Locked => locked(fiber),
-        };
-        if !matches!(member, Value::Unbound) {
-            fiber.stack[recv] = member;
-            return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
-        }
+    if let Some(member) = member.filter(|v| !matches!(v, Value::Unbound)) {
+        fiber.stack[recv] = member;
+        return call::invoke(rt, fiber, recv, argc, None, OnReturn::Push);
     }
     let receiver = fiber.stack[recv].clone();
     match &receiver {

@@ -164,7 +164,7 @@ pub struct Interface {
 /// built from atomics: the value itself when it is a scalar, the address
 /// when it is a function. A load reads the summary without writing anything
 /// shared; a function's address is turned back into a reference by the
-/// fiber's own spare references ([`crate::fiber::Fiber::spare_function`]),
+/// fiber's own spare references ([`crate::fiber::Spares`]),
 /// and only other heap values (strings, classes, collections...) take the
 /// lock to clone the value.
 pub struct Global {
