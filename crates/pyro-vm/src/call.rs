@@ -271,14 +271,7 @@ pub fn push_frame(
         let v = std::mem::replace(&mut fiber.stack[slot], Value::Unbound);
         fiber.stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
     }
-    fiber.frames.push(Frame {
-        func: Some(f),
-        pc: 0,
-        base: args as u32,
-        ret_base: ret_base as u32,
-        handlers: Vec::new(),
-        on_return,
-    });
+    fiber.frames.push(Frame::new(f, args, ret_base, on_return));
     Ok(())
 }
 

@@ -54,6 +54,22 @@ pub struct Frame {
     pub on_return: OnReturn,
 }
 
+impl Frame {
+    /// A frame about to run `func` from its first instruction, with local
+    /// slot 0 at stack index `base`.
+    #[inline]
+    pub fn new(func: Arc<Function>, base: usize, ret_base: usize, on_return: OnReturn) -> Frame {
+        Frame {
+            func: Some(func),
+            pc: 0,
+            base: base as u32,
+            ret_base: ret_base as u32,
+            handlers: Vec::new(),
+            on_return,
+        }
+    }
+}
+
 /// A future the fiber waits on; its output resumes the fiber.
 pub type Wait = Pin<Box<dyn Future<Output = Result<Value, RuntimeError>> + Send>>;
 

@@ -128,6 +128,27 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
             }};
         }
+        // Enters a Pyro function without leaving the loop, when the call is
+        // plain (see `Proto::plain_arity`): its arguments, from stack index
+        // `$args`, already are its first locals. The caller's function goes
+        // back into its frame; the callee's moves into the new one.
+        macro_rules! enter {
+            ($f:expr, $args:expr, $ret_base:expr) => {{
+                let f: Arc<Function> = $f;
+                let (args, ret_base) = ($args, $ret_base);
+                let locals_end = args + f.proto.nlocals as usize;
+                if stack.len() < locals_end {
+                    stack.resize(locals_end, Value::Unbound);
+                }
+                let caller = &mut fiber.frames[depth - 1];
+                caller.pc = pc as u32;
+                caller.func = Some(func);
+                fiber
+                    .frames
+                    .push(Frame::new(f, args, ret_base, OnReturn::Push));
+                continue 'frames;
+            }};
+        }
         // The two ints on top of the stack, if that is what they are.
         macro_rules! top_ints {
             () => {{
@@ -806,8 +827,22 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         save_pc!();
                         pause!(Halt::Yield);
                     }
-                    save_pc!();
                     let callee = stack.len() - argc as usize - 1;
+                    if let Value::Function(f) = &stack[callee] {
+                        if f.proto.plain_arity == argc
+                            && fiber.depth_base + depth < rt.recursion_limit
+                        {
+                            // The callee slot is dropped at the return: take
+                            // the function out of it instead of cloning it.
+                            let Value::Function(f) =
+                                std::mem::replace(&mut stack[callee], Value::None)
+                            else {
+                                unreachable!()
+                            };
+                            enter!(f, callee + 1, callee);
+                        }
+                    }
+                    save_pc!();
                     invoked!(call::invoke(
                         rt,
                         fiber,
@@ -876,8 +911,24 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         save_pc!();
                         pause!(Halt::Yield);
                     }
-                    save_pc!();
                     let sym = proto.names[n as usize];
+                    // `obj.method(args)` on an instance whose fields do not
+                    // shadow the method: enter the method with the receiver
+                    // as `self` (the fiber may hold a spare reference to it).
+                    let recv = stack.len() - argc as usize - 1;
+                    if let Value::Instance(inst) = &stack[recv] {
+                        if let (false, Some(Value::Function(f))) =
+                            (inst.shadows_class(), inst.class.lookup(sym))
+                        {
+                            if f.proto.plain_arity == argc as u32 + 1
+                                && fiber.depth_base + depth < rt.recursion_limit
+                            {
+                                let f = fiber.spare.reuse(f);
+                                enter!(f, recv, recv);
+                            }
+                        }
+                    }
+                    save_pc!();
                     invoked!(call_method(
                         rt,
                         fiber,
@@ -1170,7 +1221,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if fiber.frames.is_empty() {
                         halt!(Halt::Done(v));
                     }
-                    call::push_result(&mut stack, v, frame.on_return);
+                    match frame.on_return {
+                        OnReturn::Push => stack.push(v),
+                        on_return => call::push_result(&mut stack, v, on_return),
+                    }
                     continue 'frames;
                 }
                 Op::Raise(form) => {

@@ -27,6 +27,13 @@ pub struct Proto {
     pub first_default: usize,
     /// Prepared nested code objects, by constant index.
     pub children: Vec<Option<Arc<Proto>>>,
+    /// The argument count of a plain call: when a call passes exactly this
+    /// many positional arguments, they already are the first locals and the
+    /// interpreter enters the function without binding anything. `u32::MAX`
+    /// when no call is plain (`*args`, `**kwargs` or captured parameters).
+    pub plain_arity: u32,
+    /// Local slots, parameters included.
+    pub nlocals: u32,
 }
 
 /// A Pyro function: code, default values, captured cells and its module.

@@ -123,15 +123,20 @@ pub fn prepare(code: &Arc<Code>) -> Arc<Proto> {
         .iter()
         .position(|p| p.kind == ParamKind::Normal && p.has_default)
         .unwrap_or(positional);
+    let varargs = code
+        .params
+        .iter()
+        .position(|p| p.kind == ParamKind::VarArgs);
+    let kwargs = code.params.iter().position(|p| p.kind == ParamKind::KwArgs);
+    let plain = varargs.is_none() && kwargs.is_none() && code.cell_slots.is_empty();
     Arc::new(Proto {
         consts,
         names: code.names.iter().map(|n| Sym::intern(n)).collect(),
         positional,
-        varargs: code
-            .params
-            .iter()
-            .position(|p| p.kind == ParamKind::VarArgs),
-        kwargs: code.params.iter().position(|p| p.kind == ParamKind::KwArgs),
+        varargs,
+        kwargs,
+        plain_arity: if plain { positional as u32 } else { u32::MAX },
+        nlocals: code.local_names.len() as u32,
         param_syms: code.params.iter().map(|p| Sym::intern(&p.name)).collect(),
         first_default,
         children,
