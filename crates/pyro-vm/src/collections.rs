@@ -6,14 +6,14 @@
 
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexSet;
 use rustc_hash::FxHasher;
 
 use crate::value::Value;
 
 type Fx = BuildHasherDefault<FxHasher>;
 
-pub type Dict = IndexMap<Key, Value, Fx>;
+pub use crate::table::Dict;
 pub type Set = IndexSet<Key, Fx>;
 
 pub fn new_dict() -> Dict {
@@ -36,6 +36,12 @@ impl Key {
     pub fn new(value: Value) -> Result<Key, String> {
         let hash = hash_value(&value)?;
         Ok(Key { hash, value })
+    }
+
+    /// The hash, computed once.
+    #[inline]
+    pub fn digest(&self) -> u64 {
+        self.hash
     }
 
     pub fn value(&self) -> &Value {
@@ -68,14 +74,18 @@ fn mix(h: u64) -> u64 {
 }
 
 /// The hash of a hashable value (`Err` carries the unhashable type's name).
+///
+/// Ints hash to themselves, as in Python (and so do bools and floats with
+/// an int's value, which are equal to it): the dict table's probing spreads
+/// them, and consecutive keys land in consecutive slots.
 pub fn hash_value(value: &Value) -> Result<u64, String> {
     Ok(match value {
         Value::None => 0x5bd1e995,
-        Value::Bool(b) => mix(*b as u64),
-        Value::Int(n) => mix(*n as u64),
+        Value::Bool(b) => *b as u64,
+        Value::Int(n) => *n as u64,
         Value::Float(x) => {
             if x.fract() == 0.0 && x.abs() < 9.2e18 {
-                mix(*x as i64 as u64)
+                *x as i64 as u64
             } else {
                 mix(x.to_bits())
             }

@@ -47,6 +47,7 @@ mod select;
 mod stdlib;
 mod symbol;
 mod sync;
+mod table;
 mod task;
 pub mod text;
 mod value;

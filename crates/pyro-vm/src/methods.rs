@@ -542,7 +542,7 @@ fn dict_mut_method(
         "remove" => {
             arity(name, &args, 1, 1)?;
             let key = key_of(args.pos[0].clone())?;
-            if d.lock().shift_remove(&key).is_none() {
+            if d.lock().remove(&key).is_none() {
                 return Err(RuntimeError::key_error(
                     crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
                 ));
@@ -552,7 +552,7 @@ fn dict_mut_method(
         "pop" => {
             arity(name, &args, 1, 2)?;
             let key = key_of(args.pos[0].clone())?;
-            match (d.lock().shift_remove(&key), args.pos.get(1)) {
+            match (d.lock().remove(&key), args.pos.get(1)) {
                 (Some(v), _) => v,
                 (None, Some(default)) => default.clone(),
                 (None, None) => {
@@ -574,7 +574,7 @@ fn dict_mut_method(
             arity(name, &args, 1, 2)?;
             let key = key_of(args.pos[0].clone())?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            d.lock().entry(key).or_insert(default).clone()
+            d.lock().get_or_insert_with(key, || default).clone()
         }
         "update" => {
             let mut pairs = match args.pos.first() {

@@ -1,0 +1,406 @@
+//! The hash table behind `dict` and `dict_mut`: insertion-ordered, in the
+//! compact layout CPython has used since 3.6.
+//!
+//! Entries live in a vector in insertion order; a separate open-addressed
+//! array of 4-byte slots maps hashes to entry positions. Compared with a
+//! general-purpose map this keeps the index small (4 bytes a slot), makes
+//! removal O(1) with order preserved (the entry becomes a hole, skipped by
+//! iteration and squeezed out when the table is rebuilt), and probes the way
+//! CPython does (`i = 5i + perturb + 1`), which stays well spread for the
+//! identity hashes of ints (see [`crate::collections::hash_value`]): keys
+//! `0, 1, 2, …` fill consecutive slots, so building a dict of consecutive
+//! ints walks memory in order.
+
+use crate::collections::Key;
+use crate::value::Value;
+
+/// A slot that never held an entry: probing stops here.
+const EMPTY: u32 = u32::MAX;
+/// A slot whose entry was removed: probing goes on past it.
+const REMOVED: u32 = u32::MAX - 1;
+/// The smallest slot array.
+const MIN_SLOTS: usize = 8;
+
+/// An insertion-ordered map from [`Key`] to [`Value`].
+#[derive(Clone, Default)]
+pub struct Dict {
+    /// Positions in `entries`, `EMPTY` or `REMOVED`; a power of two long,
+    /// or empty before the first insertion.
+    slots: Vec<u32>,
+    /// Entries in insertion order; `None` where one was removed.
+    entries: Vec<Option<(Key, Value)>>,
+    /// Live entries.
+    len: usize,
+    /// `REMOVED` markers in `slots`: they count against the load factor,
+    /// since probing must always reach an `EMPTY` slot.
+    removed: usize,
+}
+
+/// Where a probe for a key ended.
+enum Probe {
+    /// The key is at this slot.
+    Found(usize),
+    /// The key is absent; this slot can take it.
+    Vacant(usize),
+}
+
+impl Dict {
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Dict {
+        let mut d = Dict::default();
+        if n > 0 {
+            d.entries.reserve(n);
+            d.slots = vec![EMPTY; slots_for(n)];
+        }
+        d
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The slot holding `key`, or the one it would go into.
+    #[inline]
+    fn probe(&self, key: &Key) -> Probe {
+        let mask = self.slots.len() - 1;
+        let hash = key.digest();
+        let mut perturb = hash;
+        let mut i = hash as usize & mask;
+        let mut reusable = None;
+        loop {
+            match self.slots[i] {
+                EMPTY => return Probe::Vacant(reusable.unwrap_or(i)),
+                REMOVED => {
+                    reusable.get_or_insert(i);
+                }
+                at => {
+                    if let Some((k, _)) = &self.entries[at as usize] {
+                        if k == key {
+                            return Probe::Found(i);
+                        }
+                    }
+                }
+            }
+            perturb >>= 5;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(perturb as usize)
+                .wrapping_add(1))
+                & mask;
+        }
+    }
+
+    /// The entry position of `key`.
+    fn position(&self, key: &Key) -> Option<usize> {
+        if self.len == 0 {
+            return None;
+        }
+        match self.probe(key) {
+            Probe::Found(slot) => Some(self.slots[slot] as usize),
+            Probe::Vacant(_) => None,
+        }
+    }
+
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        let at = self.position(key)?;
+        self.entries[at].as_ref().map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, key: &Key) -> Option<&mut Value> {
+        let at = self.position(key)?;
+        self.entries[at].as_mut().map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &Key) -> bool {
+        self.position(key).is_some()
+    }
+
+    /// Inserts or replaces; a replaced value keeps its place in the order
+    /// (as in Python) and is returned.
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
+        self.reserve(1);
+        match self.probe(&key) {
+            Probe::Found(slot) => {
+                let at = self.slots[slot] as usize;
+                self.entries[at]
+                    .as_mut()
+                    .map(|(_, v)| std::mem::replace(v, value))
+            }
+            Probe::Vacant(slot) => {
+                self.occupy(slot, Some((key, value)));
+                None
+            }
+        }
+    }
+
+    /// The value for `key`, inserting `make()` first if it is absent.
+    pub fn get_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> Value) -> &mut Value {
+        self.reserve(1);
+        let at = match self.probe(&key) {
+            Probe::Found(slot) => self.slots[slot] as usize,
+            Probe::Vacant(slot) => self.occupy(slot, Some((key, make()))),
+        };
+        match &mut self.entries[at] {
+            Some((_, v)) => v,
+            None => unreachable!("a slot points at a live entry"),
+        }
+    }
+
+    /// Appends `entry` and points the vacant `slot` at it; returns its position.
+    fn occupy(&mut self, slot: usize, entry: Option<(Key, Value)>) -> usize {
+        if self.slots[slot] == REMOVED {
+            self.removed -= 1;
+        }
+        let at = self.entries.len();
+        self.slots[slot] = at as u32;
+        self.entries.push(entry);
+        self.len += 1;
+        at
+    }
+
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &Key) -> Option<Value> {
+        if self.len == 0 {
+            return None;
+        }
+        let Probe::Found(slot) = self.probe(key) else {
+            return None;
+        };
+        let at = self.slots[slot] as usize;
+        self.slots[slot] = REMOVED;
+        self.removed += 1;
+        self.len -= 1;
+        let removed = self.entries[at].take().map(|(_, v)| v);
+        self.trim();
+        removed
+    }
+
+    /// Removes and returns the most recently inserted entry.
+    pub fn pop(&mut self) -> Option<(Key, Value)> {
+        let key = self.entries.iter().rev().flatten().next()?.0.clone();
+        let value = self.remove(&key)?;
+        Some((key, value))
+    }
+
+    pub fn clear(&mut self) {
+        *self = Dict::default();
+    }
+
+    /// Makes room for `extra` more entries without exceeding the load
+    /// factor (2/3 of the slots in use, `REMOVED` markers included).
+    pub fn reserve(&mut self, extra: usize) {
+        let used = self.len + self.removed + extra;
+        if used * 3 >= self.slots.len() * 2 {
+            self.rebuild(self.len + extra);
+        }
+    }
+
+    /// Drops the holes at the end of the entries, and rebuilds when holes
+    /// are most of them.
+    fn trim(&mut self) {
+        while let Some(None) = self.entries.last() {
+            self.entries.pop();
+        }
+        if self.len == 0 {
+            self.clear();
+        } else if self.entries.len() > 2 * self.len + MIN_SLOTS {
+            self.rebuild(self.len);
+        }
+    }
+
+    /// Squeezes out the holes and re-indexes into a slot array sized for
+    /// `capacity` entries.
+    fn rebuild(&mut self, capacity: usize) {
+        if self.len < self.entries.len() {
+            self.entries.retain(Option::is_some);
+        }
+        self.slots = vec![EMPTY; slots_for(capacity)];
+        self.removed = 0;
+        let mask = self.slots.len() - 1;
+        for (at, entry) in self.entries.iter().enumerate() {
+            let Some((key, _)) = entry else { continue };
+            let hash = key.digest();
+            let mut perturb = hash;
+            let mut i = hash as usize & mask;
+            while self.slots[i] != EMPTY {
+                perturb >>= 5;
+                i = (i
+                    .wrapping_mul(5)
+                    .wrapping_add(perturb as usize)
+                    .wrapping_add(1))
+                    & mask;
+            }
+            self.slots[i] = at as u32;
+        }
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &Value)> + '_ {
+        self.entries.iter().flatten().map(|(k, v)| (k, v))
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Key, &mut Value)> + '_ {
+        self.entries.iter_mut().flatten().map(|(k, v)| (&*k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + '_ {
+        self.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + '_ {
+        self.iter().map(|(_, v)| v)
+    }
+
+    /// The first (oldest) entry.
+    pub fn first(&self) -> Option<(&Key, &Value)> {
+        self.iter().next()
+    }
+
+    /// The last (newest) entry.
+    pub fn last(&self) -> Option<(&Key, &Value)> {
+        self.iter().next_back()
+    }
+
+    /// Keeps the entries `keep` accepts, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Key, &mut Value) -> bool) {
+        let before = self.len;
+        for entry in &mut self.entries {
+            if let Some((k, v)) = entry {
+                if !keep(k, v) {
+                    *entry = None;
+                    self.len -= 1;
+                }
+            }
+        }
+        if self.len != before {
+            self.rebuild(self.len);
+        }
+    }
+}
+
+/// The slot-array length for `n` entries: a power of two with `n` under
+/// two thirds of it.
+fn slots_for(n: usize) -> usize {
+    (n * 3 / 2 + 1).next_power_of_two().max(MIN_SLOTS)
+}
+
+impl IntoIterator for Dict {
+    type Item = (Key, Value);
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Option<(Key, Value)>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter().flatten()
+    }
+}
+
+impl<'a> IntoIterator for &'a Dict {
+    type Item = (&'a Key, &'a Value);
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = (&'a Key, &'a Value)> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl Extend<(Key, Value)> for Dict {
+    fn extend<I: IntoIterator<Item = (Key, Value)>>(&mut self, items: I) {
+        let items = items.into_iter();
+        self.reserve(items.size_hint().0);
+        for (k, v) in items {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl FromIterator<(Key, Value)> for Dict {
+    fn from_iter<I: IntoIterator<Item = (Key, Value)>>(items: I) -> Dict {
+        let mut d = Dict::new();
+        d.extend(items);
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: i64) -> Key {
+        Key::new(Value::Int(n)).unwrap()
+    }
+
+    fn int(v: Option<&Value>) -> Option<i64> {
+        match v {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn inserts_finds_and_keeps_order() {
+        let mut d = Dict::new();
+        for n in (0..1000).rev() {
+            assert!(d.insert(key(n * 8), Value::Int(n)).is_none());
+        }
+        assert_eq!(d.len(), 1000);
+        for n in 0..1000 {
+            assert_eq!(int(d.get(&key(n * 8))), Some(n));
+            assert!(!d.contains_key(&key(n * 8 + 1)));
+        }
+        let order: Vec<i64> = d.values().map(|v| int(Some(v)).unwrap()).collect();
+        assert_eq!(order, (0..1000).rev().collect::<Vec<_>>());
+        // Replacing keeps the place.
+        assert_eq!(
+            int(d.insert(key(999 * 8), Value::Int(-1)).as_ref()),
+            Some(999)
+        );
+        assert_eq!(int(d.first().map(|(_, v)| v)), Some(-1));
+    }
+
+    #[test]
+    fn removal_leaves_order_and_reuses_space() {
+        let mut d = Dict::new();
+        for round in 0..50 {
+            for n in 0..100 {
+                d.insert(key(n), Value::Int(n + round));
+            }
+            for n in (0..100).filter(|n| n % 3 != 0) {
+                assert_eq!(int(d.remove(&key(n)).as_ref()), Some(n + round));
+            }
+            let left: Vec<i64> = d.keys().map(|k| int(Some(k.value())).unwrap()).collect();
+            assert_eq!(left, (0..100).filter(|n| n % 3 == 0).collect::<Vec<_>>());
+            for n in 0..100 {
+                d.remove(&key(n));
+            }
+            assert!(d.is_empty());
+        }
+        assert!(d.slots.len() <= 256, "removed entries are squeezed out");
+    }
+
+    #[test]
+    fn pop_takes_the_newest() {
+        let mut d: Dict = (0..5).map(|n| (key(n), Value::Int(n))).collect();
+        assert_eq!(d.pop().map(|(k, _)| int(Some(k.value()))), Some(Some(4)));
+        d.remove(&key(3));
+        assert_eq!(d.pop().map(|(k, _)| int(Some(k.value()))), Some(Some(2)));
+        assert_eq!(d.len(), 2);
+        assert_eq!(int(d.last().map(|(_, v)| v)), Some(1));
+    }
+
+    #[test]
+    fn colliding_hashes_still_resolve() {
+        // Multiples of a large power of two share their low bits.
+        let mut d = Dict::new();
+        for n in 0..500 {
+            d.insert(key(n << 32), Value::Int(n));
+        }
+        for n in 0..500 {
+            assert_eq!(int(d.get(&key(n << 32))), Some(n));
+        }
+    }
+}
