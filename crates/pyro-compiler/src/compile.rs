@@ -279,6 +279,7 @@ impl Compiler {
         let fused = match (f.ops[pc - 1], op) {
             (Op::LoadLocal(s), Op::GetAttr(n)) => Op::GetLocalAttr(u16::try_from(s).ok()?, n),
             (Op::LoadInt(k), op) => Self::with_int(op, k)?,
+            (Op::LoadNone, Op::Return) => Op::ReturnNone,
             _ => return None,
         };
         let at = pc - 1;

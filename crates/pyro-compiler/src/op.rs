@@ -195,6 +195,9 @@ instructions! {
     /// Stack `[name_1, signature_arity_1, ...]` → an interface (structural).
     MakeInterface(konst: u32, count: u16);
     Return;
+    /// `LoadNone; Return` fused: the implicit return at the end of a
+    /// function body, and `return` without a value.
+    ReturnNone;
     /// `form`: 0 re-raise the error being handled (on top), 1 raise the top
     /// value, 2 raise `[exc, cause]`.
     Raise(form: u8);

@@ -944,6 +944,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::GetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
+                    // `self.field`: read the field under its lock, in place.
+                    if let Value::Instance(inst) = &stack[base + s as usize] {
+                        if let Some(v) = inst.get(name) {
+                            stack.push(v);
+                            continue;
+                        }
+                    }
                     let v = match &stack[base + s as usize] {
                         Value::Cell(c) => {
                             let obj = c.lock().clone();
@@ -956,6 +963,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::SetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
                     let value = pop!();
+                    // `self.field = value` on an existing field: replace it in place.
+                    let value = match &stack[base + s as usize] {
+                        Value::Instance(inst) => match inst.replace_field(name, value) {
+                            Ok(()) => continue,
+                            Err(value) => value,
+                        },
+                        _ => value,
+                    };
                     let done = match &stack[base + s as usize] {
                         Value::Cell(c) => {
                             let obj = c.lock().clone();
@@ -1210,8 +1225,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     stack.push(build::interface(&proto.consts[k as usize], pairs));
                 }
-                Op::Return => {
-                    let v = pop!();
+                Op::Return | Op::ReturnNone => {
+                    let v = if op == Op::ReturnNone {
+                        Value::None
+                    } else {
+                        pop!()
+                    };
                     let Some(frame) = fiber.frames.pop() else {
                         halt!(Halt::Done(v));
                     };

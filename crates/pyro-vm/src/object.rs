@@ -128,12 +128,28 @@ impl Instance {
         self.shadows.load(Ordering::Acquire)
     }
 
+    /// The field `name` (inlined: the interpreter's `self.field` fast path).
+    #[inline]
     pub fn get(&self, name: Sym) -> Option<Value> {
-        self.fields
-            .lock()
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
+        let fields = self.fields.lock();
+        let (_, v) = fields.iter().find(|(n, _)| *n == name)?;
+        Some(v.clone())
+    }
+
+    /// Replaces the field `name` if the instance has it, else hands the
+    /// value back (the interpreter's fast path: inlined).
+    #[inline]
+    pub fn replace_field(&self, name: Sym, value: Value) -> Result<(), Value> {
+        let old = {
+            let mut fields = self.fields.lock();
+            match fields.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, slot)) => std::mem::replace(slot, value),
+                None => return Err(value),
+            }
+        };
+        // Released outside the lock.
+        drop(old);
+        Ok(())
     }
 
     pub fn set(&self, name: Sym, value: Value) {
