@@ -49,9 +49,19 @@ pub struct Frame {
     pub base: u32,
     /// Stack height to restore when the frame returns (its callee slot).
     pub ret_base: u32,
-    /// Active protected regions: (handler pc, stack height).
-    pub handlers: Vec<(u32, u32)>,
     pub on_return: OnReturn,
+}
+
+/// An active protected region (`try`): where its frame continues when an
+/// error reaches it. Handlers live in one stack per fiber rather than in
+/// their frames, which keeps frames small for the common call without one.
+pub struct Handler {
+    /// The frame it belongs to: the length of the frame stack with it on top.
+    pub depth: u32,
+    /// The handler's pc.
+    pub target: u32,
+    /// The value-stack height to restore.
+    pub height: u32,
 }
 
 impl Frame {
@@ -64,7 +74,6 @@ impl Frame {
             pc: 0,
             base: base as u32,
             ret_base: ret_base as u32,
-            handlers: Vec::new(),
             on_return,
         }
     }
@@ -84,6 +93,8 @@ pub enum Halt {
 pub struct Fiber {
     pub stack: Vec<Value>,
     pub frames: Vec<Frame>,
+    /// The active protected regions of all frames, innermost last.
+    pub handlers: Vec<Handler>,
     /// Frames of the fibers this one was called from (native callbacks), for
     /// the recursion limit.
     pub depth_base: usize,
@@ -160,6 +171,7 @@ impl Fiber {
             // both grow as the task calls deeper.
             stack: Vec::with_capacity(8),
             frames: Vec::with_capacity(1),
+            handlers: Vec::new(),
             depth_base,
             pending_error: None,
             import_chain: Vec::new(),

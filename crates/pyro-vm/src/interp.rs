@@ -16,7 +16,7 @@ use pyro_compiler::Op;
 use crate::call::{self, Invoked};
 use crate::collections::{new_dict, new_set, Key};
 use crate::error::RuntimeError;
-use crate::fiber::{Fiber, Frame, Halt, OnReturn, BUDGET};
+use crate::fiber::{Fiber, Frame, Halt, Handler, OnReturn, BUDGET};
 use crate::object::{shared, Function, Global, Peek, SuperProxy};
 use crate::ops::{self, Slow};
 use crate::runtime::Rt;
@@ -243,8 +243,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     Some(&Op::StoreLocal(s)) => {
                         pc += 1;
                         let slot = &mut stack[base + s as usize];
-                        if let Value::Int(_) | Value::Float(_) | Value::None | Value::Unbound = slot
-                        {
+                        if slot.is_immediate() {
                             // Nothing to release: skip the drop glue.
                             std::mem::forget(std::mem::replace(slot, v));
                         } else {
@@ -1234,7 +1233,15 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let Some(frame) = fiber.frames.pop() else {
                         halt!(Halt::Done(v));
                     };
-                    stack.truncate(frame.ret_base as usize);
+                    // A `return` inside `try` leaves its handlers behind.
+                    while fiber
+                        .handlers
+                        .last()
+                        .is_some_and(|h| h.depth as usize >= depth)
+                    {
+                        fiber.handlers.pop();
+                    }
+                    drop_to(&mut stack, frame.ret_base as usize);
                     // Keep the reference for the next call of this function.
                     fiber.spare.recycle(func);
                     if fiber.frames.is_empty() {
@@ -1268,16 +1275,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     };
                     break (error, reraise);
                 }
-                Op::SetupTry(t) => {
-                    let height = stack.len() as u32;
-                    if let Some(f) = fiber.frames.last_mut() {
-                        f.handlers.push((t, height));
-                    }
-                }
+                Op::SetupTry(t) => fiber.handlers.push(Handler {
+                    depth: depth as u32,
+                    target: t,
+                    height: stack.len() as u32,
+                }),
                 Op::PopTry => {
-                    if let Some(f) = fiber.frames.last_mut() {
-                        f.handlers.pop();
-                    }
+                    fiber.handlers.pop();
                 }
                 Op::MatchError => {
                     let class = pop!();
@@ -1411,6 +1415,18 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         stack = std::mem::take(&mut fiber.stack);
         if let Err(e) = unwound {
             halt!(Halt::Error(e));
+        }
+    }
+}
+
+/// Drops the values above `len` (a returning frame's locals and
+/// temporaries), skipping the drop glue for immediates.
+#[inline(always)]
+fn drop_to(stack: &mut Vec<Value>, len: usize) {
+    while stack.len() > len {
+        match stack.pop() {
+            Some(v) if v.is_immediate() => std::mem::forget(v),
+            v => drop(v),
         }
     }
 }
@@ -1818,13 +1834,14 @@ fn call_method(
 /// Unwinds to the nearest handler; `Err` when no frame handles the error.
 fn unwind(fiber: &mut Fiber, error: RuntimeError) -> Result<(), RuntimeError> {
     loop {
+        let depth = fiber.frames.len();
         let Some(frame) = fiber.frames.last_mut() else {
             return Err(error);
         };
-        if let Some((target, height)) = frame.handlers.pop() {
-            fiber.stack.truncate(height as usize);
+        if let Some(h) = fiber.handlers.pop_if(|h| h.depth as usize == depth) {
+            fiber.stack.truncate(h.height as usize);
             fiber.stack.push(error.value());
-            frame.pc = target;
+            frame.pc = h.target;
             return Ok(());
         }
         let Some(frame) = fiber.frames.pop() else {

@@ -77,6 +77,22 @@ impl Clone for Value {
 }
 
 impl Value {
+    /// Whether the value owns nothing (no reference to release when it is
+    /// dropped or overwritten): the interpreter skips the drop glue then.
+    #[inline]
+    pub fn is_immediate(&self) -> bool {
+        matches!(
+            self,
+            Value::None
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Builtin(_)
+                | Value::Intrinsic(_)
+                | Value::Unbound
+        )
+    }
+
     #[inline(never)]
     fn clone_heap(&self) -> Value {
         match self {
