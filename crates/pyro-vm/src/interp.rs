@@ -531,7 +531,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 | Op::Shl
                 | Op::Shr => {
                     if let Some((x, y)) = top_ints!() {
-                        if op == Op::Mod && y > 0 && x >= 0 {
+                        if matches!(op, Op::Mod) && y > 0 && x >= 0 {
                             replace_top_two!(Value::Int(x % y));
                             continue;
                         }
@@ -572,10 +572,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let b = pop!();
                     let a = pop!();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
-                        branch_or_push!((x == y) != (op == Op::Ne));
+                        branch_or_push!((x == y) != matches!(op, Op::Ne));
                         continue;
                     }
-                    equal_slow!(op == Op::Ne, a, b);
+                    equal_slow!(matches!(op, Op::Ne), a, b);
                 }
                 Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                     if let Some((x, y)) = top_ints!() {
@@ -634,10 +634,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let container = pop!();
                     let item = pop!();
                     match ops::contains(&container, &item) {
-                        Ok(Some(found)) => stack.push(Value::Bool(found != (op == Op::NotIn))),
+                        Ok(Some(found)) => {
+                            stack.push(Value::Bool(found != matches!(op, Op::NotIn)))
+                        }
                         Ok(None) => {
                             save_pc!();
-                            let on_return = if op == Op::NotIn {
+                            let on_return = if matches!(op, Op::NotIn) {
                                 OnReturn::Negate
                             } else {
                                 OnReturn::Truthy
@@ -657,7 +659,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::Is | Op::IsNot => {
                     let b = pop!();
                     let a = pop!();
-                    stack.push(Value::Bool(a.is(&b) != (op == Op::IsNot)));
+                    stack.push(Value::Bool(a.is(&b) != matches!(op, Op::IsNot)));
                 }
                 Op::Jump(t) => {
                     if (t as usize) < pc {
@@ -1225,7 +1227,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     stack.push(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return | Op::ReturnNone => {
-                    let v = if op == Op::ReturnNone {
+                    let v = if matches!(op, Op::ReturnNone) {
                         Value::None
                     } else {
                         pop!()
@@ -1447,6 +1449,7 @@ fn load_global(spare: &mut crate::fiber::Spares, global: &Global) -> Value {
 }
 
 /// The instruction a fused one stands for (`AddInt(k)` is `LoadInt(k); Add`).
+#[inline]
 fn unfused(op: Op) -> Op {
     match op {
         Op::AddInt(_) => Op::Add,

@@ -70,7 +70,7 @@ fn dunder(op: Op) -> Sym {
 }
 
 pub fn unsupported(op: Op, a: &Value, b: &Value) -> RuntimeError {
-    if op == Op::Add && matches!(a, Value::Str(_)) {
+    if matches!(op, Op::Add) && matches!(a, Value::Str(_)) {
         return RuntimeError::type_error(format!(
             "can only concatenate string (not \"{}\") to string",
             b.type_name()
