@@ -4,17 +4,13 @@
 //! and sets hash by content; instances, functions and classes by identity.
 //! The mutable collections are not hashable.
 
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
-use indexmap::IndexSet;
 use rustc_hash::FxHasher;
 
 use crate::value::Value;
 
-type Fx = BuildHasherDefault<FxHasher>;
-
-pub use crate::table::Dict;
-pub type Set = IndexSet<Key, Fx>;
+pub use crate::table::{Dict, Set};
 
 pub fn new_dict() -> Dict {
     Dict::default()

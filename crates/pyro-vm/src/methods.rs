@@ -652,12 +652,15 @@ fn set_method(receiver: &Value, s: &Arc<Set>, name: &str, args: Args) -> NativeR
         "symmetric_difference" => {
             arity(name, &args, 1, 1)?;
             let o = other(0)?;
-            wrap(s.symmetric_difference(&o).cloned().collect())
+            let mut out: Set = s.iter().filter(|k| !o.contains(k)).cloned().collect();
+            out.extend(o.iter().filter(|k| !s.contains(k)).cloned());
+            wrap(out)
         }
         "issubset" => Value::Bool(s.iter().all(|k| other(0).is_ok_and(|o| o.contains(k)))),
         "issuperset" => {
             let o = other(0)?;
-            Value::Bool(o.iter().all(|k| s.contains(k)))
+            let all = o.iter().all(|k| s.contains(k));
+            Value::Bool(all)
         }
         "isdisjoint" => {
             let o = other(0)?;
@@ -684,7 +687,7 @@ fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> N
         }
         "remove" => {
             arity(name, &args, 1, 1)?;
-            if !s.lock().shift_remove(&key_of(args.pos[0].clone())?) {
+            if !s.lock().remove(&key_of(args.pos[0].clone())?) {
                 return Err(RuntimeError::key_error(
                     crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
                 ));
@@ -693,7 +696,7 @@ fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> N
         }
         "discard" => {
             arity(name, &args, 1, 1)?;
-            s.lock().shift_remove(&key_of(args.pos[0].clone())?);
+            s.lock().remove(&key_of(args.pos[0].clone())?);
             Value::None
         }
         "clear" => {

@@ -280,10 +280,16 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
                 set_items(b).unwrap_or_default(),
             );
             let result: Set = match op {
-                Op::BitOr => x.union(&y).cloned().collect(),
-                Op::BitAnd => x.intersection(&y).cloned().collect(),
-                Op::Sub => x.difference(&y).cloned().collect(),
-                _ => x.symmetric_difference(&y).cloned().collect(),
+                Op::BitOr => x.iter().chain(y.iter()).cloned().collect(),
+                Op::BitAnd => x.iter().filter(|k| y.contains(k)).cloned().collect(),
+                Op::Sub => x.iter().filter(|k| !y.contains(k)).cloned().collect(),
+                _ => {
+                    let only_x = x.iter().filter(|k| !y.contains(k));
+                    only_x
+                        .chain(y.iter().filter(|k| !x.contains(k)))
+                        .cloned()
+                        .collect()
+                }
             };
             Ok(if matches!(a, Value::SetMut(_)) {
                 Value::SetMut(crate::object::shared(result))

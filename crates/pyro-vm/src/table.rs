@@ -1,5 +1,5 @@
-//! The hash table behind `dict` and `dict_mut`: insertion-ordered, in the
-//! compact layout CPython has used since 3.6.
+//! The hash table behind dicts and sets: insertion-ordered, in the compact
+//! layout CPython's dict has used since 3.6.
 //!
 //! Entries live in a vector in insertion order; a separate open-addressed
 //! array of 4-byte slots maps hashes to entry positions. Compared with a
@@ -21,14 +21,14 @@ const REMOVED: u32 = u32::MAX - 1;
 /// The smallest slot array.
 const MIN_SLOTS: usize = 8;
 
-/// An insertion-ordered map from [`Key`] to [`Value`].
-#[derive(Clone, Default)]
-pub struct Dict {
+/// An insertion-ordered map from [`Key`] to `V`.
+#[derive(Clone)]
+pub struct Table<V> {
     /// Positions in `entries`, `EMPTY` or `REMOVED`; a power of two long,
     /// or empty before the first insertion.
     slots: Vec<u32>,
     /// Entries in insertion order; `None` where one was removed.
-    entries: Vec<Option<(Key, Value)>>,
+    entries: Vec<Option<(Key, V)>>,
     /// Live entries.
     len: usize,
     /// `REMOVED` markers in `slots`: they count against the load factor,
@@ -44,13 +44,27 @@ enum Probe {
     Vacant(usize),
 }
 
-impl Dict {
-    pub fn new() -> Dict {
-        Dict::default()
+/// `dict` and `dict_mut`.
+pub type Dict = Table<Value>;
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            slots: Vec::new(),
+            entries: Vec::new(),
+            len: 0,
+            removed: 0,
+        }
+    }
+}
+
+impl<V> Table<V> {
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    pub fn with_capacity(n: usize) -> Dict {
-        let mut d = Dict::default();
+    pub fn with_capacity(n: usize) -> Self {
+        let mut d = Self::default();
         if n > 0 {
             d.entries.reserve(n);
             d.slots = vec![EMPTY; slots_for(n)];
@@ -108,12 +122,12 @@ impl Dict {
         }
     }
 
-    pub fn get(&self, key: &Key) -> Option<&Value> {
+    pub fn get(&self, key: &Key) -> Option<&V> {
         let at = self.position(key)?;
         self.entries[at].as_ref().map(|(_, v)| v)
     }
 
-    pub fn get_mut(&mut self, key: &Key) -> Option<&mut Value> {
+    pub fn get_mut(&mut self, key: &Key) -> Option<&mut V> {
         let at = self.position(key)?;
         self.entries[at].as_mut().map(|(_, v)| v)
     }
@@ -124,7 +138,7 @@ impl Dict {
 
     /// Inserts or replaces; a replaced value keeps its place in the order
     /// (as in Python) and is returned.
-    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
+    pub fn insert(&mut self, key: Key, value: V) -> Option<V> {
         self.reserve(1);
         match self.probe(&key) {
             Probe::Found(slot) => {
@@ -141,7 +155,7 @@ impl Dict {
     }
 
     /// The value for `key`, inserting `make()` first if it is absent.
-    pub fn get_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> Value) -> &mut Value {
+    pub fn get_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> V) -> &mut V {
         self.reserve(1);
         let at = match self.probe(&key) {
             Probe::Found(slot) => self.slots[slot] as usize,
@@ -154,7 +168,7 @@ impl Dict {
     }
 
     /// Appends `entry` and points the vacant `slot` at it; returns its position.
-    fn occupy(&mut self, slot: usize, entry: Option<(Key, Value)>) -> usize {
+    fn occupy(&mut self, slot: usize, entry: Option<(Key, V)>) -> usize {
         if self.slots[slot] == REMOVED {
             self.removed -= 1;
         }
@@ -166,7 +180,7 @@ impl Dict {
     }
 
     /// Removes `key`, keeping the order of the others.
-    pub fn remove(&mut self, key: &Key) -> Option<Value> {
+    pub fn remove(&mut self, key: &Key) -> Option<V> {
         if self.len == 0 {
             return None;
         }
@@ -183,14 +197,14 @@ impl Dict {
     }
 
     /// Removes and returns the most recently inserted entry.
-    pub fn pop(&mut self) -> Option<(Key, Value)> {
+    pub fn pop(&mut self) -> Option<(Key, V)> {
         let key = self.entries.iter().rev().flatten().next()?.0.clone();
         let value = self.remove(&key)?;
         Some((key, value))
     }
 
     pub fn clear(&mut self) {
-        *self = Dict::default();
+        *self = Self::default();
     }
 
     /// Makes room for `extra` more entries without exceeding the load
@@ -241,11 +255,11 @@ impl Dict {
         }
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &Value)> + '_ {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Key, &V)> + '_ {
         self.entries.iter().flatten().map(|(k, v)| (k, v))
     }
 
-    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Key, &mut Value)> + '_ {
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Key, &mut V)> + '_ {
         self.entries.iter_mut().flatten().map(|(k, v)| (&*k, v))
     }
 
@@ -253,22 +267,22 @@ impl Dict {
         self.iter().map(|(k, _)| k)
     }
 
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + '_ {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
         self.iter().map(|(_, v)| v)
     }
 
     /// The first (oldest) entry.
-    pub fn first(&self) -> Option<(&Key, &Value)> {
+    pub fn first(&self) -> Option<(&Key, &V)> {
         self.iter().next()
     }
 
     /// The last (newest) entry.
-    pub fn last(&self) -> Option<(&Key, &Value)> {
+    pub fn last(&self) -> Option<(&Key, &V)> {
         self.iter().next_back()
     }
 
     /// Keeps the entries `keep` accepts, in order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Key, &mut Value) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&Key, &mut V) -> bool) {
         let before = self.len;
         for entry in &mut self.entries {
             if let Some((k, v)) = entry {
@@ -290,26 +304,17 @@ fn slots_for(n: usize) -> usize {
     (n * 3 / 2 + 1).next_power_of_two().max(MIN_SLOTS)
 }
 
-impl IntoIterator for Dict {
-    type Item = (Key, Value);
-    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Option<(Key, Value)>>>;
+impl<V> IntoIterator for Table<V> {
+    type Item = (Key, V);
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Option<(Key, V)>>>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.entries.into_iter().flatten()
     }
 }
 
-impl<'a> IntoIterator for &'a Dict {
-    type Item = (&'a Key, &'a Value);
-    type IntoIter = Box<dyn DoubleEndedIterator<Item = (&'a Key, &'a Value)> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
-impl Extend<(Key, Value)> for Dict {
-    fn extend<I: IntoIterator<Item = (Key, Value)>>(&mut self, items: I) {
+impl<V> Extend<(Key, V)> for Table<V> {
+    fn extend<I: IntoIterator<Item = (Key, V)>>(&mut self, items: I) {
         let items = items.into_iter();
         self.reserve(items.size_hint().0);
         for (k, v) in items {
@@ -318,11 +323,83 @@ impl Extend<(Key, Value)> for Dict {
     }
 }
 
-impl FromIterator<(Key, Value)> for Dict {
-    fn from_iter<I: IntoIterator<Item = (Key, Value)>>(items: I) -> Dict {
-        let mut d = Dict::new();
+impl<V> FromIterator<(Key, V)> for Table<V> {
+    fn from_iter<I: IntoIterator<Item = (Key, V)>>(items: I) -> Self {
+        let mut d = Self::new();
         d.extend(items);
         d
+    }
+}
+
+/// `set` and `set_mut`: a table of keys, insertion-ordered like dicts.
+#[derive(Clone, Default)]
+pub struct Set(Table<()>);
+
+impl Set {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds `key`; false if it was there already.
+    pub fn insert(&mut self, key: Key) -> bool {
+        self.0.insert(key, ()).is_none()
+    }
+
+    pub fn contains(&self, key: &Key) -> bool {
+        self.0.contains_key(key)
+    }
+
+    /// Removes `key`, keeping the order of the others; false if absent.
+    pub fn remove(&mut self, key: &Key) -> bool {
+        self.0.remove(key).is_some()
+    }
+
+    /// Removes and returns the most recently added key.
+    pub fn pop(&mut self) -> Option<Key> {
+        self.0.pop().map(|(k, ())| k)
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Key> + '_ {
+        self.0.keys()
+    }
+
+    /// Keeps the keys `keep` accepts, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Key) -> bool) {
+        self.0.retain(|k, ()| keep(k));
+    }
+}
+
+impl IntoIterator for Set {
+    type Item = Key;
+    type IntoIter = std::iter::Map<
+        std::iter::Flatten<std::vec::IntoIter<Option<(Key, ())>>>,
+        fn((Key, ())) -> Key,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().map(|(k, ())| k)
+    }
+}
+
+impl Extend<Key> for Set {
+    fn extend<I: IntoIterator<Item = Key>>(&mut self, keys: I) {
+        self.0.extend(keys.into_iter().map(|k| (k, ())));
+    }
+}
+
+impl FromIterator<Key> for Set {
+    fn from_iter<I: IntoIterator<Item = Key>>(keys: I) -> Set {
+        let mut s = Set::default();
+        s.extend(keys);
+        s
     }
 }
 
@@ -390,6 +467,21 @@ mod tests {
         assert_eq!(d.pop().map(|(k, _)| int(Some(k.value()))), Some(Some(2)));
         assert_eq!(d.len(), 2);
         assert_eq!(int(d.last().map(|(_, v)| v)), Some(1));
+    }
+
+    #[test]
+    fn sets_add_remove_and_keep_order() {
+        let mut s: Set = [3, 1, 2].into_iter().map(key).collect();
+        assert!(!s.insert(key(1)));
+        assert!(s.insert(key(7)));
+        assert!(s.remove(&key(1)));
+        assert!(!s.remove(&key(1)));
+        let order: Vec<i64> = s.iter().map(|k| int(Some(k.value())).unwrap()).collect();
+        assert_eq!(order, vec![3, 2, 7]);
+        assert_eq!(s.pop().map(|k| int(Some(k.value()))), Some(Some(7)));
+        s.retain(|k| int(Some(k.value())) != Some(3));
+        assert_eq!(s.len(), 1);
+        assert!(s.contains(&key(2)));
     }
 
     #[test]
