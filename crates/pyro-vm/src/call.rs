@@ -9,7 +9,7 @@ use pyro_builtins::Kind;
 
 use crate::collections::{new_dict, Key};
 use crate::error::RuntimeError;
-use crate::fiber::{Fiber, Frame, OnReturn, Wait};
+use crate::fiber::{Fiber, OnReturn, Wait};
 use crate::object::{BoundTarget, Class, Function, Instance, Record};
 use crate::runtime::Rt;
 use crate::symbol::names;
@@ -207,7 +207,7 @@ pub fn finish_native(
 }
 
 /// Pushes a returned value the way the caller asked for it.
-pub fn push_result(stack: &mut Vec<Value>, value: Value, on_return: OnReturn) {
+pub fn push_result(stack: &mut crate::stack::Stack, value: Value, on_return: OnReturn) {
     match on_return {
         OnReturn::Push | OnReturn::IterNext => stack.push(value),
         OnReturn::Discard => {}
@@ -271,7 +271,7 @@ pub fn push_frame(
         let v = std::mem::replace(&mut fiber.stack[slot], Value::Unbound);
         fiber.stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
     }
-    fiber.frames.push(Frame::new(f, args, ret_base, on_return));
+    fiber.frames.push(f, args, ret_base, on_return);
     Ok(())
 }
 

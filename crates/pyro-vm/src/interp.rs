@@ -55,6 +55,16 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             return $h;
         }};
     }
+    // Pushes a value built in place: the slot is claimed first, so
+    // nothing can fail between building the value and storing it, and the
+    // value never passes through a temporary (see `stack.rs`).
+    macro_rules! push {
+        ($v:expr) => {{
+            let slot = stack.next_slot();
+            let v = $v;
+            std::mem::forget(std::mem::replace(slot, v));
+        }};
+    }
     'frames: loop {
         let depth = fiber.frames.len();
         let Some(frame) = fiber.frames.last_mut() else {
@@ -143,9 +153,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 let caller = &mut fiber.frames[depth - 1];
                 caller.pc = pc as u32;
                 caller.func = Some(func);
-                fiber
-                    .frames
-                    .push(Frame::new(f, args, ret_base, OnReturn::Push));
+                fiber.frames.push_call(f, args, ret_base);
                 continue 'frames;
             }};
         }
@@ -266,17 +274,20 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             match op {
                 Op::Nop => {}
                 Op::LoadConst(k) => stack.push(proto.consts[k as usize].clone()),
-                Op::LoadInt(n) => stack.push(Value::Int(n as i64)),
+                Op::LoadInt(n) => push!(Value::Int(n as i64)),
                 Op::LoadNone => stack.push(Value::None),
                 Op::LoadTrue => stack.push(Value::Bool(true)),
                 Op::LoadFalse => stack.push(Value::Bool(false)),
-                Op::LoadLocal(s) => {
-                    let v = match &stack[base + s as usize] {
-                        Value::Int(n) => Value::Int(*n),
-                        other => other.clone(),
-                    };
-                    stack.push(v);
-                }
+                Op::LoadLocal(s) => match &stack[base + s as usize] {
+                    Value::Int(n) => {
+                        let n = *n;
+                        push!(Value::Int(n));
+                    }
+                    other => {
+                        let v = other.clone();
+                        stack.push(v);
+                    }
+                },
                 Op::LoadLocalChecked(s) => {
                     let v = stack[base + s as usize].clone();
                     if let Value::Unbound = v {
@@ -340,7 +351,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::PushFreeCell(i) => stack.push(Value::Cell(func.cells[i as usize].clone())),
                 Op::LoadGlobal(g) => {
-                    let v = load_global(&mut fiber.spare, &func.module.globals[g as usize]);
+                    let global = &func.module.globals[g as usize];
+                    if let Peek::Function(addr) = global.peek() {
+                        if let Some(f) = fiber.spare.take(addr) {
+                            push!(Value::Function(f));
+                            continue;
+                        }
+                    }
+                    let v = load_global(&mut fiber.spare, global);
                     if let Value::Unbound = v {
                         let name = global_name(&func, g);
                         break (
@@ -1227,12 +1245,21 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     stack.push(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return | Op::ReturnNone => {
-                    let v = if matches!(op, Op::ReturnNone) {
-                        Value::None
-                    } else {
-                        pop!()
+                    // An int result travels as a scalar, not as a value
+                    // read back whole just after it was written in parts.
+                    let int_result = match (op, stack.last()) {
+                        (Op::Return, Some(Value::Int(n))) => Some(*n),
+                        _ => None,
                     };
-                    let Some(frame) = fiber.frames.pop() else {
+                    let v = match (op, int_result) {
+                        (Op::ReturnNone, _) => Value::None,
+                        (_, Some(_)) => {
+                            stack.pop_immediate();
+                            Value::None
+                        }
+                        _ => pop!(),
+                    };
+                    let Some((ret_base, on_return)) = fiber.frames.pop() else {
                         halt!(Halt::Done(v));
                     };
                     // A `return` inside `try` leaves its handlers behind.
@@ -1243,13 +1270,24 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     {
                         fiber.handlers.pop();
                     }
-                    drop_to(&mut stack, frame.ret_base as usize);
+                    drop_to(&mut stack, ret_base as usize);
                     // Keep the reference for the next call of this function.
                     fiber.spare.recycle(func);
+                    let v = match int_result {
+                        Some(n) if fiber.frames.is_empty() => Value::Int(n),
+                        Some(n) => {
+                            if let OnReturn::Push = on_return {
+                                push!(Value::Int(n));
+                                continue 'frames;
+                            }
+                            Value::Int(n)
+                        }
+                        None => v,
+                    };
                     if fiber.frames.is_empty() {
                         halt!(Halt::Done(v));
                     }
-                    match frame.on_return {
+                    match on_return {
                         OnReturn::Push => stack.push(v),
                         on_return => call::push_result(&mut stack, v, on_return),
                     }
@@ -1424,7 +1462,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
 /// Drops the values above `len` (a returning frame's locals and
 /// temporaries), skipping the drop glue for immediates.
 #[inline(always)]
-fn drop_to(stack: &mut Vec<Value>, len: usize) {
+fn drop_to(stack: &mut crate::stack::Stack, len: usize) {
     while stack.len() > len {
         match stack.pop() {
             Some(v) if v.is_immediate() => std::mem::forget(v),
@@ -1847,11 +1885,11 @@ fn unwind(fiber: &mut Fiber, error: RuntimeError) -> Result<(), RuntimeError> {
             frame.pc = h.target;
             return Ok(());
         }
-        let Some(frame) = fiber.frames.pop() else {
+        let Some((ret_base, on_return)) = fiber.frames.pop() else {
             return Err(error);
         };
-        fiber.stack.truncate(frame.ret_base as usize);
-        if matches!(frame.on_return, OnReturn::IterNext) && error.is(Builtin::StopIteration) {
+        fiber.stack.truncate(ret_base as usize);
+        if matches!(on_return, OnReturn::IterNext) && error.is(Builtin::StopIteration) {
             // The iterator is exhausted: leave the caller's `for` loop.
             fiber.stack.pop();
             let Some(caller) = fiber.frames.last_mut() else {

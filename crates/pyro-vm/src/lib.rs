@@ -44,6 +44,7 @@ mod ops;
 mod repr;
 mod runtime;
 mod select;
+mod stack;
 mod stdlib;
 mod symbol;
 mod sync;
