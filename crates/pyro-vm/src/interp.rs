@@ -178,7 +178,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         macro_rules! slow {
             ($e:expr, $on_return:expr, $a:expr, $b:expr) => {
                 match $e {
-                    Ok(v) => stack.push(v),
+                    Ok(v) => push!(v),
                     Err(Slow::Error(e)) => break (e, false),
                     Err(Slow::Dunder(sym)) => {
                         save_pc!();
@@ -196,7 +196,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 if let Some(Op::JumpIfFalse(t)) = ops.get(pc) {
                     pc = if r { pc + 1 } else { *t as usize };
                 } else {
-                    stack.push(Value::Bool(r));
+                    push!(Value::Bool(r));
                 }
             }};
         }
@@ -222,7 +222,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         on_return
                     ));
                 } else {
-                    stack.push(Value::Bool(ops::equal(&a, &b) != negate));
+                    push!(Value::Bool(ops::equal(&a, &b) != negate));
                 }
             }};
         }
@@ -232,7 +232,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             ($op:expr, $a:expr, $b:expr) => {{
                 let (op, a, b) = ($op, $a, $b);
                 match ops::compare(&a, &b, op) {
-                    Ok(ord) => stack.push(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
+                    Ok(ord) => push!(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
                     Err(Slow::Error(e)) => break (e, false),
                     Err(Slow::Dunder(sym)) => {
                         save_pc!();
@@ -246,11 +246,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         // variable when a `StoreLocal` follows, else pushed.
         macro_rules! loop_item {
             ($v:expr) => {{
-                let v = $v;
                 match ops.get(pc) {
                     Some(&Op::StoreLocal(s)) => {
                         pc += 1;
+                        // The slot first, then the value (see `push!`).
                         let slot = &mut stack[base + s as usize];
+                        let v = $v;
                         if slot.is_immediate() {
                             // Nothing to release: skip the drop glue.
                             std::mem::forget(std::mem::replace(slot, v));
@@ -258,7 +259,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             *slot = v;
                         }
                     }
-                    _ => stack.push(v),
+                    _ => push!($v),
                 }
             }};
         }
@@ -273,19 +274,29 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             pc += 1;
             match op {
                 Op::Nop => {}
-                Op::LoadConst(k) => stack.push(proto.consts[k as usize].clone()),
+                Op::LoadConst(k) => push!(proto.consts[k as usize].clone()),
                 Op::LoadInt(n) => push!(Value::Int(n as i64)),
-                Op::LoadNone => stack.push(Value::None),
-                Op::LoadTrue => stack.push(Value::Bool(true)),
-                Op::LoadFalse => stack.push(Value::Bool(false)),
+                Op::LoadNone => push!(Value::None),
+                Op::LoadTrue => push!(Value::Bool(true)),
+                Op::LoadFalse => push!(Value::Bool(false)),
                 Op::LoadLocal(s) => match &stack[base + s as usize] {
                     Value::Int(n) => {
                         let n = *n;
                         push!(Value::Int(n));
                     }
+                    // References cloned inline, so the new value is built
+                    // from a register rather than returned through memory.
+                    Value::Instance(i) => {
+                        let i = i.clone();
+                        push!(Value::Instance(i));
+                    }
+                    Value::Function(f) => {
+                        let f = f.clone();
+                        push!(Value::Function(f));
+                    }
                     other => {
                         let v = other.clone();
-                        stack.push(v);
+                        push!(v);
                     }
                 },
                 Op::LoadLocalChecked(s) => {
@@ -293,7 +304,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.local_names[s as usize]), false);
                     }
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::StoreLocal(s) => {
                     let v = pop!();
@@ -313,7 +324,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.local_names[s as usize]), false);
                     }
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::StoreCell(s) => {
                     let v = pop!();
@@ -334,7 +345,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if let Value::Unbound = v {
                         break (unbound(&proto.code.free_names[i as usize]), false);
                     }
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::StoreFree(i) => {
                     let v = pop!();
@@ -347,9 +358,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         stack[slot] = Value::Cell(Arc::new(parking_lot::Mutex::new(v)));
                     }
                     let cell = stack[slot].clone();
-                    stack.push(cell);
+                    push!(cell);
                 }
-                Op::PushFreeCell(i) => stack.push(Value::Cell(func.cells[i as usize].clone())),
+                Op::PushFreeCell(i) => push!(Value::Cell(func.cells[i as usize].clone())),
                 Op::LoadGlobal(g) => {
                     let global = &func.module.globals[g as usize];
                     if let Peek::Function(addr) = global.peek() {
@@ -366,7 +377,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             false,
                         );
                     }
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::StoreGlobal(g) => {
                     let v = pop!();
@@ -375,7 +386,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::LoadName(n) => {
                     let name = proto.names[n as usize];
                     match func.module.member(&name.name()) {
-                        Some(v) => stack.push(v),
+                        Some(v) => push!(v),
                         None => {
                             break (
                                 RuntimeError::name_error(format!(
@@ -388,7 +399,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::LoadBuiltin(id) => match Builtin::from_index(id) {
-                    Some(b) => stack.push(Value::Builtin(b)),
+                    Some(b) => push!(Value::Builtin(b)),
                     None => {
                         break (
                             RuntimeError::type_error("internal error: unknown builtin"),
@@ -479,13 +490,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Dup => {
                     let v = stack.last().cloned().unwrap_or(Value::None);
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::DupTwo => {
                     let n = stack.len();
                     let (a, b) = (stack[n - 2].clone(), stack[n - 1].clone());
-                    stack.push(a);
-                    stack.push(b);
+                    push!(a);
+                    push!(b);
                 }
                 Op::RotTwo => {
                     let n = stack.len();
@@ -535,7 +546,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             Op::Sub => x - y,
                             _ => x * y,
                         };
-                        stack.push(Value::Float(r));
+                        push!(Value::Float(r));
                         continue;
                     }
                     slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
@@ -558,13 +569,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let a = pop!();
                     if let (Op::Div, Value::Float(x), Value::Float(y)) = (op, &a, &b) {
                         if *y != 0.0 {
-                            stack.push(Value::Float(x / y));
+                            push!(Value::Float(x / y));
                             continue;
                         }
                     }
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         if let Ok(v) = ops::int_binary(op, *x, *y) {
-                            stack.push(v);
+                            push!(v);
                             continue;
                         }
                     }
@@ -584,7 +595,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Not => {
                     let a = pop!();
-                    stack.push(Value::Bool(!tri!(a.try_truthy())));
+                    let truthy = tri!(a.try_truthy());
+                    push!(Value::Bool(!truthy));
                 }
                 Op::Eq | Op::Ne => {
                     let b = pop!();
@@ -653,7 +665,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let item = pop!();
                     match ops::contains(&container, &item) {
                         Ok(Some(found)) => {
-                            stack.push(Value::Bool(found != matches!(op, Op::NotIn)))
+                            push!(Value::Bool(found != matches!(op, Op::NotIn)))
                         }
                         Ok(None) => {
                             save_pc!();
@@ -677,7 +689,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::Is | Op::IsNot => {
                     let b = pop!();
                     let a = pop!();
-                    stack.push(Value::Bool(a.is(&b) != matches!(op, Op::IsNot)));
+                    push!(Value::Bool(a.is(&b) != matches!(op, Op::IsNot)));
                 }
                 Op::Jump(t) => {
                     if (t as usize) < pc {
@@ -725,7 +737,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::GetIter => {
                     let v = pop!();
                     match iter::get_iter(v) {
-                        Ok(iter::GotIter::Native(it)) => stack.push(it),
+                        Ok(iter::GotIter::Native(it)) => push!(it),
                         Ok(iter::GotIter::User(obj)) => {
                             save_pc!();
                             invoked!(call_dunder(
@@ -773,13 +785,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if let Value::Chan(chan, _) = &top {
                         // `for x in channel`: receive until closed and drained.
                         match fiber.iter_value.take() {
-                            Some(Some(v)) => stack.push(v),
+                            Some(Some(v)) => push!(v),
                             Some(None) => {
                                 stack.pop();
                                 pc = t as usize;
                             }
                             None => match chan.start_collect() {
-                                crate::chan::Collected::Value(v) => stack.push(v),
+                                crate::chan::Collected::Value(v) => push!(v),
                                 crate::chan::Collected::Closed => {
                                     stack.pop();
                                     pc = t as usize;
@@ -799,7 +811,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     match top {
                         Value::RangeIter(r) => match r.next() {
-                            Some(i) => stack.push(Value::Int(i)),
+                            Some(i) => push!(Value::Int(i)),
                             None => {
                                 stack.pop();
                                 pc = t as usize;
@@ -808,7 +820,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         Value::Iterator(it) => {
                             let next = it.lock().next_native();
                             match next {
-                                Some(v) => stack.push(v),
+                                Some(v) => push!(v),
                                 None => {
                                     stack.pop();
                                     pc = t as usize;
@@ -909,7 +921,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             break;
                         }
                         names.push(k);
-                        stack.push(v);
+                        push!(v);
                         argc += 1;
                     }
                     save_pc!();
@@ -959,15 +971,27 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::GetAttr(n) => {
                     let obj = pop!();
                     let v = tri!(attr::get_attr(&obj, proto.names[n as usize]));
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::GetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
                     // `self.field`: read the field under its lock, in place.
                     if let Value::Instance(inst) = &stack[base + s as usize] {
-                        if let Some(v) = inst.get(name) {
-                            stack.push(v);
-                            continue;
+                        // An int field is copied out as a scalar (see `push!`).
+                        let field = inst.with_field(name, |v| match v {
+                            Value::Int(n) => Ok(*n),
+                            other => Err(other.clone()),
+                        });
+                        match field {
+                            Some(Ok(n)) => {
+                                push!(Value::Int(n));
+                                continue;
+                            }
+                            Some(Err(v)) => {
+                                push!(v);
+                                continue;
+                            }
+                            None => {}
                         }
                     }
                     let v = match &stack[base + s as usize] {
@@ -977,10 +1001,21 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         }
                         obj => attr::get_attr(obj, name),
                     };
-                    stack.push(tri!(v));
+                    let v = tri!(v);
+                    push!(v);
                 }
                 Op::SetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
+                    // `self.n = <int>` over an int field: the payload is
+                    // stored in place, the value never moves whole.
+                    if let (Some(&Value::Int(v)), Value::Instance(inst)) =
+                        (stack.last(), &stack[base + s as usize])
+                    {
+                        if inst.set_int_field(name, v) {
+                            stack.pop_immediate();
+                            continue;
+                        }
+                    }
                     let value = pop!();
                     // `self.field = value` on an existing field: replace it in place.
                     let value = match &stack[base + s as usize] {
@@ -1008,7 +1043,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let index = pop!();
                     let obj = pop!();
                     match attr::get_index(&obj, &index) {
-                        Ok(Some(v)) => stack.push(v),
+                        Ok(Some(v)) => push!(v),
                         Ok(None) => {
                             save_pc!();
                             invoked!(call_dunder(
@@ -1045,17 +1080,18 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::BuildList(n) => {
                     let items = stack.split_off(stack.len() - n as usize);
-                    stack.push(Value::list(items));
+                    push!(Value::list(items));
                 }
                 Op::BuildTuple(n) => {
                     let items = stack.split_off(stack.len() - n as usize);
-                    stack.push(Value::tuple(items));
+                    push!(Value::tuple(items));
                 }
                 Op::BuildSet(n) => {
                     let items = stack.split_off(stack.len() - n as usize);
                     let set: Result<crate::collections::Set, RuntimeError> =
                         items.into_iter().map(key).collect();
-                    stack.push(Value::Set(Arc::new(tri!(set))));
+                    let set = tri!(set);
+                    push!(Value::Set(Arc::new(set)));
                 }
                 Op::BuildDict(n) => {
                     let items = stack.split_off(stack.len() - 2 * n as usize);
@@ -1063,19 +1099,20 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         .chunks(2)
                         .map(|kv| Ok((key(kv[0].clone())?, kv[1].clone())))
                         .collect();
-                    stack.push(Value::Dict(Arc::new(tri!(dict))));
+                    let dict = tri!(dict);
+                    push!(Value::Dict(Arc::new(dict)));
                 }
                 Op::BuildSlice => {
                     let step = pop!();
                     let stop = pop!();
                     let start = pop!();
-                    stack.push(Value::Slice(Arc::new([start, stop, step])));
+                    push!(Value::Slice(Arc::new([start, stop, step])));
                 }
                 Op::BuildRange(inclusive) => {
                     let end = pop!();
                     let start = pop!();
                     let v = tri!(make_range(&start, &end, inclusive == 1));
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::BuildString(n) => {
                     let parts = stack.split_off(stack.len() - n as usize);
@@ -1085,13 +1122,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             s.push_str(t.as_str());
                         }
                     }
-                    stack.push(Value::str(s));
+                    push!(Value::str(s));
                 }
                 Op::FormatValue(flags) => {
                     let spec = if flags & 1 == 1 { Some(pop!()) } else { None };
                     let value = pop!();
                     match crate::format::format_value(rt, fiber.depth(), value, flags >> 1, spec) {
-                        Ok(crate::format::Formatted::Ready(s)) => stack.push(s),
+                        Ok(crate::format::Formatted::Ready(s)) => push!(s),
                         Ok(crate::format::Formatted::Wait(wait)) => {
                             save_pc!();
                             pause!(Halt::Suspend(wait));
@@ -1099,7 +1136,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         Err(e) => break (e, false),
                     }
                 }
-                Op::NewBuilder(kind) => stack.push(match kind {
+                Op::NewBuilder(kind) => push!(match kind {
                     2 => Value::SetMut(shared(new_set())),
                     3 => Value::DictMut(shared(new_dict())),
                     4 => Value::TupleMut(shared(Vec::new())),
@@ -1137,7 +1174,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Freeze => {
                     let builder = pop!();
-                    stack.push(build::freeze(builder));
+                    push!(build::freeze(builder));
                 }
                 Op::Specialize(k) => {
                     // `chan<int>` remembers its element type; other generics
@@ -1148,7 +1185,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             _ => Value::None,
                         };
                         stack.pop();
-                        stack.push(Value::BoundMethod(Arc::new(crate::object::BoundMethod {
+                        push!(Value::BoundMethod(Arc::new(crate::object::BoundMethod {
                             receiver: ty,
                             method: crate::object::BoundTarget::Callable(Value::Intrinsic(
                                 crate::value::Intrinsic::MakeTypedChan,
@@ -1181,7 +1218,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let tail = items.split_off(items.len() - after);
                     let middle = items.split_off(before);
                     stack.extend(tail.into_iter().rev());
-                    stack.push(Value::list(middle));
+                    push!(Value::list(middle));
                     stack.extend(items.into_iter().rev());
                 }
                 Op::MakeFunction(k, flags) => {
@@ -1220,13 +1257,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         module: func.module.clone(),
                         owner: Default::default(),
                     };
-                    stack.push(Value::Function(Arc::new(f)));
+                    push!(Value::Function(Arc::new(f)));
                 }
                 Op::MakeClass(k, count) => {
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     let bases = pop!();
                     let v = tri!(build::class(&proto.consts[k as usize], bases, pairs));
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::MakeRecord(k, count) => {
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
@@ -1238,11 +1275,11 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         defaults,
                         pairs
                     ));
-                    stack.push(v);
+                    push!(v);
                 }
                 Op::MakeInterface(k, count) => {
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
-                    stack.push(build::interface(&proto.consts[k as usize], pairs));
+                    push!(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return | Op::ReturnNone => {
                     // An int result travels as a scalar, not as a value
@@ -1288,7 +1325,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         halt!(Halt::Done(v));
                     }
                     match on_return {
-                        OnReturn::Push => stack.push(v),
+                        OnReturn::Push => push!(v),
                         on_return => call::push_result(&mut stack, v, on_return),
                     }
                     continue 'frames;
@@ -1327,13 +1364,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let class = pop!();
                     let error = stack.last().cloned().unwrap_or(Value::None);
                     let matched = tri!(crate::builtins::is_instance(&error, &class));
-                    stack.push(Value::Bool(matched));
+                    push!(Value::Bool(matched));
                 }
                 Op::Import(k) => {
                     let path = proto.consts[k as usize].as_str().unwrap_or("").to_string();
                     save_pc!();
                     match modules::import(rt, fiber, &func.module, &path) {
-                        Ok(modules::Imported::Ready(m)) => stack.push(m),
+                        Ok(modules::Imported::Ready(m)) => push!(m),
                         Ok(modules::Imported::Wait(wait)) => pause!(Halt::Suspend(wait)),
                         Err(e) => break (e, false),
                     }
@@ -1351,7 +1388,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             "internal error: ImportFrom without a module",
                         )),
                     };
-                    stack.push(tri!(v));
+                    let v = tri!(v);
+                    push!(v);
                 }
                 Op::ImportStar => {
                     if let Value::Module(m) = pop!() {
@@ -1369,7 +1407,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             false,
                         );
                     };
-                    stack.push(Value::Super(Arc::new(SuperProxy { class, receiver })));
+                    push!(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
                 Op::MatchField(i) => {
                     let v = pop!();
@@ -1379,7 +1417,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         _ => None,
                     };
                     match field {
-                        Some(f) => stack.push(f),
+                        Some(f) => push!(f),
                         None => {
                             break (
                                 RuntimeError::type_error(format!(
@@ -1402,7 +1440,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         .sum();
                     let operands = stack.split_off(stack.len() - count);
                     match crate::select::select(&kinds, operands, has_else == 1) {
-                        Ok(crate::select::Selected::Ready(v)) => stack.push(v),
+                        Ok(crate::select::Selected::Ready(v)) => push!(v),
                         Ok(crate::select::Selected::Wait(wait)) => {
                             save_pc!();
                             pause!(Halt::Suspend(wait));
@@ -1435,7 +1473,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let site = Some((proto.code.name.clone(), proto.code.span_at(pc - 1)));
                     let handle = crate::task::spawn(rt, callee, args, names, detached, site);
                     if !detached {
-                        stack.push(Value::Task(handle));
+                        push!(Value::Task(handle));
                     }
                 }
             }

@@ -136,6 +136,28 @@ impl Instance {
         Some(v.clone())
     }
 
+    /// Applies `f` to the field `name` under the lock (inlined: the
+    /// interpreter's `self.field` fast path).
+    #[inline]
+    pub fn with_field<R>(&self, name: Sym, f: impl FnOnce(&Value) -> R) -> Option<R> {
+        let fields = self.fields.lock();
+        let (_, v) = fields.iter().find(|(n, _)| *n == name)?;
+        Some(f(v))
+    }
+
+    /// Stores `n` into the field `name` if it holds an int; false otherwise.
+    #[inline]
+    pub fn set_int_field(&self, name: Sym, n: i64) -> bool {
+        let mut fields = self.fields.lock();
+        match fields.iter_mut().find(|(f, _)| *f == name) {
+            Some((_, Value::Int(x))) => {
+                *x = n;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Replaces the field `name` if the instance has it, else hands the
     /// value back (the interpreter's fast path: inlined).
     #[inline]
