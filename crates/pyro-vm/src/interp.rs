@@ -168,9 +168,22 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             }};
         }
         // Replace the two ints on top with `v` (ints need no drop glue).
+        // The two numbers on top as floats, if both are numbers and one is
+        // a float (int + float promotes, as in Python).
+        macro_rules! top_floats {
+            () => {{
+                let n = stack.len();
+                match (&stack[n - 2], &stack[n - 1]) {
+                    (Value::Float(x), Value::Float(y)) => Some((*x, *y)),
+                    (Value::Int(x), Value::Float(y)) => Some((*x as f64, *y)),
+                    (Value::Float(x), Value::Int(y)) => Some((*x, *y as f64)),
+                    _ => None,
+                }
+            }};
+        }
         macro_rules! replace_top_two {
             ($v:expr) => {{
-                std::mem::forget(stack.pop());
+                stack.pop_immediate();
                 let n = stack.len();
                 std::mem::forget(std::mem::replace(&mut stack[n - 1], $v));
             }};
@@ -408,22 +421,36 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 },
                 Op::AddToLocal(s) => {
-                    let rhs = pop!();
                     let slot = base + s as usize;
-                    match (&mut stack[slot], &rhs) {
-                        (Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
-                            Some(r) => {
-                                *x = r;
+                    // Numbers are added in place, the operand read as a scalar.
+                    match stack.last() {
+                        Some(&Value::Int(y)) => {
+                            if let Value::Int(x) = &mut stack[slot] {
+                                match x.checked_add(y) {
+                                    Some(r) => {
+                                        *x = r;
+                                        stack.pop_immediate();
+                                        continue;
+                                    }
+                                    None => {
+                                        break (
+                                            RuntimeError::overflow("integer overflow in +"),
+                                            false,
+                                        )
+                                    }
+                                }
+                            }
+                        }
+                        Some(&Value::Float(y)) => {
+                            if let Value::Float(x) = &mut stack[slot] {
+                                *x += y;
+                                stack.pop_immediate();
                                 continue;
                             }
-                            None => break (RuntimeError::overflow("integer overflow in +"), false),
-                        },
-                        (Value::Float(x), Value::Float(y)) => {
-                            *x += *y;
-                            continue;
                         }
                         _ => {}
                     }
+                    let rhs = pop!();
                     let result = match &stack[slot] {
                         Value::Cell(c) => {
                             let c = c.clone();
@@ -532,23 +559,17 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             }
                         }
                     }
-                    let b = pop!();
-                    let a = pop!();
-                    let floats = match (&a, &b) {
-                        (Value::Float(x), Value::Float(y)) => Some((*x, *y)),
-                        (Value::Int(x), Value::Float(y)) => Some((*x as f64, *y)),
-                        (Value::Float(x), Value::Int(y)) => Some((*x, *y as f64)),
-                        _ => None,
-                    };
-                    if let Some((x, y)) = floats {
+                    if let Some((x, y)) = top_floats!() {
                         let r = match op {
                             Op::Add => x + y,
                             Op::Sub => x - y,
                             _ => x * y,
                         };
-                        push!(Value::Float(r));
+                        replace_top_two!(Value::Float(r));
                         continue;
                     }
+                    let b = pop!();
+                    let a = pop!();
                     slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
                 }
                 Op::Div
@@ -565,14 +586,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             continue;
                         }
                     }
-                    let b = pop!();
-                    let a = pop!();
-                    if let (Op::Div, Value::Float(x), Value::Float(y)) = (op, &a, &b) {
-                        if *y != 0.0 {
-                            push!(Value::Float(x / y));
+                    if let (Op::Div, Some((x, y))) = (op, top_floats!()) {
+                        if y != 0.0 {
+                            replace_top_two!(Value::Float(x / y));
                             continue;
                         }
                     }
+                    let b = pop!();
+                    let a = pop!();
                     if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
                         if let Ok(v) = ops::int_binary(op, *x, *y) {
                             push!(v);
