@@ -320,6 +320,28 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(v);
                 }
                 Op::StoreLocal(s) => {
+                    // A number moves as a scalar: the value on top was
+                    // usually just written in parts (see `push!`).
+                    let number = match stack.last() {
+                        Some(&Value::Int(n)) => Some(Ok(n)),
+                        Some(&Value::Float(x)) => Some(Err(x)),
+                        _ => None,
+                    };
+                    if let Some(number) = number {
+                        stack.pop_immediate();
+                        let slot = &mut stack[base + s as usize];
+                        let old = std::mem::replace(
+                            slot,
+                            match number {
+                                Ok(n) => Value::Int(n),
+                                Err(x) => Value::Float(x),
+                            },
+                        );
+                        if old.is_immediate() {
+                            std::mem::forget(old);
+                        }
+                        continue;
+                    }
                     let v = pop!();
                     let slot = &mut stack[base + s as usize];
                     if let Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None = slot {
@@ -1328,7 +1350,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     {
                         fiber.handlers.pop();
                     }
-                    drop_to(&mut stack, ret_base as usize);
+                    stack.truncate(ret_base as usize);
                     // Keep the reference for the next call of this function.
                     fiber.spare.recycle(func);
                     let v = match int_result {
@@ -1514,18 +1536,6 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         stack = std::mem::take(&mut fiber.stack);
         if let Err(e) = unwound {
             halt!(Halt::Error(e));
-        }
-    }
-}
-
-/// Drops the values above `len` (a returning frame's locals and
-/// temporaries), skipping the drop glue for immediates.
-#[inline(always)]
-fn drop_to(stack: &mut crate::stack::Stack, len: usize) {
-    while stack.len() > len {
-        match stack.pop() {
-            Some(v) if v.is_immediate() => std::mem::forget(v),
-            v => drop(v),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! A fiber's value stack: locals and temporaries of every frame.
 //!
-//! The slots above the top are kept as `None` and the vector never shrinks,
-//! so a push is an assignment into an existing slot. That matters for
+//! The slots above the top hold only immediates (values owning nothing) and
+//! the vector never shrinks, so a push is an assignment into an existing
+//! slot, and dropping an immediate from the top only lowers the height. That matters for
 //! speed: `Vec::push` builds the value in a stack temporary and copies it
 //! with one 16-byte load, which the CPU cannot forward from the temporary's
 //! separate tag and payload stores — a stall of a dozen cycles on nearly
@@ -14,7 +15,9 @@ use crate::value::Value;
 
 #[derive(Default)]
 pub struct Stack {
-    /// `slots[..len]` is the stack; `slots[len..]` are `None`.
+    /// `slots[..len]` is the stack; `slots[len..]` are immediates (see
+    /// [`Value::is_immediate`]), stale or `None`: overwriting them releases
+    /// nothing.
     slots: Vec<Value>,
     len: usize,
 }
@@ -41,12 +44,12 @@ impl Stack {
         if self.len == self.slots.len() {
             self.grow();
         }
-        // The slot holds `None`: nothing to drop, so skip the drop glue.
+        // The slot holds an immediate: nothing to drop, so skip the drop glue.
         std::mem::forget(std::mem::replace(&mut self.slots[self.len], v));
         self.len += 1;
     }
 
-    /// A new top slot (holding `None`) to assign the pushed value to:
+    /// A new top slot (holding an immediate) to assign the pushed value to:
     /// `*stack.next_slot() = Value::Int(n)` builds the value in place,
     /// where `push` may move it through a temporary.
     #[inline(always)]
@@ -79,10 +82,8 @@ impl Stack {
     #[inline(always)]
     pub fn pop_immediate(&mut self) {
         debug_assert!(self.last().is_some_and(Value::is_immediate));
-        if self.len > 0 {
-            self.len -= 1;
-            std::mem::forget(std::mem::replace(&mut self.slots[self.len], Value::None));
-        }
+        // The value stays in its slot, above the top, owning nothing.
+        self.len = self.len.saturating_sub(1);
     }
 
     #[inline(always)]
@@ -104,14 +105,15 @@ impl Stack {
         }
     }
 
-    /// Shortens the stack to `len` values, dropping the rest.
-    #[inline]
+    /// Shortens the stack to `len` values, dropping the rest (immediates
+    /// stay where they are, above the top).
+    #[inline(always)]
     pub fn truncate(&mut self, len: usize) {
         while self.len > len {
             self.len -= 1;
-            let v = std::mem::replace(&mut self.slots[self.len], Value::None);
-            if v.is_immediate() {
-                std::mem::forget(v);
+            let slot = &mut self.slots[self.len];
+            if !slot.is_immediate() {
+                drop(std::mem::replace(slot, Value::None));
             }
         }
     }
