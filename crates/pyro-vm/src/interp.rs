@@ -287,7 +287,11 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             pc += 1;
             match op {
                 Op::Nop => {}
-                Op::LoadConst(k) => push!(proto.consts[k as usize].clone()),
+                Op::LoadConst(k) => match &proto.consts[k as usize] {
+                    &Value::Float(x) => push!(Value::Float(x)),
+                    &Value::Int(n) => push!(Value::Int(n)),
+                    other => push!(other.clone()),
+                },
                 Op::LoadInt(n) => push!(Value::Int(n as i64)),
                 Op::LoadNone => push!(Value::None),
                 Op::LoadTrue => push!(Value::Bool(true)),
@@ -296,6 +300,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     Value::Int(n) => {
                         let n = *n;
                         push!(Value::Int(n));
+                    }
+                    Value::Float(x) => {
+                        let x = *x;
+                        push!(Value::Float(x));
                     }
                     // References cloned inline, so the new value is built
                     // from a register rather than returned through memory.
