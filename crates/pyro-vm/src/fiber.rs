@@ -123,7 +123,8 @@ impl Frames {
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let n = (self.slots.len() * 2).max(4);
+        // One frame to start, as a blocked task should stay small.
+        let n = (self.slots.len() * 2).max(1);
         self.slots.resize_with(n, || Frame {
             func: None,
             pc: 0,
