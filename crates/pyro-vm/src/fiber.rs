@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::error::RuntimeError;
 use crate::object::Function;
 use crate::runtime::Rt;
+use crate::stack::{Slots, Vacant};
 use crate::value::Value;
 
 /// What the caller does with a frame's return value.
@@ -64,28 +65,27 @@ pub struct Handler {
     pub height: u32,
 }
 
-/// A fiber's frame stack. Like the value stack ([`crate::stack::Stack`]) it
-/// never shrinks: a call fills in a slot left by an earlier return, field
-/// by field, instead of building a 48-byte frame in a temporary and copying
-/// it (a store-forwarding stall on every call with `Vec::push`).
-#[derive(Default)]
-pub struct Frames {
-    /// `slots[..len]` are the frames; the rest are spent (no function).
-    slots: Vec<Frame>,
-    len: usize,
+/// A fiber's frame stack, on [`Slots`] like the value stack: a call fills
+/// in a slot left by an earlier return, field by field, instead of building
+/// a 48-byte frame in a temporary and copying it (a store-forwarding stall
+/// on every call with `Vec::push`). A vacant slot holds no function.
+pub type Frames = Slots<Frame>;
+
+impl Vacant for Frame {
+    fn vacant() -> Frame {
+        Frame {
+            func: None,
+            pc: 0,
+            base: 0,
+            ret_base: 0,
+            on_return: OnReturn::Push,
+        }
+    }
+    /// One frame to start, as a blocked task should stay small.
+    const FIRST: usize = 1;
 }
 
-impl Frames {
-    #[inline(always)]
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    #[inline(always)]
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
+impl Slots<Frame> {
     /// Pushes a frame about to run `func` from its first instruction, with
     /// local slot 0 at stack index `base`.
     #[inline(always)]
@@ -98,12 +98,12 @@ impl Frames {
         frame.on_return = on_return;
     }
 
-    /// [`Frames::push`] for an ordinary call (`OnReturn::Push`), whose
-    /// frame is written without any temporary.
+    /// [`Slots::push`] for an ordinary call (`OnReturn::Push`), whose frame
+    /// is written without any temporary.
     #[inline(always)]
     pub fn push_call(&mut self, func: Arc<Function>, base: usize, ret_base: usize) {
         let frame = self.next_slot();
-        // A spent slot holds no function and `OnReturn::Push`: nothing to drop.
+        // A vacant slot holds no function and `OnReturn::Push`: nothing to drop.
         std::mem::forget(frame.func.replace(func));
         frame.pc = 0;
         frame.base = base as u32;
@@ -111,65 +111,15 @@ impl Frames {
         std::mem::forget(std::mem::replace(&mut frame.on_return, OnReturn::Push));
     }
 
-    #[inline(always)]
-    fn next_slot(&mut self) -> &mut Frame {
-        if self.len == self.slots.len() {
-            self.grow();
-        }
-        self.len += 1;
-        &mut self.slots[self.len - 1]
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self) {
-        // One frame to start, as a blocked task should stay small.
-        let n = (self.slots.len() * 2).max(1);
-        self.slots.resize_with(n, || Frame {
-            func: None,
-            pc: 0,
-            base: 0,
-            ret_base: 0,
-            on_return: OnReturn::Push,
-        });
-    }
-
     /// Pops the top frame, returning where its caller's stack resumes and
-    /// what to do with its result. Its function must have been taken.
+    /// what to do with its result.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(u32, OnReturn)> {
-        self.len = self.len.checked_sub(1)?;
-        let frame = &mut self.slots[self.len];
+        let frame = self.pop_slot()?;
         // Release the function at once if it is still there (unwinding).
         drop(frame.func.take());
         let on_return = std::mem::replace(&mut frame.on_return, OnReturn::Push);
         Some((frame.ret_base, on_return))
-    }
-
-    #[inline(always)]
-    pub fn last(&self) -> Option<&Frame> {
-        self.len.checked_sub(1).map(|i| &self.slots[i])
-    }
-
-    #[inline(always)]
-    pub fn last_mut(&mut self) -> Option<&mut Frame> {
-        self.len.checked_sub(1).map(|i| &mut self.slots[i])
-    }
-}
-
-impl std::ops::Index<usize> for Frames {
-    type Output = Frame;
-
-    #[inline(always)]
-    fn index(&self, i: usize) -> &Frame {
-        &self.slots[..self.len][i]
-    }
-}
-
-impl std::ops::IndexMut<usize> for Frames {
-    #[inline(always)]
-    fn index_mut(&mut self, i: usize) -> &mut Frame {
-        &mut self.slots[..self.len][i]
     }
 }
 

@@ -1,9 +1,10 @@
-//! A fiber's value stack: locals and temporaries of every frame.
+//! A fiber's stacks: values (locals and temporaries of every frame) and
+//! frames, both on [`Slots`].
 //!
-//! The slots above the top hold only immediates (values owning nothing) and
-//! the vector never shrinks, so a push is an assignment into an existing
-//! slot, and dropping an immediate from the top only lowers the height. That matters for
-//! speed: `Vec::push` builds the value in a stack temporary and copies it
+//! The slots above the top hold only vacant values (owning nothing) and the
+//! vector never shrinks, so a push is an assignment into an existing slot,
+//! and dropping an immediate from the top only lowers the height. That
+//! matters for speed: `Vec::push` builds the value in a stack temporary and copies it
 //! with one 16-byte load, which the CPU cannot forward from the temporary's
 //! separate tag and payload stores — a stall of a dozen cycles on nearly
 //! every instruction. Assigning into a slot stores the tag and the payload
@@ -13,20 +14,35 @@ use std::ops::{Deref, DerefMut, Index, IndexMut, Range, RangeFrom};
 
 use crate::value::Value;
 
-#[derive(Default)]
-pub struct Stack {
-    /// `slots[..len]` is the stack; `slots[len..]` are immediates (see
-    /// [`Value::is_immediate`]), stale or `None`: overwriting them releases
-    /// nothing.
-    slots: Vec<Value>,
+/// What a slot above the top holds: a value that owns nothing.
+pub trait Vacant {
+    fn vacant() -> Self;
+    /// Slots to allocate on the first push.
+    const FIRST: usize;
+}
+
+/// A stack over a vector that never shrinks: `slots[..len]` are live, the
+/// rest vacant, so a push assigns into an existing slot. The fiber's value
+/// stack ([`Stack`]) and frame stack ([`crate::fiber::Frames`]).
+pub struct Slots<T> {
+    slots: Vec<T>,
     len: usize,
 }
 
-impl Stack {
-    pub fn with_capacity(n: usize) -> Stack {
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            slots: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T: Vacant> Slots<T> {
+    pub fn with_capacity(n: usize) -> Self {
         let mut slots = Vec::with_capacity(n);
-        slots.resize_with(n, || Value::None);
-        Stack { slots, len: 0 }
+        slots.resize_with(n, T::vacant);
+        Slots { slots, len: 0 }
     }
 
     #[inline(always)]
@@ -39,21 +55,11 @@ impl Stack {
         self.len == 0
     }
 
-    #[inline(always)]
-    pub fn push(&mut self, v: Value) {
-        if self.len == self.slots.len() {
-            self.grow();
-        }
-        // The slot holds an immediate: nothing to drop, so skip the drop glue.
-        std::mem::forget(std::mem::replace(&mut self.slots[self.len], v));
-        self.len += 1;
-    }
-
-    /// A new top slot (holding an immediate) to assign the pushed value to:
+    /// A new top slot (holding a vacant value) to assign the pushed one to:
     /// `*stack.next_slot() = Value::Int(n)` builds the value in place,
-    /// where `push` may move it through a temporary.
+    /// where `Vec::push` may move it through a temporary.
     #[inline(always)]
-    pub fn next_slot(&mut self) -> &mut Value {
+    pub fn next_slot(&mut self) -> &mut T {
         if self.len == self.slots.len() {
             self.grow();
         }
@@ -64,17 +70,70 @@ impl Stack {
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let n = (self.slots.len() * 2).max(8);
-        self.slots.resize_with(n, || Value::None);
+        let n = (self.slots.len() * 2).max(T::FIRST);
+        self.slots.resize_with(n, T::vacant);
+    }
+
+    /// The top slot, taken off the stack (its contents stay; the caller
+    /// leaves it vacant).
+    #[inline(always)]
+    pub(crate) fn pop_slot(&mut self) -> Option<&mut T> {
+        self.len = self.len.checked_sub(1)?;
+        Some(&mut self.slots[self.len])
+    }
+
+    #[inline(always)]
+    pub fn last(&self) -> Option<&T> {
+        self.len.checked_sub(1).map(|i| &self.slots[i])
+    }
+
+    #[inline(always)]
+    pub fn last_mut(&mut self) -> Option<&mut T> {
+        self.len.checked_sub(1).map(|i| &mut self.slots[i])
+    }
+}
+
+/// Slots are indexed directly (checked against the allocation, not the
+/// height): the interpreter only reads slots below the top.
+impl<T> Index<usize> for Slots<T> {
+    type Output = T;
+
+    #[inline(always)]
+    fn index(&self, i: usize) -> &T {
+        &self.slots[i]
+    }
+}
+
+impl<T> IndexMut<usize> for Slots<T> {
+    #[inline(always)]
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.slots[i]
+    }
+}
+
+impl Vacant for Value {
+    fn vacant() -> Value {
+        Value::None
+    }
+    const FIRST: usize = 8;
+}
+
+/// The value stack: slots above the top hold immediates (see
+/// [`Value::is_immediate`]), stale or `None`: overwriting them releases
+/// nothing.
+pub type Stack = Slots<Value>;
+
+impl Slots<Value> {
+    #[inline(always)]
+    pub fn push(&mut self, v: Value) {
+        // The slot holds an immediate: nothing to drop, so skip the drop glue.
+        std::mem::forget(std::mem::replace(self.next_slot(), v));
     }
 
     #[inline(always)]
     pub fn pop(&mut self) -> Option<Value> {
-        if self.len == 0 {
-            return None;
-        }
-        self.len -= 1;
-        Some(std::mem::replace(&mut self.slots[self.len], Value::None))
+        self.pop_slot()
+            .map(|slot| std::mem::replace(slot, Value::None))
     }
 
     /// Drops the top value, which the caller knows is an immediate (an int,
@@ -84,16 +143,6 @@ impl Stack {
         debug_assert!(self.last().is_some_and(Value::is_immediate));
         // The value stays in its slot, above the top, owning nothing.
         self.len = self.len.saturating_sub(1);
-    }
-
-    #[inline(always)]
-    pub fn last(&self) -> Option<&Value> {
-        self.len.checked_sub(1).map(|i| &self.slots[i])
-    }
-
-    #[inline(always)]
-    pub fn last_mut(&mut self) -> Option<&mut Value> {
-        self.len.checked_sub(1).map(|i| &mut self.slots[i])
     }
 
     #[inline(always)]
@@ -154,24 +203,6 @@ impl Extend<Value> for Stack {
         for v in values {
             self.push(v);
         }
-    }
-}
-
-/// Slots are indexed directly (checked against the allocation, not the
-/// height): the interpreter only reads slots below the top.
-impl Index<usize> for Stack {
-    type Output = Value;
-
-    #[inline(always)]
-    fn index(&self, i: usize) -> &Value {
-        &self.slots[i]
-    }
-}
-
-impl IndexMut<usize> for Stack {
-    #[inline(always)]
-    fn index_mut(&mut self, i: usize) -> &mut Value {
-        &mut self.slots[i]
     }
 }
 

@@ -102,12 +102,7 @@ impl<V> Table<V> {
                     }
                 }
             }
-            perturb >>= 5;
-            i = (i
-                .wrapping_mul(5)
-                .wrapping_add(perturb as usize)
-                .wrapping_add(1))
-                & mask;
+            i = next_probe(i, &mut perturb, mask);
         }
     }
 
@@ -244,12 +239,7 @@ impl<V> Table<V> {
             let mut perturb = hash;
             let mut i = hash as usize & mask;
             while self.slots[i] != EMPTY {
-                perturb >>= 5;
-                i = (i
-                    .wrapping_mul(5)
-                    .wrapping_add(perturb as usize)
-                    .wrapping_add(1))
-                    & mask;
+                i = next_probe(i, &mut perturb, mask);
             }
             self.slots[i] = at as u32;
         }
@@ -401,6 +391,17 @@ impl FromIterator<Key> for Set {
         s.extend(keys);
         s
     }
+}
+
+/// The slot after `i` in CPython's probe sequence: every slot is visited,
+/// and the hash's high bits (`perturb`) spread keys that share low bits.
+#[inline(always)]
+fn next_probe(i: usize, perturb: &mut u64, mask: usize) -> usize {
+    *perturb >>= 5;
+    (i.wrapping_mul(5)
+        .wrapping_add(*perturb as usize)
+        .wrapping_add(1))
+        & mask
 }
 
 #[cfg(test)]
