@@ -276,13 +276,30 @@ impl Compiler {
             }
             return None;
         }
-        let fused = match (f.ops[pc - 1], op) {
+        let mut fused = match (f.ops[pc - 1], op) {
             (Op::LoadLocal(s), Op::GetAttr(n)) => Op::GetLocalAttr(u16::try_from(s).ok()?, n),
+            (Op::LoadLocal(s), Op::Return) => Op::ReturnLocal(s),
             (Op::LoadInt(k), op) => Self::with_int(op, k)?,
             (Op::LoadNone, Op::Return) => Op::ReturnNone,
             _ => return None,
         };
-        let at = pc - 1;
+        let mut at = pc - 1;
+        // `LoadLocal s; LoadInt k; Sub` fuses twice: `n - 1` reads the local
+        // in place (`LocalSubInt`), unless a jump lands on the `LoadInt`.
+        if let (Some(&Op::LoadLocal(s)), true) = (
+            at.checked_sub(1).and_then(|i| f.ops.get(i)),
+            f.jump_target != Some(at),
+        ) {
+            if let Some(local) = u16::try_from(s)
+                .ok()
+                .and_then(|s| Self::with_local(fused, s))
+            {
+                f.ops.truncate(at);
+                f.spans.retain(|(start, _)| (*start as usize) < at);
+                at -= 1;
+                fused = local;
+            }
+        }
         f.ops[at] = fused;
         match f.spans.last_mut() {
             Some((start, s)) if *start as usize == at => *s = span,
@@ -305,6 +322,22 @@ impl Compiler {
             Op::Ge => Op::GeInt(k),
             Op::Eq => Op::EqInt(k),
             Op::Ne => Op::NeInt(k),
+            _ => return None,
+        })
+    }
+
+    /// The local-operand form of an instruction with a small int operand
+    /// (`AddInt k` after `LoadLocal s` becomes `LocalAddInt(s, k)`).
+    fn with_local(op: Op, s: u16) -> Option<Op> {
+        Some(match op {
+            Op::AddInt(k) => Op::LocalAddInt(s, k),
+            Op::SubInt(k) => Op::LocalSubInt(s, k),
+            Op::LtInt(k) => Op::LocalLtInt(s, k),
+            Op::LeInt(k) => Op::LocalLeInt(s, k),
+            Op::GtInt(k) => Op::LocalGtInt(s, k),
+            Op::GeInt(k) => Op::LocalGeInt(s, k),
+            Op::EqInt(k) => Op::LocalEqInt(s, k),
+            Op::NeInt(k) => Op::LocalNeInt(s, k),
             _ => return None,
         })
     }
@@ -1054,4 +1087,69 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The instructions of the first function defined in `src`.
+    fn function_ops(src: &str) -> Vec<Op> {
+        let parsed = pyro_parser::parse_text(src, 0);
+        assert!(parsed.is_ok(), "{:?}", parsed.errors);
+        let module = compile_module(&parsed.module, "test").expect("compiles");
+        module
+            .consts
+            .iter()
+            .find_map(|c| match c {
+                Const::Code(code) => Some(code.ops.clone()),
+                _ => None,
+            })
+            .expect("a function")
+    }
+
+    #[test]
+    fn local_int_operations_fuse_into_one_instruction() {
+        let ops = function_ops(
+            "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n",
+        );
+        assert_eq!(
+            ops,
+            vec![
+                Op::LocalLtInt(0, 2),
+                Op::JumpIfFalse(3),
+                Op::ReturnLocal(0),
+                Op::LoadCallee(0),
+                Op::LocalSubInt(0, 1),
+                Op::Call(1),
+                Op::LoadCallee(0),
+                Op::LocalSubInt(0, 2),
+                Op::Call(1),
+                Op::Add,
+                Op::Return,
+                Op::ReturnNone,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_jump_onto_the_constant_prevents_the_second_fusion() {
+        // `(c and n) - 1`: the `and` jumps to the `LoadInt 1`, which fuses
+        // with the `Sub` but not with the `LoadLocal n` before the jump.
+        let ops = function_ops("def f(c, n):\n    return (c and n) - 1\n");
+        assert!(ops.contains(&Op::SubInt(1)), "{ops:?}");
+        assert!(ops.contains(&Op::LoadLocal(1)), "{ops:?}");
+        assert!(!ops.iter().any(|op| matches!(op, Op::LocalSubInt(..))));
+        let ops = function_ops("def f(n):\n    return n + 1 == 3\n");
+        assert_eq!(ops[..2], [Op::LocalAddInt(0, 1), Op::EqInt(3)]);
+    }
+
+    #[test]
+    fn a_call_of_a_local_or_with_keywords_loads_the_callee_normally() {
+        let ops = function_ops("def f(g):\n    return g(1)\n");
+        assert!(!ops.iter().any(|op| matches!(op, Op::LoadCallee(_))));
+        let ops = function_ops("def f(n):\n    return f(n=1)\n");
+        assert!(!ops.iter().any(|op| matches!(op, Op::LoadCallee(_))));
+        assert!(ops.contains(&Op::LoadGlobal(0)));
+    }
 }

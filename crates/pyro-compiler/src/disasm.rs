@@ -82,12 +82,21 @@ fn annotation(code: &Code, op: &Op) -> String {
         | Op::StoreCell(s)
         | Op::StoreFreshCell(s)
         | Op::PushLocalCell(s)
-        | Op::AddToLocal(s) => local(s),
+        | Op::AddToLocal(s)
+        | Op::ReturnLocal(s) => local(s),
+        Op::LocalAddInt(s, _)
+        | Op::LocalSubInt(s, _)
+        | Op::LocalLtInt(s, _)
+        | Op::LocalLeInt(s, _)
+        | Op::LocalGtInt(s, _)
+        | Op::LocalGeInt(s, _)
+        | Op::LocalEqInt(s, _)
+        | Op::LocalNeInt(s, _) => local(s as u32),
         Op::LoadFree(i) | Op::StoreFree(i) | Op::PushFreeCell(i) => code
             .free_names
             .get(i as usize)
             .map_or("?".into(), |n| format!("({n})")),
-        Op::LoadGlobal(g) | Op::StoreGlobal(g) | Op::AddToGlobal(g) => code
+        Op::LoadGlobal(g) | Op::LoadCallee(g) | Op::StoreGlobal(g) | Op::AddToGlobal(g) => code
             .global_names
             .get(g as usize)
             .map_or(String::new(), |n| format!("({n})")),

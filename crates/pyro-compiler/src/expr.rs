@@ -420,6 +420,15 @@ impl Compiler {
             return;
         }
         self.expr(func);
+        // `f(args)` with `f` a module global: the callee is pushed for
+        // `Call` alone to consume (`LoadCallee`).
+        if let (ExprKind::Name(_), true, false) = (&func.kind, simple, spawn) {
+            if let Some(op @ Op::LoadGlobal(_)) = self.f().ops.last_mut() {
+                if let Op::LoadGlobal(g) = *op {
+                    *op = Op::LoadCallee(g);
+                }
+            }
+        }
         if has_star {
             self.star_call(args, span);
             if spawn {

@@ -61,6 +61,10 @@ instructions! {
     PushFreeCell(cell: u32);
     LoadGlobal(global: u32);
     StoreGlobal(global: u32);
+    /// `LoadGlobal` for the callee of the `Call` that follows, which alone
+    /// consumes it: a function is pushed in a form that `Call` moves out
+    /// without a wide read (see the VM's `Value::Callee`).
+    LoadCallee(global: u32);
     /// Push a module-level name looked up at run time, in the module and then
     /// in the modules it star-imported (`import "lib.pyro"`).
     LoadName(name: u32);
@@ -116,6 +120,19 @@ instructions! {
     GeInt(value: i32);
     EqInt(value: i32);
     NeInt(value: i32);
+    /// `local + value` and `local - value` pushed without pushing the local
+    /// first (a fused `LoadLocal; AddInt` / `LoadLocal; SubInt`: `n - 1`).
+    /// Like every fused read of a local, the slot may hold a cell if the
+    /// variable was captured after the instruction was compiled.
+    LocalAddInt(slot: u16, value: i32);
+    LocalSubInt(slot: u16, value: i32);
+    /// `local < value` and so on (a fused `LoadLocal; LtInt`): `if n < 2:`.
+    LocalLtInt(slot: u16, value: i32);
+    LocalLeInt(slot: u16, value: i32);
+    LocalGtInt(slot: u16, value: i32);
+    LocalGeInt(slot: u16, value: i32);
+    LocalEqInt(slot: u16, value: i32);
+    LocalNeInt(slot: u16, value: i32);
     Jump(target: u32);
     /// Pop; jump if false.
     JumpIfFalse(target: u32);
@@ -198,6 +215,8 @@ instructions! {
     /// `LoadNone; Return` fused: the implicit return at the end of a
     /// function body, and `return` without a value.
     ReturnNone;
+    /// `return local` (a fused `LoadLocal; Return`).
+    ReturnLocal(slot: u32);
     /// `form`: 0 re-raise the error being handled (on top), 1 raise the top
     /// value, 2 raise `[exc, cause]`.
     Raise(form: u8);

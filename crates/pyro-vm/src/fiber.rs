@@ -111,6 +111,21 @@ impl Slots<Frame> {
         std::mem::forget(std::mem::replace(&mut frame.on_return, OnReturn::Push));
     }
 
+    /// Pops the top frame if it is an ordinary call (`OnReturn::Push`)
+    /// whose function is running (moved out of it): returns where the
+    /// caller's stack resumes. The frame is left as a vacant slot without
+    /// dropping or moving anything.
+    #[inline(always)]
+    pub fn pop_call(&mut self) -> Option<usize> {
+        let frame = self.last()?;
+        if !matches!(frame.on_return, OnReturn::Push) || frame.func.is_some() {
+            return None;
+        }
+        let ret_base = frame.ret_base as usize;
+        self.pop_slot();
+        Some(ret_base)
+    }
+
     /// Pops the top frame, returning where its caller's stack resumes and
     /// what to do with its result.
     #[inline(always)]

@@ -80,7 +80,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             )));
         };
         let proto = &*func.proto;
-        let ops = &proto.code.ops[..];
+        let ops = &func.ops[..];
         let base = frame.base as usize;
         let mut pc = frame.pc as usize;
 
@@ -146,7 +146,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             ($f:expr, $args:expr, $ret_base:expr) => {{
                 let f: Arc<Function> = $f;
                 let (args, ret_base) = ($args, $ret_base);
-                let locals_end = args + f.proto.nlocals as usize;
+                let locals_end = args + f.nlocals as usize;
                 if stack.len() < locals_end {
                     stack.resize(locals_end, Value::Unbound);
                 }
@@ -404,15 +404,23 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(cell);
                 }
                 Op::PushFreeCell(i) => push!(Value::Cell(func.cells[i as usize].clone())),
-                Op::LoadGlobal(g) => {
+                Op::LoadGlobal(g) | Op::LoadCallee(g) => {
+                    let callee = matches!(op, Op::LoadCallee(_));
                     let global = &func.module.globals[g as usize];
                     if let Peek::Function(addr) = global.peek() {
                         if let Some(f) = fiber.spare.take(addr) {
-                            push!(Value::Function(f));
+                            if callee {
+                                push!(Value::Callee(Some(f)));
+                            } else {
+                                push!(Value::Function(f));
+                            }
                             continue;
                         }
                     }
-                    let v = load_global(&mut fiber.spare, global);
+                    let v = match load_global(&mut fiber.spare, global) {
+                        Value::Function(f) if callee => Value::Callee(Some(f)),
+                        v => v,
+                    };
                     if let Value::Unbound = v {
                         let name = global_name(&func, g);
                         break (
@@ -689,6 +697,58 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let b = Value::Int(y);
                     slow!(ops::binary(unfused(op), &a, &b), OnReturn::Push, a, vec![b]);
                 }
+                Op::LocalAddInt(s, k) | Op::LocalSubInt(s, k) => {
+                    let sub = matches!(op, Op::LocalSubInt(..));
+                    if let Value::Int(x) = stack[base + s as usize] {
+                        let y = k as i64;
+                        let r = if sub {
+                            x.checked_sub(y)
+                        } else {
+                            x.checked_add(y)
+                        };
+                        if let Some(r) = r {
+                            push!(Value::Int(r));
+                            continue;
+                        }
+                    }
+                    let a = tri!(local_operand(
+                        &stack[base + s as usize],
+                        &proto.code,
+                        s as usize
+                    ));
+                    let b = Value::Int(k as i64);
+                    let op = if sub { Op::Sub } else { Op::Add };
+                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                }
+                Op::LocalLtInt(s, k)
+                | Op::LocalLeInt(s, k)
+                | Op::LocalGtInt(s, k)
+                | Op::LocalGeInt(s, k) => {
+                    let op = unfused(op);
+                    if let Value::Int(x) = stack[base + s as usize] {
+                        branch_or_push!(int_order(op, x, k as i64));
+                        continue;
+                    }
+                    let a = tri!(local_operand(
+                        &stack[base + s as usize],
+                        &proto.code,
+                        s as usize
+                    ));
+                    compare_slow!(op, a, Value::Int(k as i64));
+                }
+                Op::LocalEqInt(s, k) | Op::LocalNeInt(s, k) => {
+                    let negate = matches!(op, Op::LocalNeInt(..));
+                    if let Value::Int(x) = stack[base + s as usize] {
+                        branch_or_push!((x == k as i64) != negate);
+                        continue;
+                    }
+                    let a = tri!(local_operand(
+                        &stack[base + s as usize],
+                        &proto.code,
+                        s as usize
+                    ));
+                    equal_slow!(negate, a, Value::Int(k as i64));
+                }
                 Op::LtInt(k) | Op::LeInt(k) | Op::GtInt(k) | Op::GeInt(k) => {
                     let op = unfused(op);
                     if let Some(Value::Int(x)) = stack.last() {
@@ -910,10 +970,24 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         pause!(Halt::Yield);
                     }
                     let callee = stack.len() - argc as usize - 1;
+                    let depth_ok = fiber.depth_base + depth < rt.recursion_limit;
+                    if let Value::Callee(slot) = &mut stack[callee] {
+                        let plain =
+                            depth_ok && slot.as_ref().is_some_and(|f| f.plain_arity == argc);
+                        // The function moves out of the slot, which is left
+                        // owning nothing (`Callee(None)`).
+                        match (plain, slot.take()) {
+                            (true, Some(f)) => enter!(f, callee + 1, callee),
+                            // Not entered here: an ordinary callee for the
+                            // general call below.
+                            (_, f) => std::mem::forget(std::mem::replace(
+                                &mut stack[callee],
+                                f.map_or(Value::None, Value::Function),
+                            )),
+                        }
+                    }
                     if let Value::Function(f) = &stack[callee] {
-                        if f.proto.plain_arity == argc
-                            && fiber.depth_base + depth < rt.recursion_limit
-                        {
+                        if f.plain_arity == argc && depth_ok {
                             // The callee slot is dropped at the return: take
                             // the function out of it instead of cloning it.
                             let Value::Function(f) =
@@ -1002,7 +1076,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         if let (false, Some(Value::Function(f))) =
                             (inst.shadows_class(), inst.class.lookup(sym))
                         {
-                            if f.proto.plain_arity == argc as u32 + 1
+                            if f.plain_arity == argc as u32 + 1
                                 && fiber.depth_base + depth < rt.recursion_limit
                             {
                                 let f = fiber.spare.reuse(f);
@@ -1301,13 +1375,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             false,
                         );
                     };
-                    let f = Function {
-                        proto: child,
-                        defaults,
-                        cells,
-                        module: func.module.clone(),
-                        owner: Default::default(),
-                    };
+                    let f = Function::new(child, defaults, cells, func.module.clone());
                     push!(Value::Function(Arc::new(f)));
                 }
                 Op::MakeClass(k, count) => {
@@ -1332,18 +1400,55 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     push!(build::interface(&proto.consts[k as usize], pairs));
                 }
-                Op::Return | Op::ReturnNone => {
+                Op::Return | Op::ReturnNone | Op::ReturnLocal(_) => {
                     // An int result travels as a scalar, not as a value
                     // read back whole just after it was written in parts.
-                    let int_result = match (op, stack.last()) {
-                        (Op::Return, Some(Value::Int(n))) => Some(*n),
+                    let int_result = match op {
+                        Op::Return => match stack.last() {
+                            Some(Value::Int(n)) => Some(*n),
+                            _ => None,
+                        },
+                        Op::ReturnLocal(s) => match stack[base + s as usize] {
+                            Value::Int(n) => Some(n),
+                            _ => None,
+                        },
                         _ => None,
                     };
+                    // The common return: an int to an ordinary call, with
+                    // no `try` of this frame left open. Nothing is dropped
+                    // but the frame's locals, and nothing is moved whole.
+                    if let Some(n) = int_result {
+                        if depth > 1
+                            && fiber
+                                .handlers
+                                .last()
+                                .is_none_or(|h| (h.depth as usize) < depth)
+                        {
+                            if let Some(ret_base) = fiber.frames.pop_call() {
+                                stack.truncate(ret_base);
+                                // Keep the reference for the next call of this function.
+                                fiber.spare.recycle(func);
+                                push!(Value::Int(n));
+                                continue 'frames;
+                            }
+                        }
+                    }
                     let v = match (op, int_result) {
-                        (Op::ReturnNone, _) => Value::None,
-                        (_, Some(_)) => {
+                        (Op::Return, Some(_)) => {
                             stack.pop_immediate();
                             Value::None
+                        }
+                        (_, Some(_)) | (Op::ReturnNone, _) => Value::None,
+                        // The frame's slots go at the return: move the value out.
+                        (Op::ReturnLocal(s), None) => {
+                            let slot = &mut stack[base + s as usize];
+                            match std::mem::replace(slot, Value::None) {
+                                Value::Cell(c) => {
+                                    *slot = Value::Cell(c);
+                                    tri!(local_operand(slot, &proto.code, s as usize))
+                                }
+                                v => v,
+                            }
                         }
                         _ => pop!(),
                     };
@@ -1571,10 +1676,10 @@ fn unfused(op: Op) -> Op {
         Op::SubInt(_) => Op::Sub,
         Op::MulInt(_) => Op::Mul,
         Op::ModInt(_) => Op::Mod,
-        Op::LtInt(_) => Op::Lt,
-        Op::LeInt(_) => Op::Le,
-        Op::GtInt(_) => Op::Gt,
-        Op::GeInt(_) => Op::Ge,
+        Op::LtInt(_) | Op::LocalLtInt(..) => Op::Lt,
+        Op::LeInt(_) | Op::LocalLeInt(..) => Op::Le,
+        Op::GtInt(_) | Op::LocalGtInt(..) => Op::Gt,
+        Op::GeInt(_) | Op::LocalGeInt(..) => Op::Ge,
         Op::EqInt(_) => Op::Eq,
         Op::NeInt(_) => Op::Ne,
         other => other,
@@ -1589,6 +1694,24 @@ fn int_order(op: Op, x: i64, y: i64) -> bool {
         Op::Le => x <= y,
         Op::Gt => x > y,
         _ => x >= y,
+    }
+}
+
+/// The value of local `s` as the operand of a fused instruction: the slot
+/// may hold a cell (the variable was captured after the instruction was
+/// compiled), and a captured variable may not have a value yet.
+fn local_operand(
+    slot: &Value,
+    code: &pyro_compiler::Code,
+    s: usize,
+) -> Result<Value, RuntimeError> {
+    let v = match slot {
+        Value::Cell(c) => c.lock().clone(),
+        other => other.clone(),
+    };
+    match v {
+        Value::Unbound => Err(unbound(&code.local_names[s])),
+        v => Ok(v),
     }
 }
 

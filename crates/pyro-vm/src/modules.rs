@@ -246,13 +246,12 @@ pub fn compile(
             module.globals[i as usize].set(value.clone());
         }
     }
-    let body = Arc::new(Function {
-        proto: prepare(&code),
-        defaults: Vec::new(),
-        cells: Vec::new(),
-        module: module.clone(),
-        owner: Default::default(),
-    });
+    let body = Arc::new(Function::new(
+        prepare(&code),
+        Vec::new(),
+        Vec::new(),
+        module.clone(),
+    ));
     Ok((module, body))
 }
 

@@ -16,6 +16,8 @@ use crate::value::{Shared, Value};
 /// names interned, once per load.
 pub struct Proto {
     pub code: Arc<Code>,
+    /// The code's instructions, shared with every function made from it.
+    pub ops: Arc<[pyro_compiler::Op]>,
     pub consts: Vec<Value>,
     pub names: Vec<Sym>,
     /// Positional parameter count (without `*args` / `**kwargs`).
@@ -37,7 +39,16 @@ pub struct Proto {
 }
 
 /// A Pyro function: code, default values, captured cells and its module.
+///
+/// The instructions, the plain-call arity and the local count are copied
+/// out of the proto: entering or resuming a frame reads them one pointer
+/// away from the function instead of three (function, proto, code, ops).
 pub struct Function {
+    pub ops: Arc<[pyro_compiler::Op]>,
+    /// [`Proto::plain_arity`].
+    pub plain_arity: u32,
+    /// [`Proto::nlocals`].
+    pub nlocals: u32,
     pub proto: Arc<Proto>,
     pub defaults: Vec<Value>,
     pub cells: Vec<Arc<Mutex<Value>>>,
@@ -47,6 +58,24 @@ pub struct Function {
 }
 
 impl Function {
+    pub fn new(
+        proto: Arc<Proto>,
+        defaults: Vec<Value>,
+        cells: Vec<Arc<Mutex<Value>>>,
+        module: Arc<Module>,
+    ) -> Function {
+        Function {
+            ops: proto.ops.clone(),
+            plain_arity: proto.plain_arity,
+            nlocals: proto.nlocals,
+            proto,
+            defaults,
+            cells,
+            module,
+            owner: OnceLock::new(),
+        }
+    }
+
     pub fn name(&self) -> &str {
         &self.proto.code.name
     }

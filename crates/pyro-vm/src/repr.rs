@@ -124,7 +124,9 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
             }
             out.push(')');
         }
-        Value::Function(f) => out.push_str(&format!("<function {}>", f.name())),
+        Value::Function(f) | Value::Callee(Some(f)) => {
+            out.push_str(&format!("<function {}>", f.name()))
+        }
         Value::Builtin(b) => match b.info().kind {
             pyro_builtins::Kind::Type | pyro_builtins::Kind::ErrorClass => {
                 out.push_str(&format!("<class {}>", b.name()))
@@ -198,7 +200,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
             let inner = c.lock().clone();
             return write_repr(&inner, out, depth);
         }
-        Value::Unbound => out.push_str("<unbound>"),
+        Value::Unbound | Value::Callee(None) => out.push_str("<unbound>"),
     }
     true
 }

@@ -140,6 +140,7 @@ pub fn prepare(code: &Arc<Code>) -> Arc<Proto> {
         param_syms: code.params.iter().map(|p| Sym::intern(&p.name)).collect(),
         first_default,
         children,
+        ops: code.ops.as_slice().into(),
         code: code.clone(),
     })
 }

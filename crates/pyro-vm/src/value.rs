@@ -59,6 +59,12 @@ pub enum Value {
     Cell(Arc<Mutex<Value>>),
     /// A variable that has no value yet (only ever in a slot).
     Unbound,
+    /// The function a `Call` is about to enter, pushed by `LoadCallee` and
+    /// moved out by that `Call` (leaving `None`): only ever in the callee
+    /// slot of a call being set up. Moving an `Option` out reads and writes
+    /// the pointer alone, where moving a whole value out of a slot written
+    /// a few instructions before stalls the CPU (see `stack.rs`).
+    Callee(Option<Arc<Function>>),
 }
 
 impl Clone for Value {
@@ -90,6 +96,7 @@ impl Value {
                 | Value::Builtin(_)
                 | Value::Intrinsic(_)
                 | Value::Unbound
+                | Value::Callee(None)
         )
     }
 
@@ -125,6 +132,7 @@ impl Value {
             Value::Builtin(b) => Value::Builtin(*b),
             Value::Intrinsic(i) => Value::Intrinsic(*i),
             Value::Unbound => Value::Unbound,
+            Value::Callee(f) => Value::Callee(f.clone()),
             Value::None => Value::None,
             Value::Bool(b) => Value::Bool(*b),
             Value::Int(n) => Value::Int(*n),
@@ -298,9 +306,11 @@ impl Value {
             Value::SetMut(_) => "set_mut".into(),
             Value::Range(_) => "range".into(),
             Value::Slice(_) => "slice".into(),
-            Value::Function(_) | Value::Builtin(_) | Value::Intrinsic(_) | Value::Host(_) => {
-                "function".into()
-            }
+            Value::Function(_)
+            | Value::Builtin(_)
+            | Value::Intrinsic(_)
+            | Value::Host(_)
+            | Value::Callee(_) => "function".into(),
             Value::BoundMethod(_) => "method".into(),
             Value::Class(_) => "class".into(),
             Value::Instance(i) => i.class.name.to_string(),
