@@ -111,19 +111,38 @@ impl Slots<Frame> {
         std::mem::forget(std::mem::replace(&mut frame.on_return, OnReturn::Push));
     }
 
-    /// Pops the top frame if it is an ordinary call (`OnReturn::Push`)
-    /// whose function is running (moved out of it): returns where the
-    /// caller's stack resumes. The frame is left as a vacant slot without
-    /// dropping or moving anything.
+    /// Pushes the frame of an ordinary call (`OnReturn::Push`) whose
+    /// function the interpreter holds while it runs: only its position is
+    /// written (a vacant slot holds no function and `OnReturn::Push`).
     #[inline(always)]
-    pub fn pop_call(&mut self) -> Option<usize> {
-        let frame = self.last()?;
+    pub fn push_running(&mut self, base: usize, ret_base: usize) {
+        let frame = self.next_slot();
+        drop(frame.func.take());
+        frame.pc = 0;
+        frame.base = base as u32;
+        frame.ret_base = ret_base as u32;
+        std::mem::forget(std::mem::replace(&mut frame.on_return, OnReturn::Push));
+    }
+
+    /// Pops the top frame if it is a running ordinary call (its function
+    /// moved out, `OnReturn::Push`) under a caller that holds its function:
+    /// returns where the caller's stack resumes and the caller's function,
+    /// moved out of its frame to run. The popped frame is left as a vacant
+    /// slot without dropping or moving anything.
+    #[inline(always)]
+    pub fn pop_call(&mut self) -> Option<(usize, Arc<Function>)> {
+        let n = self.len();
+        if n < 2 {
+            return None;
+        }
+        let frame = &self[n - 1];
         if !matches!(frame.on_return, OnReturn::Push) || frame.func.is_some() {
             return None;
         }
         let ret_base = frame.ret_base as usize;
+        let caller = self[n - 2].func.take()?;
         self.pop_slot();
-        Some(ret_base)
+        Some((ret_base, caller))
     }
 
     /// Pops the top frame, returning where its caller's stack resumes and

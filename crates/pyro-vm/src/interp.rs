@@ -74,14 +74,18 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         // The frame's function moves into this local while the frame runs,
         // and back into the frame whenever it stops running (`put_back!`):
         // switching frames costs no reference-count traffic.
-        let Some(func) = frame.func.take() else {
+        let Some(mut func) = frame.func.take() else {
             halt!(Halt::Error(RuntimeError::type_error(
                 "internal error: a frame without its function"
             )));
         };
-        let proto = &*func.proto;
-        let ops = &func.ops[..];
-        let base = frame.base as usize;
+        // The running frame's state. An ordinary call and its return switch
+        // these in place (`enter!`, the fast return) instead of going round
+        // the `'frames` loop, which reads them back from the frame.
+        let mut depth = depth;
+        let mut proto = &*func.proto;
+        let mut ops = &func.ops[..];
+        let mut base = frame.base as usize;
         let mut pc = frame.pc as usize;
 
         // Hands the function back to this frame (when it stops running).
@@ -142,8 +146,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         // plain (see `Proto::plain_arity`): its arguments, from stack index
         // `$args`, already are its first locals. The caller's function goes
         // back into its frame; the callee's moves into the new one.
+        // (`$ops` is the instruction loop's label, declared after this macro.)
         macro_rules! enter {
-            ($f:expr, $args:expr, $ret_base:expr) => {{
+            ($ops:lifetime, $f:expr, $args:expr, $ret_base:expr) => {{
                 let f: Arc<Function> = $f;
                 let (args, ret_base) = ($args, $ret_base);
                 let locals_end = args + f.nlocals as usize;
@@ -152,9 +157,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 let caller = &mut fiber.frames[depth - 1];
                 caller.pc = pc as u32;
-                caller.func = Some(func);
-                fiber.frames.push_call(f, args, ret_base);
-                continue 'frames;
+                caller.func = Some(std::mem::replace(&mut func, f));
+                fiber.frames.push_running(args, ret_base);
+                depth += 1;
+                proto = &*func.proto;
+                ops = &func.ops[..];
+                base = args;
+                pc = 0;
+                continue $ops;
             }};
         }
         // The two ints on top of the stack, if that is what they are.
@@ -277,7 +287,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             }};
         }
 
-        let (error, reraise): (RuntimeError, bool) = loop {
+        let (error, reraise): (RuntimeError, bool) = 'ops: loop {
             let Some(&op) = ops.get(pc) else {
                 break (
                     RuntimeError::type_error("internal error: ran past the end of the code"),
@@ -407,7 +417,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::LoadGlobal(g) | Op::LoadCallee(g) => {
                     let callee = matches!(op, Op::LoadCallee(_));
                     let global = &func.module.globals[g as usize];
-                    if let Peek::Function(addr) = global.peek() {
+                    if let Some(addr) = global.peek_function() {
                         if let Some(f) = fiber.spare.take(addr) {
                             if callee {
                                 push!(Value::Callee(Some(f)));
@@ -977,7 +987,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         // The function moves out of the slot, which is left
                         // owning nothing (`Callee(None)`).
                         match (plain, slot.take()) {
-                            (true, Some(f)) => enter!(f, callee + 1, callee),
+                            (true, Some(f)) => enter!('ops, f, callee + 1, callee),
                             // Not entered here: an ordinary callee for the
                             // general call below.
                             (_, f) => std::mem::forget(std::mem::replace(
@@ -995,7 +1005,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             else {
                                 unreachable!()
                             };
-                            enter!(f, callee + 1, callee);
+                            enter!('ops, f, callee + 1, callee);
                         }
                     }
                     save_pc!();
@@ -1080,7 +1090,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 && fiber.depth_base + depth < rt.recursion_limit
                             {
                                 let f = fiber.spare.reuse(f);
-                                enter!(f, recv, recv);
+                                enter!('ops, f, recv, recv);
                             }
                         }
                     }
@@ -1424,12 +1434,19 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 .last()
                                 .is_none_or(|h| (h.depth as usize) < depth)
                         {
-                            if let Some(ret_base) = fiber.frames.pop_call() {
+                            if let Some((ret_base, caller)) = fiber.frames.pop_call() {
                                 stack.truncate(ret_base);
-                                // Keep the reference for the next call of this function.
-                                fiber.spare.recycle(func);
+                                // Keep the reference for the next call of
+                                // this function, and resume the caller.
+                                fiber.spare.recycle(std::mem::replace(&mut func, caller));
                                 push!(Value::Int(n));
-                                continue 'frames;
+                                depth -= 1;
+                                let frame = &fiber.frames[depth - 1];
+                                base = frame.base as usize;
+                                pc = frame.pc as usize;
+                                proto = &*func.proto;
+                                ops = &func.ops[..];
+                                continue 'ops;
                             }
                         }
                     }

@@ -318,6 +318,19 @@ impl Global {
         }
     }
 
+    /// The address of the function the global holds, if it holds one and
+    /// no store is in progress: [`Global::peek`] for the callee of a call,
+    /// with one comparison instead of a match on the kind.
+    #[inline(always)]
+    pub fn peek_function(&self) -> Option<usize> {
+        let before = self.seq.load(Ordering::Acquire);
+        let kind = self.kind.load(Ordering::Relaxed);
+        let bits = self.bits.load(Ordering::Relaxed);
+        fence(Ordering::Acquire);
+        let stable = before & 1 == 0 && self.seq.load(Ordering::Relaxed) == before;
+        (stable && kind == K_FUNCTION).then_some(bits as usize)
+    }
+
     /// The value (`Unbound` before the first store).
     pub fn get(&self) -> Value {
         match self.peek() {
