@@ -226,16 +226,23 @@ impl Spares {
     }
 
     /// Keeps a returning frame's function reference for the next call.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn recycle(&mut self, f: Arc<Function>) {
         // The only reference: the function is garbage, let it go.
         if Arc::strong_count(&f) == 1 {
             return;
         }
-        if self.0.len() == SPARES {
-            self.0.remove(0);
+        if self.0.len() >= SPARES {
+            self.evict();
         }
         self.0.push(f);
+    }
+
+    /// Drops the oldest spare to make room.
+    #[cold]
+    #[inline(never)]
+    fn evict(&mut self) {
+        self.0.remove(0);
     }
 }
 

@@ -60,11 +60,14 @@ impl<T: Vacant> Slots<T> {
     /// where `Vec::push` may move it through a temporary.
     #[inline(always)]
     pub fn next_slot(&mut self) -> &mut T {
-        if self.len == self.slots.len() {
+        let i = self.len;
+        // `>=`, not `==`: past this test the index is known to be in
+        // bounds, so the indexing below checks nothing more.
+        if i >= self.slots.len() {
             self.grow();
         }
-        self.len += 1;
-        &mut self.slots[self.len - 1]
+        self.len = i + 1;
+        &mut self.slots[i]
     }
 
     #[cold]
