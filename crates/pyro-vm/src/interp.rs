@@ -51,7 +51,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
     let mut stack = std::mem::take(&mut fiber.stack);
     macro_rules! halt {
         ($h:expr) => {{
-            fiber.stack = std::mem::take(&mut stack);
+            stack.move_into(&mut fiber.stack);
             return $h;
         }};
     }
@@ -121,16 +121,19 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
-                    Err(e) => break (e, false),
+                    Err(e) => {
+                        std::hint::cold_path();
+                        break (e, false);
+                    }
                 }
             };
         }
         // After starting a call: continue in a new frame, go on, or suspend.
         macro_rules! invoked {
             ($e:expr) => {{
-                fiber.stack = std::mem::take(&mut stack);
+                stack.move_into(&mut fiber.stack);
                 let result = $e;
-                stack = std::mem::take(&mut fiber.stack);
+                fiber.stack.move_into(&mut stack);
                 match result {
                     Ok(Invoked::Pushed) => {
                         put_back!();
@@ -138,7 +141,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     Ok(Invoked::Done) => {}
                     Ok(Invoked::Suspend(wait)) => pause!(Halt::Suspend(wait)),
-                    Err(e) => break (e, false),
+                    Err(e) => {
+                        std::hint::cold_path();
+                        break (e, false);
+                    }
                 }
             }};
         }
@@ -200,6 +206,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         }
         macro_rules! slow {
             ($e:expr, $on_return:expr, $a:expr, $b:expr) => {
+                // The general operation: the fast paths before it are the hot ones.
+                std::hint::cold_path();
                 match $e {
                     Ok(v) => push!(v),
                     Err(Slow::Error(e)) => break (e, false),
@@ -226,6 +234,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         // `a == b` / `a != b` (`negate`) beyond two ints: `__eq__` or equality.
         macro_rules! equal_slow {
             ($negate:expr, $a:expr, $b:expr) => {{
+                std::hint::cold_path();
                 let (a, b, negate) = ($a, $b, $negate);
                 let user_eq = |v: &Value| crate::repr::has_user_method(v, names::eq());
                 if user_eq(&a) || user_eq(&b) {
@@ -253,6 +262,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         // sequences or the dunder methods.
         macro_rules! compare_slow {
             ($op:expr, $a:expr, $b:expr) => {{
+                std::hint::cold_path();
                 let (op, a, b) = ($op, $a, $b);
                 match ops::compare(&a, &b, op) {
                     Ok(ord) => push!(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
@@ -804,7 +814,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 on_return
                             ));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::Is | Op::IsNot => {
@@ -816,6 +829,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     if (t as usize) < pc {
                         budget -= 1;
                         if budget == 0 {
+                            std::hint::cold_path();
                             pc = t as usize;
                             save_pc!();
                             pause!(Halt::Yield);
@@ -870,7 +884,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 OnReturn::Push
                             ));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::ForIter(t) => {
@@ -975,6 +992,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     // yields; when it runs out, the call runs again after the yield.
                     budget -= 1;
                     if budget == 0 {
+                        std::hint::cold_path();
                         pc -= 1;
                         save_pc!();
                         pause!(Halt::Yield);
@@ -1035,6 +1053,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     ));
                 }
                 Op::CallEx => {
+                    std::hint::cold_path();
                     let kwargs = pop!();
                     let args = pop!();
                     let mut argc = 0;
@@ -1073,6 +1092,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::CallMethod(argc, n) => {
                     budget -= 1;
                     if budget == 0 {
+                        std::hint::cold_path();
                         pc -= 1;
                         save_pc!();
                         pause!(Halt::Yield);
@@ -1190,7 +1210,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 OnReturn::Push
                             ));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::SetIndex => {
@@ -1210,7 +1233,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                                 OnReturn::Discard
                             ));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::BuildList(n) => {
@@ -1268,7 +1294,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             save_pc!();
                             pause!(Halt::Suspend(wait));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::NewBuilder(kind) => push!(match kind {
@@ -1312,6 +1341,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(build::freeze(builder));
                 }
                 Op::Specialize(k) => {
+                    std::hint::cold_path();
                     // `chan<int>` remembers its element type; other generics
                     // are erased at run time.
                     if let Some(Value::Builtin(Builtin::Chan)) = stack.last() {
@@ -1337,6 +1367,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     stack.extend(items.into_iter().rev());
                 }
                 Op::UnpackStar(before, after) => {
+                    std::hint::cold_path();
                     let v = pop!();
                     let mut items = tri!(iter::collect_sync(&v));
                     let (before, after) = (before as usize, after as usize);
@@ -1357,6 +1388,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     stack.extend(items.into_iter().rev());
                 }
                 Op::MakeFunction(k, flags) => {
+                    std::hint::cold_path();
                     let cells = if flags & 2 != 0 {
                         build::cells(pop!())
                     } else {
@@ -1389,12 +1421,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(Value::Function(Arc::new(f)));
                 }
                 Op::MakeClass(k, count) => {
+                    std::hint::cold_path();
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     let bases = pop!();
                     let v = tri!(build::class(&proto.consts[k as usize], bases, pairs));
                     push!(v);
                 }
                 Op::MakeRecord(k, count) => {
+                    std::hint::cold_path();
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     let defaults = pop!();
                     let fields = pop!();
@@ -1407,6 +1441,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(v);
                 }
                 Op::MakeInterface(k, count) => {
+                    std::hint::cold_path();
                     let pairs = stack.split_off(stack.len() - 2 * count as usize);
                     push!(build::interface(&proto.consts[k as usize], pairs));
                 }
@@ -1504,6 +1539,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     continue 'frames;
                 }
                 Op::Raise(form) => {
+                    std::hint::cold_path();
                     let (error, reraise) = match form {
                         0 => (RuntimeError::from_value(pop!()), true),
                         2 => {
@@ -1534,21 +1570,27 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     fiber.handlers.pop();
                 }
                 Op::MatchError => {
+                    std::hint::cold_path();
                     let class = pop!();
                     let error = stack.last().cloned().unwrap_or(Value::None);
                     let matched = tri!(crate::builtins::is_instance(&error, &class));
                     push!(Value::Bool(matched));
                 }
                 Op::Import(k) => {
+                    std::hint::cold_path();
                     let path = proto.consts[k as usize].as_str().unwrap_or("").to_string();
                     save_pc!();
                     match modules::import(rt, fiber, &func.module, &path) {
                         Ok(modules::Imported::Ready(m)) => push!(m),
                         Ok(modules::Imported::Wait(wait)) => pause!(Halt::Suspend(wait)),
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::ImportFrom(n) => {
+                    std::hint::cold_path();
                     let name = proto.names[n as usize].name();
                     let v = match stack.last() {
                         Some(Value::Module(m)) => m.member(&name).ok_or_else(|| {
@@ -1565,11 +1607,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(v);
                 }
                 Op::ImportStar => {
+                    std::hint::cold_path();
                     if let Value::Module(m) = pop!() {
                         func.module.star_sources.lock().push(m);
                     }
                 }
                 Op::LoadSuper => {
+                    std::hint::cold_path();
                     let receiver = match &stack[base] {
                         Value::Cell(c) => c.lock().clone(),
                         v => v.clone(),
@@ -1583,6 +1627,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
                 Op::MatchField(i) => {
+                    std::hint::cold_path();
                     let v = pop!();
                     let field = match &v {
                         Value::Record(r) => r.fields.get(i as usize).cloned(),
@@ -1603,6 +1648,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::Select(k, has_else) => {
+                    std::hint::cold_path();
                     let kinds = match &proto.consts[k as usize] {
                         Value::Tuple(t) => t.clone(),
                         _ => Arc::new(Vec::new()),
@@ -1618,10 +1664,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             save_pc!();
                             pause!(Halt::Suspend(wait));
                         }
-                        Err(e) => break (e, false),
+                        Err(e) => {
+                            std::hint::cold_path();
+                            break (e, false);
+                        }
                     }
                 }
                 Op::Go(_) | Op::GoKw(..) => {
+                    std::hint::cold_path();
                     let (argc, names, detached) = match op {
                         Op::Go(n) => (
                             (n & !pyro_compiler::GO_DETACHED) as usize,
@@ -1661,9 +1711,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             );
         }
         put_back!();
-        fiber.stack = std::mem::take(&mut stack);
+        stack.move_into(&mut fiber.stack);
         let unwound = unwind(fiber, error);
-        stack = std::mem::take(&mut fiber.stack);
+        fiber.stack.move_into(&mut stack);
         if let Err(e) = unwound {
             halt!(Halt::Error(e));
         }

@@ -77,6 +77,17 @@ impl<T: Vacant> Slots<T> {
         self.slots.resize_with(n, T::vacant);
     }
 
+    /// Moves the stack into `dst`, an empty stack (whose empty vector this
+    /// one keeps). The height moves as a scalar: copying the whole struct
+    /// would read the height, written by the last push or pop a moment ago,
+    /// as half of a 16-byte load, and stall (see the module notes).
+    #[inline(always)]
+    pub fn move_into(&mut self, dst: &mut Self) {
+        debug_assert_eq!(dst.len, 0);
+        std::mem::swap(&mut self.slots, &mut dst.slots);
+        dst.len = std::mem::replace(&mut self.len, 0);
+    }
+
     /// The top slot, taken off the stack (its contents stay; the caller
     /// leaves it vacant).
     #[inline(always)]
