@@ -117,7 +117,7 @@ impl Slots<Frame> {
     #[inline(always)]
     pub fn push_running(&mut self, base: usize, ret_base: usize) {
         let frame = self.next_slot();
-        drop(frame.func.take());
+        debug_assert!(frame.func.is_none());
         frame.pc = 0;
         frame.base = base as u32;
         frame.ret_base = ret_base as u32;
