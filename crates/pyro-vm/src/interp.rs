@@ -275,6 +275,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             }};
         }
 
+        // Local `s` as the operand of a fused instruction's general path.
+        macro_rules! local_operand {
+            ($s:expr) => {{
+                let s = $s as usize;
+                tri!(local_operand(&stack[base + s], &proto.code, s))
+            }};
+        }
+
         // The next item of a `for` loop: stored straight into the loop
         // variable when a `StoreLocal` follows, else pushed.
         macro_rules! loop_item {
@@ -731,11 +739,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             continue;
                         }
                     }
-                    let a = tri!(local_operand(
-                        &stack[base + s as usize],
-                        &proto.code,
-                        s as usize
-                    ));
+                    let a = local_operand!(s);
                     let b = Value::Int(k as i64);
                     let op = if sub { Op::Sub } else { Op::Add };
                     slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
@@ -749,11 +753,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         branch_or_push!(int_order(op, x, k as i64));
                         continue;
                     }
-                    let a = tri!(local_operand(
-                        &stack[base + s as usize],
-                        &proto.code,
-                        s as usize
-                    ));
+                    let a = local_operand!(s);
                     compare_slow!(op, a, Value::Int(k as i64));
                 }
                 Op::LocalEqInt(s, k) | Op::LocalNeInt(s, k) => {
@@ -762,11 +762,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         branch_or_push!((x == k as i64) != negate);
                         continue;
                     }
-                    let a = tri!(local_operand(
-                        &stack[base + s as usize],
-                        &proto.code,
-                        s as usize
-                    ));
+                    let a = local_operand!(s);
                     equal_slow!(negate, a, Value::Int(k as i64));
                 }
                 Op::LtInt(k) | Op::LeInt(k) | Op::GtInt(k) | Op::GeInt(k) => {
