@@ -9,11 +9,18 @@ use crate::op::Op;
 /// Disassembles `code`; `line_of` maps a span to a line number.
 pub fn disassemble(code: &Code, line_of: &dyn Fn(pyro_source::Span) -> u32) -> String {
     let mut out = String::new();
-    write_code(code, line_of, &mut out);
+    write_code(code, &code.global_names, line_of, &mut out);
     out
 }
 
-fn write_code(code: &Code, line_of: &dyn Fn(pyro_source::Span) -> u32, out: &mut String) {
+/// `globals` are the module's global names (nested code objects index the
+/// module's table, which only the module's code object carries).
+fn write_code(
+    code: &Code,
+    globals: &[std::sync::Arc<str>],
+    line_of: &dyn Fn(pyro_source::Span) -> u32,
+    out: &mut String,
+) {
     let _ = writeln!(
         out,
         "== {} ({:?}, {} params, {} locals, {} captured) ==",
@@ -36,13 +43,13 @@ fn write_code(code: &Code, line_of: &dyn Fn(pyro_source::Span) -> u32, out: &mut
             out,
             "{line_col} {pc:>5}  {:<18}{}",
             op_text(op),
-            annotation(code, op)
+            annotation(code, globals, op)
         );
     }
     for k in &code.consts {
         if let Const::Code(inner) = k {
             out.push('\n');
-            write_code(inner, line_of, out);
+            write_code(inner, globals, line_of, out);
         }
     }
 }
@@ -55,7 +62,7 @@ fn op_text(op: &Op) -> String {
     }
 }
 
-fn annotation(code: &Code, op: &Op) -> String {
+fn annotation(code: &Code, globals: &[std::sync::Arc<str>], op: &Op) -> String {
     let local = |s: u32| {
         code.local_names
             .get(s as usize)
@@ -96,8 +103,7 @@ fn annotation(code: &Code, op: &Op) -> String {
             .free_names
             .get(i as usize)
             .map_or("?".into(), |n| format!("({n})")),
-        Op::LoadGlobal(g) | Op::LoadCallee(g) | Op::StoreGlobal(g) | Op::AddToGlobal(g) => code
-            .global_names
+        Op::LoadGlobal(g) | Op::LoadCallee(g) | Op::StoreGlobal(g) | Op::AddToGlobal(g) => globals
             .get(g as usize)
             .map_or(String::new(), |n| format!("({n})")),
         Op::LoadBuiltin(id) => {
