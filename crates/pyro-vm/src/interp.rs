@@ -148,6 +148,29 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
             }};
         }
+        // Runs the small int loop (`hot.rs`) from here when the instruction
+        // at `pc` is one it handles: a call into `fib`-like code stays there.
+        macro_rules! try_hot {
+            () => {{
+                if ops.get(pc).is_some_and(|&op| crate::hot::is_hot(op)) {
+                    let regs = crate::hot::Regs {
+                        func,
+                        base,
+                        pc,
+                        depth,
+                        budget,
+                    };
+                    let regs = crate::hot::run(rt, fiber, &mut stack, regs);
+                    func = regs.func;
+                    base = regs.base;
+                    pc = regs.pc;
+                    depth = regs.depth;
+                    budget = regs.budget;
+                    ops = &func.ops[..];
+                    proto = &*func.proto;
+                }
+            }};
+        }
         // Enters a Pyro function without leaving the loop, when the call is
         // plain (see `Proto::plain_arity`): its arguments, from stack index
         // `$args`, already are its first locals. The caller's function goes
@@ -157,19 +180,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             ($ops:lifetime, $f:expr, $args:expr, $ret_base:expr) => {{
                 let f: Arc<Function> = $f;
                 let (args, ret_base) = ($args, $ret_base);
-                let locals_end = args + f.nlocals as usize;
-                if stack.len() < locals_end {
-                    stack.resize(locals_end, Value::Unbound);
-                }
-                let caller = &mut fiber.frames[depth - 1];
-                caller.pc = pc as u32;
-                caller.func = Some(std::mem::replace(&mut func, f));
-                fiber.frames.push_running(args, ret_base);
+                crate::hot::enter_plain(fiber, &mut stack, &mut func, f, args, ret_base, depth, pc);
                 depth += 1;
                 proto = &*func.proto;
                 ops = &func.ops[..];
                 base = args;
                 pc = 0;
+                try_hot!();
                 continue $ops;
             }};
         }
@@ -306,7 +323,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         }
 
         let (error, reraise): (RuntimeError, bool) = 'ops: loop {
-            let Some(&op) = ops.get(pc) else {
+            let fetched = ops.get(pc).copied();
+            let Some(op) = fetched else {
                 break (
                     RuntimeError::type_error("internal error: ran past the end of the code"),
                     false,
@@ -1459,26 +1477,16 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     // no `try` of this frame left open. Nothing is dropped
                     // but the frame's locals, and nothing is moved whole.
                     if let Some(n) = int_result {
-                        if depth > 1
-                            && fiber
-                                .handlers
-                                .last()
-                                .is_none_or(|h| (h.depth as usize) < depth)
-                        {
-                            if let Some((ret_base, caller)) = fiber.frames.pop_call() {
-                                stack.truncate(ret_base);
-                                // Keep the reference for the next call of
-                                // this function, and resume the caller.
-                                fiber.spare.recycle(std::mem::replace(&mut func, caller));
-                                push!(Value::Int(n));
-                                depth -= 1;
-                                let frame = &fiber.frames[depth - 1];
-                                base = frame.base as usize;
-                                pc = frame.pc as usize;
-                                proto = &*func.proto;
-                                ops = &func.ops[..];
-                                continue 'ops;
-                            }
+                        let resumed =
+                            crate::hot::return_int(fiber, &mut stack, &mut func, depth, n);
+                        // (The caller's function if it returned, else unchanged.)
+                        proto = &*func.proto;
+                        ops = &func.ops[..];
+                        if let Some((caller_base, caller_pc)) = resumed {
+                            depth -= 1;
+                            base = caller_base;
+                            pc = caller_pc;
+                            continue 'ops;
                         }
                     }
                     let v = match (op, int_result) {

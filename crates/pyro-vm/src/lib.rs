@@ -35,6 +35,7 @@ mod error;
 pub mod fiber;
 mod format;
 mod hostlib;
+mod hot;
 mod interp;
 mod iter;
 mod methods;
