@@ -423,7 +423,7 @@ impl Compiler {
         // `f(args)` with `f` a module global: the callee is pushed for
         // `Call` alone to consume (`LoadCallee`).
         if let (ExprKind::Name(_), true, false) = (&func.kind, simple, spawn) {
-            if let Some(op @ Op::LoadGlobal(_)) = self.f().ops.last_mut() {
+            if let Some(op) = self.f().ops.last_mut() {
                 if let Op::LoadGlobal(g) = *op {
                     *op = Op::LoadCallee(g);
                 }

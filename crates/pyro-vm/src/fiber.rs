@@ -98,19 +98,6 @@ impl Slots<Frame> {
         frame.on_return = on_return;
     }
 
-    /// [`Slots::push`] for an ordinary call (`OnReturn::Push`), whose frame
-    /// is written without any temporary.
-    #[inline(always)]
-    pub fn push_call(&mut self, func: Arc<Function>, base: usize, ret_base: usize) {
-        let frame = self.next_slot();
-        // A vacant slot holds no function and `OnReturn::Push`: nothing to drop.
-        std::mem::forget(frame.func.replace(func));
-        frame.pc = 0;
-        frame.base = base as u32;
-        frame.ret_base = ret_base as u32;
-        std::mem::forget(std::mem::replace(&mut frame.on_return, OnReturn::Push));
-    }
-
     /// Pushes the frame of an ordinary call (`OnReturn::Push`) whose
     /// function the interpreter holds while it runs: only its position is
     /// written (a vacant slot holds no function and `OnReturn::Push`).

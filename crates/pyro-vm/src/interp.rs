@@ -323,8 +323,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
         }
 
         let (error, reraise): (RuntimeError, bool) = 'ops: loop {
-            let fetched = ops.get(pc).copied();
-            let Some(op) = fetched else {
+            let Some(&op) = ops.get(pc) else {
                 break (
                     RuntimeError::type_error("internal error: ran past the end of the code"),
                     false,

@@ -292,17 +292,24 @@ impl Global {
         }
     }
 
-    /// Reads the global without locking or writing anything shared.
-    #[inline]
-    pub fn peek(&self) -> Peek {
+    /// The summary `(kind, bits)`, read without locking or writing anything
+    /// shared; `None` while a store is in progress.
+    #[inline(always)]
+    fn read_summary(&self) -> Option<(u64, u64)> {
         let before = self.seq.load(Ordering::Acquire);
         let kind = self.kind.load(Ordering::Relaxed);
         let bits = self.bits.load(Ordering::Relaxed);
         fence(Ordering::Acquire);
-        if before & 1 == 1 || self.seq.load(Ordering::Relaxed) != before {
+        (before & 1 == 0 && self.seq.load(Ordering::Relaxed) == before).then_some((kind, bits))
+    }
+
+    /// Reads the global without locking or writing anything shared.
+    #[inline]
+    pub fn peek(&self) -> Peek {
+        let Some((kind, bits)) = self.read_summary() else {
             // A store is in progress: wait for it on the lock.
             return Peek::Locked;
-        }
+        };
         match kind {
             K_UNBOUND => Peek::Value(Value::Unbound),
             K_NONE => Peek::Value(Value::None),
@@ -323,12 +330,8 @@ impl Global {
     /// with one comparison instead of a match on the kind.
     #[inline(always)]
     pub fn peek_function(&self) -> Option<usize> {
-        let before = self.seq.load(Ordering::Acquire);
-        let kind = self.kind.load(Ordering::Relaxed);
-        let bits = self.bits.load(Ordering::Relaxed);
-        fence(Ordering::Acquire);
-        let stable = before & 1 == 0 && self.seq.load(Ordering::Relaxed) == before;
-        (stable && kind == K_FUNCTION).then_some(bits as usize)
+        let (kind, bits) = self.read_summary()?;
+        (kind == K_FUNCTION).then_some(bits as usize)
     }
 
     /// The value (`Unbound` before the first store).
