@@ -8,6 +8,8 @@
 //! carry plain 8-byte spans, and only the edge (CLI or embedder) turns them
 //! into a miette report through [`SourceMap::snapshot`].
 
+pub mod stack;
+
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
