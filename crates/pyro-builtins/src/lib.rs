@@ -103,6 +103,7 @@ catalogue! {
     IndexError = "IndexError", ErrorClass, "(message: any = \"\") -> IndexError", "An index out of range.";
     ZeroDivisionError = "ZeroDivisionError", ErrorClass, "(message: any = \"\") -> ZeroDivisionError", "Division or modulo by zero.";
     OverflowError = "OverflowError", ErrorClass, "(message: any = \"\") -> OverflowError", "An int result outside 64 bits.";
+    MemoryError = "MemoryError", ErrorClass, "(message: any = \"\") -> MemoryError", "Memory that cannot be had: a size too large to allocate, or too many live tasks.";
     AttributeError = "AttributeError", ErrorClass, "(message: any = \"\") -> AttributeError", "A missing attribute.";
     NameError = "NameError", ErrorClass, "(message: any = \"\") -> NameError", "A name used before it has a value.";
     RecursionError = "RecursionError", ErrorClass, "(message: any = \"\") -> RecursionError", "Call depth over the limit.";

@@ -10,7 +10,7 @@ use crate::error::RuntimeError;
 use crate::object::{BoundMethod, BoundTarget, Record};
 use crate::symbol::{names, Sym};
 use crate::text;
-use crate::value::{RangeValue, Value};
+use crate::value::Value;
 
 pub fn no_attribute(obj: &Value, name: Sym) -> RuntimeError {
     let what = match obj {
@@ -134,6 +134,15 @@ pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<(), RuntimeError
             other.type_name()
         ))),
     }
+}
+
+/// An insertion position (`list.insert`): negative counts from the end, and
+/// anything beyond either end is clamped to it.
+pub fn clamp_index(i: i64, len: usize) -> usize {
+    let len = len as i128;
+    let i = i128::from(i);
+    let at = if i < 0 { (i + len).max(0) } else { i.min(len) };
+    at as usize
 }
 
 /// Normalises an index against a length (negative counts from the end).
@@ -287,28 +296,20 @@ pub fn get_index(obj: &Value, index: &Value) -> Result<Option<Value>, RuntimeErr
             .cloned()
             .ok_or_else(|| missing_key(index))?,
         (Value::Range(r), Value::Slice(parts)) => {
-            let (start, stop, step) = slice_bounds(parts, r.len() as usize)?;
-            let new_start = r.get(start);
-            let new_step = r.step * step;
-            let count = {
-                let mut n = 0i64;
-                let mut i = start;
-                while (step > 0 && i < stop) || (step < 0 && i > stop) {
-                    n += 1;
-                    i += step;
+            let bound = |v: &Value| -> Result<Option<i64>, RuntimeError> {
+                match v {
+                    Value::None => Ok(None),
+                    Value::Int(i) => Ok(Some(*i)),
+                    other => Err(RuntimeError::type_error(format!(
+                        "slice indices must be ints or None, not {}",
+                        other.type_name()
+                    ))),
                 }
-                n
             };
-            Value::Range(Arc::new(RangeValue {
-                start: new_start,
-                stop: new_start + count * new_step,
-                step: new_step,
-            }))
+            let (start, stop, step) = (bound(&parts[0])?, bound(&parts[1])?, bound(&parts[2])?);
+            Value::Range(Arc::new(r.slice(start, stop, step)?))
         }
-        (Value::Range(r), _) => {
-            let i = normalize_index(int_index(index, "range")?, r.len() as usize, "range")?;
-            Value::Int(r.get(i as i64))
-        }
+        (Value::Range(r), _) => Value::Int(r.index(int_index(index, "range")?)?),
         (Value::Instance(_) | Value::Record(_), _) => return Ok(None),
         (other, _) => {
             return Err(RuntimeError::type_error(format!(
@@ -365,7 +366,9 @@ pub fn set_index(obj: &Value, index: Value, value: Value) -> Result<bool, Runtim
         }
         Value::DictMut(d) => {
             let key = dict_key(&index)?;
-            d.lock().insert(key, value);
+            let mut d = d.lock();
+            d.try_reserve(1)?;
+            d.insert(key, value);
             Ok(true)
         }
         Value::List(_) => Err(RuntimeError::type_error(

@@ -229,7 +229,7 @@ fn len_of(v: &Value) -> Result<Option<i64>, RuntimeError> {
         Value::DictMut(d) => d.lock().len() as i64,
         Value::Set(s) => s.len() as i64,
         Value::SetMut(s) => s.lock().len() as i64,
-        Value::Range(r) => r.len(),
+        Value::Range(r) => r.len_int()?,
         Value::Instance(_) => return Ok(None),
         other => {
             return Err(RuntimeError::type_error(format!(
@@ -255,19 +255,7 @@ fn to_int(v: &Value, base: Option<i64>) -> Result<Value, RuntimeError> {
     match v {
         Value::Int(n) => Ok(Value::Int(*n)),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
-        Value::Float(x) => {
-            if x.is_nan() {
-                return Err(RuntimeError::value_error(
-                    "cannot convert float NaN to integer",
-                ));
-            }
-            if x.is_infinite() || x.abs() >= 9.223_372_036_854_776e18 {
-                return Err(RuntimeError::overflow(
-                    "cannot convert float infinity or too large float to integer",
-                ));
-            }
-            Ok(Value::Int(x.trunc() as i64))
-        }
+        Value::Float(x) => Ok(Value::Int(float_to_int(x.trunc(), "")?)),
         Value::Str(s) => text::parse_int(s.as_str(), 10)
             .map(Value::Int)
             .map_err(RuntimeError::value_error),
@@ -276,6 +264,32 @@ fn to_int(v: &Value, base: Option<i64>) -> Result<Value, RuntimeError> {
             other.type_name()
         ))),
     }
+}
+
+/// 2**63 as a float (exact).
+const TWO_POW_63: f64 = (1u64 << 63) as f64;
+
+/// Whether a float lies among the 64-bit ints' range, `-2**63 <= x < 2**63`
+/// (every integral float there converts exactly).
+pub(crate) fn fits_int(x: f64) -> bool {
+    (-TWO_POW_63..TWO_POW_63).contains(&x)
+}
+
+/// An integral float as an int: NaN is a `ValueError`, and a value outside
+/// the 64-bit ints (`-2**63` is the last one inside) an `OverflowError`;
+/// `context` ends the message (`" in ceil()"`).
+pub(crate) fn float_to_int(x: f64, context: &str) -> Result<i64, RuntimeError> {
+    if x.is_nan() {
+        return Err(RuntimeError::value_error(format!(
+            "cannot convert float NaN to integer{context}"
+        )));
+    }
+    if !fits_int(x) {
+        return Err(RuntimeError::overflow(format!(
+            "cannot convert float infinity or too large float to integer{context}"
+        )));
+    }
+    Ok(x as i64)
 }
 
 fn to_float(v: &Value) -> Result<Value, RuntimeError> {
@@ -293,36 +307,39 @@ fn to_float(v: &Value) -> Result<Value, RuntimeError> {
     }
 }
 
+/// `round(n, ndigits)` for an int and a negative `ndigits`: the nearest
+/// multiple of `10**-ndigits`, ties to even, in 128 bits (a multiple beyond
+/// 64 bits is an `OverflowError`, as `round(2**63 - 1, -1)` would be).
+fn round_int(n: i64, ndigits: i64) -> Result<Value, RuntimeError> {
+    // 10**39 exceeds every 128-bit product below, and any 64-bit int rounds
+    // to 0 at that scale (|n| < 10**39 / 2).
+    let Some(p) = u32::try_from(ndigits.unsigned_abs())
+        .ok()
+        .and_then(|e| 10i128.checked_pow(e))
+    else {
+        return Ok(Value::Int(0));
+    };
+    let n = i128::from(n);
+    let q = n.div_euclid(p);
+    let r = n - q * p;
+    let q = match (2 * r).cmp(&p) {
+        Ordering::Greater => q + 1,
+        Ordering::Equal if q % 2 != 0 => q + 1,
+        _ => q,
+    };
+    i64::try_from(q * p)
+        .map(Value::Int)
+        .map_err(|_| RuntimeError::overflow("integer overflow in round"))
+}
+
 /// Python's round(): half to even; with `ndigits`, the nearest float.
 pub(crate) fn round_value(x: &Value, ndigits: Option<i64>) -> Result<Value, RuntimeError> {
     match (x, ndigits) {
         (Value::Int(n), None) => Ok(Value::Int(*n)),
         (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
         (Value::Int(n), Some(d)) if d >= 0 => Ok(Value::Int(*n)),
-        (Value::Int(n), Some(d)) => {
-            let p = 10i64.checked_pow((-d) as u32).unwrap_or(i64::MAX);
-            let q = ops::int_floor_div(*n, p)?;
-            let r = n - q * p;
-            let q = match (2 * r).cmp(&p) {
-                Ordering::Greater => q + 1,
-                Ordering::Equal if q % 2 != 0 => q + 1,
-                _ => q,
-            };
-            Ok(Value::Int(q.saturating_mul(p)))
-        }
-        (Value::Float(f), None) => {
-            if f.is_nan() {
-                return Err(RuntimeError::value_error(
-                    "cannot convert float NaN to integer",
-                ));
-            }
-            if f.is_infinite() {
-                return Err(RuntimeError::overflow(
-                    "cannot convert float infinity to integer",
-                ));
-            }
-            Ok(Value::Int(f.round_ties_even() as i64))
-        }
+        (Value::Int(n), Some(d)) => round_int(*n, d),
+        (Value::Float(f), None) => Ok(Value::Int(float_to_int(f.round_ties_even(), "")?)),
         (Value::Float(f), Some(d)) => {
             if !f.is_finite() {
                 return Ok(Value::Float(*f));
@@ -742,6 +759,9 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             };
             let source = args.pos.remove(0);
             if let Some(inner) = native_iter_of(&source)? {
+                // Every native iterator knows how many items it has left, so
+                // an index beyond 64 bits is found before counting starts.
+                enumerate_fits(start, crate::iter::remaining(&inner))?;
                 return ready(Value::Iterator(shared(crate::object::Iter::Enumerate {
                     inner: Box::new(inner),
                     index: start,
@@ -750,16 +770,21 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             let rt = rt.clone();
             suspend(async move {
                 let items = items_of(&rt, depth, source).await?;
-                let pairs = items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| Value::tuple(vec![Value::Int(start + i as i64), v]))
-                    .collect();
+                enumerate_fits(start, Some(items.len() as u64))?;
+                let mut pairs = crate::alloc::vec(items.len())?;
+                for (i, v) in items.into_iter().enumerate() {
+                    // Within 64 bits: checked by `enumerate_fits`.
+                    pairs.push(Value::tuple(vec![Value::Int(start + i as i64), v]));
+                }
                 Ok(Value::list(pairs))
             })
         }
         Zip => {
             no_kw(name, &args)?;
+            if args.pos.is_empty() {
+                // Python's `zip()`: nothing to take items from, no tuples.
+                return ready(Value::Iterator(shared(crate::object::Iter::Done)));
+            }
             let mut iters = Vec::with_capacity(args.pos.len());
             for v in &args.pos {
                 match native_iter_of(v)? {
@@ -834,6 +859,9 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         Reversed => {
             arity(name, &args, 1, 1)?;
+            if let Value::Range(r) = &args.pos[0] {
+                return ready(Value::Iterator(shared(r.reversed())));
+            }
             let mut items = crate::iter::collect_sync(&args.pos[0])?;
             items.reverse();
             ready(Value::Iterator(shared(crate::object::Iter::Snapshot {
@@ -911,6 +939,16 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         Any | All => {
             arity(name, &args, 1, 1)?;
             let source = args.pos.remove(0);
+            // Natively iterable: stop at the first deciding item, as Python
+            // does (`any(range(10**18))` is instant and allocates nothing).
+            if let Some(mut it) = native_iter_of(&source)? {
+                while let Some(item) = it.next_native() {
+                    if item.truthy() == (b == Any) {
+                        return ready(Value::Bool(b == Any));
+                    }
+                }
+                return ready(Value::Bool(b == All));
+            }
             let rt = rt.clone();
             suspend(async move {
                 let items = items_of(&rt, depth, source).await?;
@@ -1013,18 +1051,14 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         After => {
             arity(name, &args, 1, 1)?;
-            let seconds = float_arg("after", &args.pos[0])?;
-            if !seconds.is_finite() || seconds < 0.0 {
-                return Err(RuntimeError::value_error(
-                    "after() needs a non-negative number of seconds",
-                ));
-            }
-            ready(crate::chan::after(rt, seconds))
+            let seconds = float_arg(name, &args.pos[0])?;
+            let delay = crate::delay::Delay::from_f64(name, seconds)?;
+            ready(crate::chan::after(rt, seconds, delay))
         }
         Error | TypeError | ValueError | KeyError | IndexError | ZeroDivisionError
-        | OverflowError | AttributeError | NameError | RecursionError | AssertionError
-        | IOError | ChannelClosed | Timeout | Cancelled | DeadlockError | StopIteration
-        | ImportError => Err(RuntimeError::type_error(
+        | OverflowError | MemoryError | AttributeError | NameError | RecursionError
+        | AssertionError | IOError | ChannelClosed | Timeout | Cancelled | DeadlockError
+        | StopIteration | ImportError => Err(RuntimeError::type_error(
             "internal error: error classes are constructed, not called",
         )),
         MathPi | MathE | MathTau | MathInf | MathNan | StringAsciiLetters
@@ -1067,32 +1101,40 @@ fn make_chan(elem: Option<Arc<str>>, capacity: Option<&Value>) -> Result<Value, 
         None => 0,
         Some(v) => int_arg("chan", v)?,
     };
-    if capacity < 0 {
-        return Err(RuntimeError::value_error(
-            "chan() capacity must not be negative",
-        ));
-    }
-    let chan = crate::chan::Channel::new(capacity as usize, elem);
+    let capacity = usize::try_from(capacity)
+        .ok()
+        .filter(|&n| n <= crate::chan::MAX_CAPACITY)
+        .ok_or_else(|| {
+            RuntimeError::value_error(format!(
+                "chan() capacity must be between 0 and {} (got {capacity})",
+                crate::chan::MAX_CAPACITY
+            ))
+        })?;
+    let chan = crate::chan::Channel::new(capacity, elem);
     Ok(Value::Chan(Arc::new(chan), crate::chan::ChanDir::Both))
 }
 
+/// A native iterator over `v` for `zip` and `enumerate`. An iterator value
+/// hands over what it has left (it is exhausted afterwards, and the new
+/// iterator stays as lazy as it was).
 fn native_iter_of(v: &Value) -> Result<Option<Iter>, RuntimeError> {
     match v {
-        Value::RangeIter(_) => Ok(Some(Iter::Snapshot {
-            items: crate::iter::collect_sync(v)?,
-            index: 0,
-        })),
-        Value::Iterator(it) => {
-            // Drain the remaining items so the new iterator owns them.
-            let mut items = Vec::new();
-            let mut it = it.lock();
-            while let Some(x) = it.next_native() {
-                items.push(x);
-            }
-            Ok(Some(Iter::Snapshot { items, index: 0 }))
-        }
+        Value::RangeIter(r) => Ok(Some(r.take_rest().iter())),
+        Value::Iterator(it) => Ok(Some(std::mem::replace(&mut *it.lock(), Iter::Done))),
         other => crate::iter::native_iter(other),
     }
+}
+
+/// `enumerate(items, start)` over `count` items: every index must be a
+/// 64-bit int (Python's would grow without bound).
+fn enumerate_fits(start: i64, count: Option<u64>) -> Result<(), RuntimeError> {
+    let last = i128::from(start) + i128::from(count.unwrap_or(0)) - 1;
+    if last > i128::from(i64::MAX) {
+        return Err(RuntimeError::overflow(format!(
+            "enumerate() from {start} would count past 2**63 - 1"
+        )));
+    }
+    Ok(())
 }
 
 /// Natives that are methods of built-in classes (`Error.__init__`).

@@ -49,6 +49,8 @@ pub struct Channel {
     queued: AtomicUsize,
     /// Receivers currently waiting (for `try_push` on unbuffered channels).
     waiting_receivers: AtomicUsize,
+    /// An `after` channel's timer: dropped with the channel, which stops it.
+    _stop_timer: Option<oneshot::Sender<()>>,
 }
 
 /// How [`Channel::start_push`] went.
@@ -74,6 +76,11 @@ pub fn closed_error(what: &str) -> RuntimeError {
     RuntimeError::new(Builtin::ChannelClosed, what)
 }
 
+/// The largest buffer a channel can have: the most permits the semaphore
+/// behind tokio's bounded channel can count (2**61 - 1 on 64-bit targets).
+/// Nothing is allocated up front, so any capacity up to it is fine.
+pub const MAX_CAPACITY: usize = tokio::sync::Semaphore::MAX_PERMITS;
+
 impl Channel {
     pub fn new(capacity: usize, elem: Option<Arc<str>>) -> Channel {
         let (tx, rx) = mpsc::channel(capacity.max(1));
@@ -86,6 +93,7 @@ impl Channel {
             closed_signal: Notify::new(),
             queued: AtomicUsize::new(0),
             waiting_receivers: AtomicUsize::new(0),
+            _stop_timer: None,
         }
     }
 
@@ -460,15 +468,29 @@ pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> 
 }
 
 /// `after(seconds)`: a receive-only channel that delivers one value (the
-/// delay) after the delay.
-pub fn after(rt: &crate::runtime::Rt, seconds: f64) -> Value {
-    let chan = Arc::new(Channel::new(1, None));
-    let sender = chan.clone();
+/// seconds asked for) after `delay`. The timer holds the channel weakly and
+/// stops when the last handle on it is dropped (a `select` that another case
+/// won, a `timeout` that finished), so a long timer nobody can receive from
+/// neither lingers nor keeps deadlock detection waiting for it.
+pub fn after(rt: &crate::runtime::Rt, seconds: f64, delay: crate::delay::Delay) -> Value {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let chan = Arc::new(Channel {
+        _stop_timer: Some(stop),
+        ..Channel::new(1, None)
+    });
+    let sender = Arc::downgrade(&chan);
     let rt = rt.clone();
     tokio::spawn(async move {
         let _timer = rt.watch.pending();
-        tokio::time::sleep(std::time::Duration::from_secs_f64(seconds)).await;
-        let _ = sender.try_push(Value::Float(seconds));
+        tokio::select! {
+            () = delay.sleep() => {
+                if let Some(chan) = sender.upgrade() {
+                    let _ = chan.try_push(Value::Float(seconds));
+                }
+            }
+            // The channel was dropped, and its end of `stop` with it.
+            _ = stopped => {}
+        }
     });
     Value::Chan(chan, ChanDir::Recv)
 }

@@ -276,20 +276,48 @@ impl Fiber {
 
 /// Runs a fiber to completion (a nested fiber: see [`drive_task`]).
 pub async fn drive(rt: &Rt, fiber: &mut Fiber) -> Result<Value, RuntimeError> {
-    drive_as(rt, fiber, None).await
+    drive_as(rt, fiber, None, None).await
 }
 
 /// Runs a task's own fiber (`id` 0 is the main program): while it waits it
 /// is registered as blocked, for deadlock detection.
 pub async fn drive_task(rt: &Rt, fiber: &mut Fiber, id: u64) -> Result<Value, RuntimeError> {
-    drive_as(rt, fiber, Some(id)).await
+    drive_as(rt, fiber, Some(id), None).await
 }
 
-async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Value, RuntimeError> {
+/// Runs a spawned task from its first call, however that call started: a
+/// Pyro frame to run, a result already there, or a native's wait (`go
+/// c.collect()`). A wait is driven exactly like one inside Pyro code, so the
+/// task is registered when it blocks, counted, cancellable and joinable
+/// whatever its body.
+pub async fn drive_new_task(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    id: u64,
+    started: crate::call::Invoked,
+) -> Result<Value, RuntimeError> {
+    let first = match started {
+        crate::call::Invoked::Pushed => None,
+        crate::call::Invoked::Done => return Ok(fiber.stack.pop().unwrap_or(Value::None)),
+        crate::call::Invoked::Suspend(wait) => Some(wait),
+    };
+    drive_as(rt, fiber, Some(id), first).await
+}
+
+async fn drive_as(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    task_id: Option<u64>,
+    mut first: Option<Wait>,
+) -> Result<Value, RuntimeError> {
     // The task's entry in the deadlock watch, made when it first blocks.
     let mut watched = None;
     loop {
-        match crate::interp::run(rt, fiber) {
+        let halt = match first.take() {
+            Some(wait) => Halt::Suspend(wait),
+            None => crate::interp::run(rt, fiber),
+        };
+        match halt {
             Halt::Done(v) => return Ok(v),
             Halt::Error(e) => return Err(e),
             Halt::Yield => {
@@ -306,9 +334,17 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
             Halt::Suspend(wait) => {
                 let _blocked = task_id.map(|id| {
                     let watched = watched.get_or_insert_with(|| rt.watch.register(id));
-                    let (function, span) = fiber.frames.last().map_or(
-                        ("<module>".into(), pyro_source::Span::DUMMY),
-                        |f| match &f.func {
+                    // A task whose body is a native has no frame: it is
+                    // blocked where it was spawned.
+                    let spawned = || {
+                        fiber
+                            .task
+                            .as_ref()
+                            .and_then(|t| t.spawn_site.clone())
+                            .unwrap_or(("<module>".into(), pyro_source::Span::DUMMY))
+                    };
+                    let (function, span) =
+                        fiber.frames.last().map_or_else(spawned, |f| match &f.func {
                             Some(func) => {
                                 let code = &func.proto.code;
                                 (
@@ -317,8 +353,7 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                                 )
                             }
                             None => ("?".into(), pyro_source::Span::DUMMY),
-                        },
-                    );
+                        });
                     watched.blocked(function, span)
                 });
                 if task_id.is_none() {
@@ -337,6 +372,10 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                     },
                     _ => wait.await,
                 };
+                if fiber.frames.is_empty() {
+                    // The wait was a native task body's whole call.
+                    return outcome;
+                }
                 fiber.resume(outcome);
             }
         }

@@ -75,8 +75,8 @@ enum SpecError {
     Error(RuntimeError),
 }
 
-fn spec_error(message: String) -> RuntimeError {
-    RuntimeError::value_error(message)
+fn spec_error(e: text::FormatError) -> RuntimeError {
+    e.into()
 }
 
 fn apply_spec_to_value(value: &Value, spec: &str) -> Result<Value, SpecError> {

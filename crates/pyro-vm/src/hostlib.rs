@@ -26,7 +26,7 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
             arity(name, &args, 1, 2)?;
             let indent = match args.pos.get(1).or(indent.as_ref()) {
                 None | Some(Value::None) => None,
-                Some(v) => Some(int_arg(name, v)?.clamp(0, 64) as usize),
+                Some(v) => Some(crate::alloc::count(int_arg(name, v)?)),
             };
             let mut out = String::new();
             to_json(&args.pos[0], indent, 0, &mut out)?;
@@ -52,9 +52,12 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
                     "empty range for randint({a}, {b})"
                 )));
             }
-            ready(Value::Int(a.wrapping_add(
-                below((b as i128 - a as i128 + 1) as u128) as i64,
-            )))
+            // Up to 2**64 ints, so the offset is computed in 128 bits.
+            let span = (i128::from(b) - i128::from(a) + 1) as u128;
+            let offset = below(span) as i128;
+            ready(Value::Int(i64::try_from(i128::from(a) + offset).map_err(
+                |_| RuntimeError::overflow("randint() result outside 64 bits"),
+            )?))
         }
         RandomUniform => {
             arity(name, &args, 2, 2)?;
@@ -66,6 +69,15 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
         }
         RandomChoice => {
             arity(name, &args, 1, 1)?;
+            // A range is indexed, not listed: `choice(range(2**62))` is fine.
+            if let Value::Range(r) = &args.pos[0] {
+                if r.is_empty() {
+                    return Err(RuntimeError::index_error(
+                        "cannot choose from an empty sequence",
+                    ));
+                }
+                return ready(Value::Int(r.get(below(u128::from(r.len())) as u64)));
+            }
             let items = crate::iter::collect_sync(&args.pos[0])?;
             if items.is_empty() {
                 return Err(RuntimeError::index_error(
@@ -317,10 +329,15 @@ fn next_float() -> f64 {
     (next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// A uniform integer in [0, n) without modulo bias.
+/// A uniform integer in [0, n) without modulo bias, for `n <= 2**64`.
 fn below(n: u128) -> u128 {
     if n <= 1 {
         return 0;
+    }
+    if n > u128::from(u64::MAX) {
+        // Every 64-bit value: no zone to reject from (a zone of 0 would
+        // reject every draw and loop forever).
+        return u128::from(next_u64());
     }
     let zone = u128::from(u64::MAX) - (u128::from(u64::MAX) % n);
     loop {
@@ -333,34 +350,49 @@ fn below(n: u128) -> u128 {
 
 // ------------------------------------------------------------------ json
 
-fn json_string(s: &str, out: &mut String) {
+/// Appends to JSON text being built: it grows without bound with the indent
+/// and the nesting, so every step is a checked allocation.
+fn put(out: &mut String, text: &str) -> Result<(), RuntimeError> {
+    crate::alloc::reserve_str(out, text.len())?;
+    out.push_str(text);
+    Ok(())
+}
+
+fn json_string(s: &str, out: &mut String) -> Result<(), RuntimeError> {
+    crate::alloc::reserve_str(out, s.len() + 2)?;
     out.push('"');
     for c in s.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+            '"' => put(out, "\\\"")?,
+            '\\' => put(out, "\\\\")?,
+            '\n' => put(out, "\\n")?,
+            '\r' => put(out, "\\r")?,
+            '\t' => put(out, "\\t")?,
+            '\u{8}' => put(out, "\\b")?,
+            '\u{c}' => put(out, "\\f")?,
             c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    put(out, &format!("\\u{unit:04x}"))?;
                 }
             }
-            c => out.push(c),
+            c => put(out, c.encode_utf8(&mut [0; 4]))?,
         }
     }
-    out.push('"');
+    put(out, "\"")
 }
 
-fn newline(indent: Option<usize>, level: usize, out: &mut String) {
+fn newline(indent: Option<usize>, level: usize, out: &mut String) -> Result<(), RuntimeError> {
     if let Some(n) = indent {
-        out.push('\n');
-        out.push_str(&" ".repeat(n * level));
+        put(out, "\n")?;
+        let spaces = n
+            .checked_mul(level)
+            .ok_or(crate::alloc::AllocError::OutOfMemory {
+                bytes: n as u128 * level as u128,
+            })?;
+        crate::alloc::push_fill(out, ' ', spaces)?;
     }
+    Ok(())
 }
 
 /// JSON text in Python's `json.dumps` format (`", "` and `": "` separators;
@@ -378,33 +410,33 @@ fn to_json(
     }
     let items_sep = if indent.is_some() { "," } else { ", " };
     match v {
-        Value::None => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(n) => out.push_str(&n.to_string()),
-        Value::Float(x) if x.is_finite() => out.push_str(&crate::text::float_repr(*x)),
+        Value::None => put(out, "null")?,
+        Value::Bool(b) => put(out, if *b { "true" } else { "false" })?,
+        Value::Int(n) => put(out, &n.to_string())?,
+        Value::Float(x) if x.is_finite() => put(out, &crate::text::float_repr(*x))?,
         Value::Float(x) => {
             return Err(RuntimeError::value_error(format!(
                 "{} has no JSON form",
                 crate::text::float_repr(*x)
             )))
         }
-        Value::Str(s) => json_string(s.as_str(), out),
+        Value::Str(s) => json_string(s.as_str(), out)?,
         Value::List(_) | Value::ListMut(_) | Value::Tuple(_) | Value::TupleMut(_) => {
             let items = crate::iter::collect_sync(v)?;
             if items.is_empty() {
-                out.push_str("[]");
+                put(out, "[]")?;
                 return Ok(());
             }
-            out.push('[');
+            put(out, "[")?;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(items_sep);
+                    put(out, items_sep)?;
                 }
-                newline(indent, level + 1, out);
+                newline(indent, level + 1, out)?;
                 to_json(item, indent, level + 1, out)?;
             }
-            newline(indent, level, out);
-            out.push(']');
+            newline(indent, level, out)?;
+            put(out, "]")?;
         }
         Value::Dict(_) | Value::DictMut(_) => {
             let pairs: Vec<(Value, Value)> = match v {
@@ -420,15 +452,15 @@ fn to_json(
                 _ => Vec::new(),
             };
             if pairs.is_empty() {
-                out.push_str("{}");
+                put(out, "{}")?;
                 return Ok(());
             }
-            out.push('{');
+            put(out, "{")?;
             for (i, (k, value)) in pairs.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(items_sep);
+                    put(out, items_sep)?;
                 }
-                newline(indent, level + 1, out);
+                newline(indent, level + 1, out)?;
                 let key = match k {
                     Value::Str(s) => s.as_str().to_string(),
                     Value::Int(n) => n.to_string(),
@@ -442,12 +474,12 @@ fn to_json(
                         )))
                     }
                 };
-                json_string(&key, out);
-                out.push_str(": ");
+                json_string(&key, out)?;
+                put(out, ": ")?;
                 to_json(value, indent, level + 1, out)?;
             }
-            newline(indent, level, out);
-            out.push('}');
+            newline(indent, level, out)?;
+            put(out, "}")?;
         }
         other => {
             return Err(RuntimeError::value_error(format!(
@@ -459,14 +491,27 @@ fn to_json(
     Ok(())
 }
 
+/// A JSON number from its text, as Python's `json.loads` reads it: an int
+/// without a fraction or exponent (beyond 64 bits, an `OverflowError` rather
+/// than a float that silently lost digits), otherwise the nearest float
+/// (`1e400` is `inf`).
+fn json_number(text: &str) -> Result<Value, RuntimeError> {
+    if text.contains(['.', 'e', 'E']) {
+        return text
+            .parse()
+            .map(Value::Float)
+            .map_err(|_| RuntimeError::value_error(format!("invalid JSON number {text}")));
+    }
+    text.parse()
+        .map(Value::Int)
+        .map_err(|_| RuntimeError::overflow(format!("JSON integer {text} does not fit in 64 bits")))
+}
+
 fn from_json(v: serde_json::Value) -> Result<Value, RuntimeError> {
     Ok(match v {
         serde_json::Value::Null => Value::None,
         serde_json::Value::Bool(b) => Value::Bool(b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
+        serde_json::Value::Number(n) => json_number(n.as_str())?,
         serde_json::Value::String(s) => Value::str(s),
         serde_json::Value::Array(items) => {
             Value::list(items.into_iter().map(from_json).collect::<Result<_, _>>()?)

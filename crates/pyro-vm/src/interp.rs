@@ -1323,7 +1323,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let v = pop!();
                     let at = stack.len() - 1 - depth as usize;
                     if let Value::ListMut(items) | Value::TupleMut(items) = &stack[at] {
-                        items.lock().push(v);
+                        let pushed = crate::alloc::push(&mut items.lock(), v);
+                        tri!(pushed.map_err(RuntimeError::from));
                     }
                 }
                 Op::SetAdd(depth) => {
@@ -1331,7 +1332,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let k = tri!(key(v));
                     let at = stack.len() - 1 - depth as usize;
                     if let Value::SetMut(set) = &stack[at] {
-                        set.lock().insert(k);
+                        let mut set = set.lock();
+                        tri!(set.try_reserve(1).map_err(RuntimeError::from));
+                        set.insert(k);
                     }
                 }
                 Op::DictInsert(depth) => {
@@ -1340,7 +1343,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let k = tri!(key(k));
                     let at = stack.len() - 1 - depth as usize;
                     if let Value::DictMut(d) = &stack[at] {
-                        d.lock().insert(k, v);
+                        let mut d = d.lock();
+                        tri!(d.try_reserve(1).map_err(RuntimeError::from));
+                        d.insert(k, v);
                     }
                 }
                 Op::ListExtend(depth) => {
@@ -1533,6 +1538,13 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         None => v,
                     };
                     if fiber.frames.is_empty() {
+                        // A fiber's first call may be a class's `__init__`
+                        // (`go Point(1)`, `map(Point, xs)`): its result is
+                        // the instance.
+                        let v = match on_return {
+                            OnReturn::Replace(instance) => instance,
+                            _ => v,
+                        };
                         halt!(Halt::Done(v));
                     }
                     match on_return {
@@ -1697,7 +1709,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let args = stack.split_off(stack.len() - argc);
                     let callee = pop!();
                     let site = Some((proto.code.name.clone(), proto.code.span_at(pc - 1)));
-                    let handle = crate::task::spawn(rt, callee, args, names, detached, site);
+                    let handle = tri!(crate::task::spawn(rt, callee, args, names, detached, site));
                     if !detached {
                         push!(Value::Task(handle));
                     }
@@ -1848,21 +1860,22 @@ fn add_in_place(target: &mut Value, rhs: &Value) -> Result<(), Slow> {
         }
         (Value::Str(s), Value::Str(r)) => {
             if let Some(owned) = Arc::get_mut(s) {
-                owned.push_str(r);
-                return Ok(());
+                return owned
+                    .push_str(r)
+                    .map_err(|e| Slow::Error(RuntimeError::from(e)));
             }
         }
         (Value::List(items), Value::List(more)) => {
             if let Some(owned) = Arc::get_mut(items) {
-                owned.extend(more.iter().cloned());
-                return Ok(());
+                return crate::alloc::extend(owned, more.iter().cloned())
+                    .map_err(|e| Slow::Error(RuntimeError::from(e)));
             }
         }
         (Value::ListMut(items), _) => {
             // `xs += other` extends a mutable list in place, as in Python.
             let more = crate::iter::collect_sync(rhs).map_err(Slow::Error)?;
-            items.lock().extend(more);
-            return Ok(());
+            return crate::alloc::extend(&mut items.lock(), more)
+                .map_err(|e| Slow::Error(RuntimeError::from(e)));
         }
         _ => {}
     }
@@ -2019,7 +2032,7 @@ fn call_method(
         if let Value::ListMut(_) = &fiber.stack[recv] {
             let v = fiber.stack.pop().unwrap_or(Value::None);
             if let Value::ListMut(items) = &fiber.stack[recv] {
-                items.lock().push(v);
+                crate::alloc::push(&mut items.lock(), v)?;
             }
             // The receiver's slot becomes the call's result.
             fiber.stack[recv] = Value::None;

@@ -40,11 +40,7 @@ pub fn native_iter(v: &Value) -> Result<Option<Iter>, RuntimeError> {
             items: s.lock().iter().map(|k| k.value().clone()).collect(),
             index: 0,
         },
-        Value::Range(r) => Iter::Range {
-            next: r.start,
-            stop: r.stop,
-            step: r.step,
-        },
+        Value::Range(r) => r.iter(),
         Value::Str(s) => Iter::Chars {
             text: s.clone(),
             byte: 0,
@@ -80,41 +76,48 @@ pub fn get_iter(v: Value) -> Result<GotIter, RuntimeError> {
 }
 
 /// Every item of a value that iterates natively (user iterables are a
-/// TypeError here; the async path handles them).
+/// TypeError here; the async path handles them). The list is sized up front
+/// when the count is known, so a range too large to hold is a `MemoryError`
+/// before anything is allocated, and it grows fallibly otherwise.
 pub fn collect_sync(v: &Value) -> Result<Vec<Value>, RuntimeError> {
     match v {
         Value::List(items) | Value::Tuple(items) => return Ok(items.to_vec()),
         Value::ListMut(items) | Value::TupleMut(items) => return Ok(items.lock().clone()),
-        Value::Iterator(it) => {
-            let mut it = it.lock();
-            let mut out = Vec::new();
-            while let Some(x) = it.next_native() {
-                out.push(x);
-            }
-            return Ok(out);
-        }
-        Value::RangeIter(r) => {
-            let mut out = Vec::new();
-            while let Some(i) = r.next() {
-                out.push(Value::Int(i));
-            }
-            return Ok(out);
-        }
+        Value::Iterator(it) => return drain(&mut it.lock()),
+        Value::RangeIter(r) => return drain(&mut r.take_rest().iter()),
         _ => {}
     }
     match native_iter(v)? {
-        Some(mut it) => {
-            let mut out = Vec::new();
-            while let Some(x) = it.next_native() {
-                out.push(x);
-            }
-            Ok(out)
-        }
+        Some(mut it) => drain(&mut it),
         None => Err(RuntimeError::type_error(format!(
             "cannot unpack a '{}' here (it iterates with Pyro code)",
             v.type_name()
         ))),
     }
+}
+
+/// How many items a native iterator has left (None for a user iterator).
+pub fn remaining(it: &Iter) -> Option<u64> {
+    Some(match it {
+        Iter::Seq { items, index } => items.len().saturating_sub(*index) as u64,
+        Iter::Snapshot { items, index } => items.len().saturating_sub(*index) as u64,
+        Iter::Range { left, .. } => *left,
+        Iter::Chars { text, byte } => text.as_str().get(*byte..)?.chars().count() as u64,
+        Iter::Enumerate { inner, .. } => remaining(inner)?,
+        Iter::Zip(iters) => iters.iter().map(remaining).min().flatten()?,
+        Iter::Done => 0,
+        Iter::User(_) => return None,
+    })
+}
+
+/// The items left in a native iterator.
+fn drain(it: &mut Iter) -> Result<Vec<Value>, RuntimeError> {
+    let known = remaining(it).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut out = crate::alloc::vec(known)?;
+    while let Some(x) = it.next_native() {
+        crate::alloc::push(&mut out, x)?;
+    }
+    Ok(out)
 }
 
 /// Items of any iterable, running `__iter__`/`__next__` of user objects.
@@ -136,7 +139,7 @@ pub async fn collect(
     let mut out = Vec::new();
     loop {
         match crate::fiber::call_value(rt.clone(), next.clone(), vec![], depth).await {
-            Ok(item) => out.push(item),
+            Ok(item) => crate::alloc::push(&mut out, item)?,
             Err(e) if e.is(pyro_builtins::Builtin::StopIteration) => return Ok(out),
             Err(e) => return Err(e),
         }

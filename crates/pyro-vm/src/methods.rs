@@ -190,10 +190,14 @@ fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
         "join" => {
             arity(name, &args, 1, 1)?;
             let items = crate::iter::collect_sync(&args.pos[0])?;
-            let mut parts = Vec::with_capacity(items.len());
+            let mut parts = crate::alloc::vec(items.len())?;
+            let mut chars = 0u128;
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Value::Str(t) => parts.push(t.as_str()),
+                    Value::Str(t) => {
+                        chars += t.char_len() as u128;
+                        parts.push(t.as_str());
+                    }
                     other => {
                         return Err(RuntimeError::type_error(format!(
                             "join() expected string items, found {} at index {i}",
@@ -202,7 +206,7 @@ fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
                     }
                 }
             }
-            Value::str(parts.join(s))
+            Value::str(crate::alloc::join(&parts, chars, s, len)?)
         }
         "replace" => {
             arity(name, &args, 2, 3)?;
@@ -211,7 +215,7 @@ fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
                 str_at(0)?,
                 str_at(1)?,
                 opt_int(name, pos(2))?.unwrap_or(-1),
-            ))
+            )?)
         }
         "find" | "rfind" | "index" | "rindex" | "count" => {
             arity(name, &args, 1, 3)?;
@@ -268,11 +272,11 @@ fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
                 "center" => text::center(s, width, fill),
                 "ljust" => text::ljust(s, width, fill),
                 _ => text::rjust(s, width, fill),
-            })
+            }?)
         }
         "zfill" => {
             arity(name, &args, 1, 1)?;
-            Value::str(text::zfill(s, int_arg(name, &args.pos[0])?))
+            Value::str(text::zfill(s, int_arg(name, &args.pos[0])?)?)
         }
         "partition" | "rpartition" => {
             arity(name, &args, 1, 1)?;
@@ -285,7 +289,7 @@ fn str_method(s: &str, len: usize, name: &str, mut args: Args) -> NativeResult {
             .map_err(RuntimeError::value_error)?;
             Value::tuple(vec![Value::str(a), Value::str(b), Value::str(c)])
         }
-        "expandtabs" => Value::str(text::expandtabs(s, opt_int(name, pos(0))?.unwrap_or(8))),
+        "expandtabs" => Value::str(text::expandtabs(s, opt_int(name, pos(0))?.unwrap_or(8))?),
         "removeprefix" => Value::str(text::remove_prefix(s, str_at(0)?)),
         "removesuffix" => Value::str(text::remove_suffix(s, str_at(0)?)),
         "chars" => Value::list(s.chars().map(|c| Value::str(c.to_string())).collect()),
@@ -345,18 +349,15 @@ fn format_method(template: &str, args: &Args) -> Result<String, RuntimeError> {
                 };
                 let formatted = match (&text_value, spec) {
                     (v, "") => crate::repr::display_sync(v).unwrap_or_default(),
-                    (Value::Int(n), spec) => text::format_spec(text::FormatArg::Int(*n), spec)
-                        .map_err(RuntimeError::value_error)?,
-                    (Value::Float(x), spec) => text::format_spec(text::FormatArg::Float(*x), spec)
-                        .map_err(RuntimeError::value_error)?,
-                    (Value::Bool(b), spec) => text::format_spec(text::FormatArg::Bool(*b), spec)
-                        .map_err(RuntimeError::value_error)?,
+                    (Value::Int(n), spec) => text::format_spec(text::FormatArg::Int(*n), spec)?,
+                    (Value::Float(x), spec) => text::format_spec(text::FormatArg::Float(*x), spec)?,
+                    (Value::Bool(b), spec) => text::format_spec(text::FormatArg::Bool(*b), spec)?,
                     (v, spec) => {
                         let s = crate::repr::display_sync(v).unwrap_or_default();
-                        text::format_spec(text::FormatArg::Str(&s), spec)
-                            .map_err(RuntimeError::value_error)?
+                        text::format_spec(text::FormatArg::Str(&s), spec)?
                     }
                 };
+                crate::alloc::reserve_str(&mut out, formatted.len())?;
                 out.push_str(&formatted);
             }
             '}' => {
@@ -428,13 +429,13 @@ fn list_mut_method(
     let v = match name {
         "push" | "append" => {
             arity(name, args, 1, 1)?;
-            items.lock().push(args.pos[0].clone());
+            crate::alloc::push(&mut items.lock(), args.pos[0].clone())?;
             Value::None
         }
         "extend" => {
             arity(name, args, 1, 1)?;
             let more = crate::iter::collect_sync(&args.pos[0])?;
-            items.lock().extend(more);
+            crate::alloc::extend(&mut items.lock(), more)?;
             Value::None
         }
         "pop" => {
@@ -452,10 +453,9 @@ fn list_mut_method(
         "insert" => {
             arity(name, args, 2, 2)?;
             let mut items = items.lock();
-            let len = items.len() as i64;
             let i = int_arg(name, &args.pos[0])?;
-            let i = if i < 0 { (i + len).max(0) } else { i.min(len) } as usize;
-            items.insert(i, args.pos[1].clone());
+            let i = crate::attr::clamp_index(i, items.len());
+            crate::alloc::insert(&mut items, i, args.pos[1].clone())?;
             Value::None
         }
         "remove" => {
@@ -535,8 +535,10 @@ fn dict_mut_method(
     let v = match name {
         "insert" => {
             arity(name, &args, 2, 2)?;
-            d.lock()
-                .insert(key_of(args.pos[0].clone())?, args.pos[1].clone());
+            let key = key_of(args.pos[0].clone())?;
+            let mut d = d.lock();
+            d.try_reserve(1)?;
+            d.insert(key, args.pos[1].clone());
             Value::None
         }
         "remove" => {
@@ -574,7 +576,9 @@ fn dict_mut_method(
             arity(name, &args, 1, 2)?;
             let key = key_of(args.pos[0].clone())?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            d.lock().get_or_insert_with(key, || default).clone()
+            let mut d = d.lock();
+            d.try_reserve(1)?;
+            d.get_or_insert_with(key, || default).clone()
         }
         "update" => {
             let mut pairs = match args.pos.first() {
@@ -682,7 +686,10 @@ fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> N
     let v = match name {
         "add" => {
             arity(name, &args, 1, 1)?;
-            s.lock().insert(key_of(args.pos[0].clone())?);
+            let key = key_of(args.pos[0].clone())?;
+            let mut s = s.lock();
+            s.try_reserve(1)?;
+            s.insert(key);
             Value::None
         }
         "remove" => {

@@ -459,10 +459,12 @@ pub enum Iter {
         items: Vec<Value>,
         index: usize,
     },
+    /// `left` more items of a range from `next`, `step` apart (counted, so
+    /// that a walk may end at either end of the 64-bit ints).
     Range {
         next: i64,
-        stop: i64,
         step: i64,
+        left: u64,
     },
     Chars {
         text: Arc<crate::value::Str>,
@@ -492,19 +494,15 @@ impl Iter {
                 *index += 1;
                 v
             }
-            Iter::Range { next, stop, step } => {
-                let more = if *step > 0 {
-                    *next < *stop
-                } else {
-                    *next > *stop
-                };
-                if !more {
+            Iter::Range { next, step, left } => {
+                if *left == 0 {
                     return None;
                 }
                 let v = *next;
-                *next = next.saturating_add(*step);
-                if (*step > 0 && *next < v) || (*step < 0 && *next > v) {
-                    *next = *stop;
+                *left -= 1;
+                // While items are left the next one is a 64-bit int.
+                if let (true, Some(n)) = (*left > 0, next.checked_add(*step)) {
+                    *next = n;
                 }
                 Some(Value::Int(v))
             }
@@ -516,7 +514,11 @@ impl Iter {
             Iter::Enumerate { inner, index } => {
                 let v = inner.next_native()?;
                 let i = *index;
-                *index += 1;
+                // `enumerate()` checked that every item's index fits, so
+                // only the step past the last item can overflow.
+                if let Some(n) = index.checked_add(1) {
+                    *index = n;
+                }
                 Some(Value::tuple(vec![Value::Int(i), v]))
             }
             Iter::Zip(iters) => {

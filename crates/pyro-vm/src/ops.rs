@@ -166,29 +166,40 @@ fn int_pow(a: i64, b: i64) -> Result<Value, RuntimeError> {
         }
         return Ok(Value::Float((a as f64).powf(b as f64)));
     }
-    let exp = u32::try_from(b).map_err(|_| overflow(Op::Pow))?;
+    let Ok(exp) = u32::try_from(b) else {
+        // Only 0, 1 and -1 have a 64-bit power beyond 2**32.
+        return match a {
+            0 | 1 => Ok(Value::Int(a)),
+            -1 => Ok(Value::Int(if b % 2 == 0 { 1 } else { -1 })),
+            _ => Err(overflow(Op::Pow)),
+        };
+    };
     a.checked_pow(exp)
         .map(Value::Int)
         .ok_or_else(|| overflow(Op::Pow))
 }
 
-fn repeat<T: Clone>(items: &[T], n: i64) -> Result<Vec<T>, RuntimeError> {
-    let n = n.max(0) as usize;
-    if items.len().saturating_mul(n) > 1 << 32 {
-        return Err(RuntimeError::overflow("repeated sequence is too large"));
-    }
-    let mut out = Vec::with_capacity(items.len() * n);
-    for _ in 0..n {
-        out.extend_from_slice(items);
-    }
-    Ok(out)
+fn repeat(items: &[Value], n: i64) -> Result<Vec<Value>, RuntimeError> {
+    Ok(crate::alloc::repeat(items, n)?)
 }
 
-fn concat(a: &[Value], b: &[Value]) -> Vec<Value> {
-    let mut v = Vec::with_capacity(a.len() + b.len());
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
-    v
+fn concat(a: &[Value], b: &[Value]) -> Result<Vec<Value>, RuntimeError> {
+    Ok(crate::alloc::concat(a, b)?)
+}
+
+/// The items of a list operand of `+` or `*`: borrowed from an immutable
+/// list, copied (with a checked allocation) out of a mutable one.
+fn list_operand(v: &Value) -> Result<std::borrow::Cow<'_, [Value]>, RuntimeError> {
+    Ok(match v {
+        Value::List(items) | Value::Tuple(items) => std::borrow::Cow::Borrowed(items.as_slice()),
+        Value::ListMut(items) | Value::TupleMut(items) => {
+            let items = items.lock();
+            let mut copy = crate::alloc::vec(items.len())?;
+            copy.extend_from_slice(&items);
+            std::borrow::Cow::Owned(copy)
+        }
+        _ => std::borrow::Cow::Borrowed(&[]),
+    })
 }
 
 /// The items of a list-like value (lists, tuples, mutable lists).
@@ -229,30 +240,19 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
     }
     match (op, a, b) {
         (Op::Add, Value::Str(x), Value::Str(y)) => {
-            let mut s = String::with_capacity(x.as_str().len() + y.as_str().len());
-            s.push_str(x.as_str());
-            s.push_str(y.as_str());
+            let s = crate::alloc::concat_str(x.as_str(), y.as_str()).map_err(RuntimeError::from)?;
             Ok(Value::Str(Arc::new(Str::new(s))))
         }
         (Op::Mul, Value::Str(s), Value::Int(n)) | (Op::Mul, Value::Int(n), Value::Str(s)) => {
-            let reps = (*n).max(0) as usize;
-            if s.as_str().len().saturating_mul(reps) > 1 << 32 {
-                return Err(Slow::Error(RuntimeError::overflow(
-                    "repeated string is too large",
-                )));
-            }
-            Ok(Value::str(s.as_str().repeat(reps)))
+            let repeated = crate::alloc::repeat_str(s.as_str(), *n).map_err(RuntimeError::from)?;
+            Ok(Value::str(repeated))
         }
-        (Op::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(concat(x, y))),
+        (Op::Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(concat(x, y)?)),
         (Op::Mul, Value::Tuple(x), Value::Int(n)) | (Op::Mul, Value::Int(n), Value::Tuple(x)) => {
             Ok(Value::tuple(repeat(x, *n)?))
         }
         (Op::Add, Value::List(_) | Value::ListMut(_), Value::List(_) | Value::ListMut(_)) => {
-            let (x, y) = (
-                seq_items(a).unwrap_or_default(),
-                seq_items(b).unwrap_or_default(),
-            );
-            let items = concat(&x, &y);
+            let items = concat(&list_operand(a)?, &list_operand(b)?)?;
             Ok(if matches!(a, Value::ListMut(_)) {
                 Value::list_mut(items)
             } else {
@@ -260,7 +260,7 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
             })
         }
         (Op::Mul, Value::List(_) | Value::ListMut(_), Value::Int(n)) => {
-            let items = repeat(&seq_items(a).unwrap_or_default(), *n)?;
+            let items = repeat(&list_operand(a)?, *n)?;
             Ok(if matches!(a, Value::ListMut(_)) {
                 Value::list_mut(items)
             } else {
@@ -582,16 +582,11 @@ pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, Runtime
         Value::Set(s) => Key::new(item.clone()).is_ok_and(|k| s.contains(&k)),
         Value::SetMut(s) => Key::new(item.clone()).is_ok_and(|k| s.lock().contains(&k)),
         Value::Range(r) => match item {
-            Value::Int(n) => {
-                let in_bounds = if r.step > 0 {
-                    *n >= r.start && *n < r.stop
-                } else {
-                    *n <= r.start && *n > r.stop
-                };
-                in_bounds && (n - r.start) % r.step == 0
-            }
-            Value::Float(x) if x.fract() == 0.0 => {
-                return contains(container, &Value::Int(*x as i64))
+            Value::Int(n) => r.contains(*n),
+            Value::Bool(b) => r.contains(i64::from(*b)),
+            // A float equal to an item (exactly: 2**63 is no 64-bit int).
+            Value::Float(x) => {
+                x.fract() == 0.0 && crate::builtins::fits_int(*x) && r.contains(*x as i64)
             }
             _ => false,
         },

@@ -22,6 +22,8 @@ pub type Rt = Arc<Runtime>;
 pub struct Runtime {
     pub sources: SourceMap,
     pub recursion_limit: usize,
+    /// The most tasks (besides the main program) alive at once.
+    pub max_tasks: usize,
     /// `std.env.args()`: the script path, then its arguments.
     pub args: Vec<String>,
     pub started: Instant,
@@ -46,6 +48,7 @@ pub struct Runtime {
 impl Runtime {
     pub(crate) fn new(
         recursion_limit: usize,
+        max_tasks: usize,
         args: Vec<String>,
         stdout: Box<dyn Write + Send>,
         hosts: Vec<(Arc<str>, Value)>,
@@ -53,6 +56,7 @@ impl Runtime {
         Runtime {
             sources: SourceMap::new(),
             recursion_limit,
+            max_tasks,
             args,
             started: Instant::now(),
             stdout: Mutex::new(stdout),

@@ -1,7 +1,7 @@
 //! Native std modules: `std.math`, `std.time`, `std.string`, `std.env`.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyro_builtins::Builtin;
 
@@ -42,26 +42,13 @@ fn math_domain(x: f64) -> Result<Value, RuntimeError> {
     }
 }
 
-fn to_int_checked(x: f64, what: &str) -> Result<Value, RuntimeError> {
-    if x.is_nan() {
-        return Err(RuntimeError::value_error(format!(
-            "cannot convert float NaN to integer in {what}()"
-        )));
-    }
-    if x.is_infinite() || x.abs() >= 9.223_372_036_854_776e18 {
-        return Err(RuntimeError::overflow(format!(
-            "cannot convert float infinity or too large float to integer in {what}()"
-        )));
-    }
-    Ok(Value::Int(x as i64))
-}
-
-fn gcd(a: i64, b: i64) -> i64 {
-    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
+/// The greatest common divisor, on magnitudes (`gcd(-2**63, 0)` is 2**63,
+/// which the caller cannot return as a 64-bit int).
+fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
-    a as i64
+    a
 }
 
 /// The `std.math` functions of one float (`math.sqrt(x)` and the like).
@@ -123,7 +110,8 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                         MathFloor => x.floor(),
                         _ => x.trunc(),
                     };
-                    ready(to_int_checked(r, name)?)
+                    let context = format!(" in {name}()");
+                    ready(Value::Int(crate::builtins::float_to_int(r, &context)?))
                 }
             }
         }
@@ -204,8 +192,10 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                 .iter()
                 .map(|v| int_arg(name, v))
                 .collect::<Result<_, _>>()?;
+            let overflow = || RuntimeError::overflow(format!("integer overflow in {name}"));
             let r = if b == MathGcd {
-                xs.iter().fold(0, |a, &x| gcd(a, x))
+                let g = xs.iter().fold(0, |a, &x| gcd(a, x.unsigned_abs()));
+                i64::try_from(g).map_err(|_| overflow())?
             } else {
                 let mut acc: i64 = 1;
                 for &x in &xs {
@@ -213,10 +203,11 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                         acc = 0;
                         break;
                     }
-                    let g = gcd(acc, x);
+                    let g = i64::try_from(gcd(acc.unsigned_abs(), x.unsigned_abs()))
+                        .map_err(|_| overflow())?;
                     acc = (acc / g.max(1))
-                        .checked_mul(x.abs())
-                        .ok_or_else(|| RuntimeError::overflow("integer overflow in lcm"))?;
+                        .checked_mul(x.checked_abs().ok_or_else(overflow)?)
+                        .ok_or_else(overflow)?;
                 }
                 acc
             };
@@ -250,16 +241,11 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
         ),
         TimeSleep => {
             arity(name, &args, 1, 1)?;
-            let secs = float_arg(name, &args.pos[0])?;
-            if !secs.is_finite() || secs < 0.0 {
-                return Err(RuntimeError::value_error(
-                    "sleep length must be a non-negative number",
-                ));
-            }
+            let delay = crate::delay::Delay::from_seconds(name, &args.pos[0])?;
             let rt = rt.clone();
             suspend(async move {
                 let _timer = rt.watch.pending();
-                tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+                delay.sleep().await;
                 Ok(Value::None)
             })
         }
@@ -284,11 +270,8 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
         StringRepeat => {
             arity(name, &args, 2, 2)?;
             let s = str_arg(name, &args.pos[0])?;
-            let n = int_arg(name, &args.pos[1])?.max(0) as usize;
-            if s.len().saturating_mul(n) > 1 << 32 {
-                return Err(RuntimeError::overflow("repeated string is too large"));
-            }
-            ready(Value::str(s.repeat(n)))
+            let n = int_arg(name, &args.pos[1])?;
+            ready(Value::str(crate::alloc::repeat_str(s, n)?))
         }
         StringPadLeft | StringPadRight => {
             arity(name, &args, 2, 3)?;
@@ -313,7 +296,7 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
                 crate::text::rjust(s, width, fill)
             } else {
                 crate::text::ljust(s, width, fill)
-            }))
+            }?))
         }
         EnvArgs => {
             arity(name, &args, 0, 0)?;

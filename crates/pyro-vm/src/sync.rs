@@ -110,9 +110,10 @@ pub fn construct(b: Builtin, args: &Args) -> Result<Value, RuntimeError> {
             arity(name, args, 1, 1)?;
             let n = int_arg(name, &args.pos[0])?;
             if !(1..=1 << 24).contains(&n) {
-                return Err(RuntimeError::value_error(
-                    "Semaphore() needs at least 1 permit",
-                ));
+                return Err(RuntimeError::value_error(format!(
+                    "Semaphore() needs from 1 to {} permits (got {n})",
+                    1 << 24
+                )));
             }
             SyncObject::Semaphore {
                 permits: Arc::new(Semaphore::new(n as usize)),
@@ -131,9 +132,10 @@ pub fn construct(b: Builtin, args: &Args) -> Result<Value, RuntimeError> {
             arity(name, args, 1, 1)?;
             let n = int_arg(name, &args.pos[0])?;
             if !(1..=1 << 24).contains(&n) {
-                return Err(RuntimeError::value_error(
-                    "Barrier() needs at least 1 party",
-                ));
+                return Err(RuntimeError::value_error(format!(
+                    "Barrier() needs from 1 to {} parties (got {n})",
+                    1 << 24
+                )));
             }
             SyncObject::Barrier {
                 parties: n as usize,
@@ -251,13 +253,23 @@ pub fn method(
                 arity(name, &args, 1, 1)?;
                 int_arg(name, &args.pos[0])?
             };
-            let now = count.fetch_add(delta, Ordering::AcqRel) + delta;
-            if now < 0 {
-                count.fetch_sub(delta, Ordering::AcqRel);
-                return Err(RuntimeError::value_error(
-                    "WaitGroup counter went negative (more done() than add())",
-                ));
-            }
+            // The counter changes only to a value that is a 64-bit int
+            // and not negative; otherwise it stays as it was.
+            let now = match count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |c| {
+                c.checked_add(delta).filter(|n| *n >= 0)
+            }) {
+                Ok(before) => before + delta,
+                Err(c) if c.checked_add(delta).is_none() => {
+                    return Err(RuntimeError::overflow(
+                        "WaitGroup counter would exceed 2**63 - 1",
+                    ))
+                }
+                Err(_) => {
+                    return Err(RuntimeError::value_error(
+                        "WaitGroup counter went negative (more done() than add())",
+                    ))
+                }
+            };
             if now == 0 {
                 zero.notify_waiters();
             }

@@ -211,6 +211,27 @@ impl<V> Table<V> {
         }
     }
 
+    /// [`Table::reserve`] that fails, leaving the table as it was, when the
+    /// memory is refused (a table a program grows in a loop under a memory
+    /// cap) or the entries would outgrow the 4-byte slots.
+    pub fn try_reserve(&mut self, extra: usize) -> Result<(), crate::alloc::AllocError> {
+        let needed = self.len.saturating_add(extra);
+        if needed >= REMOVED as usize {
+            return Err(crate::alloc::AllocError::OutOfMemory {
+                bytes: needed as u128 * std::mem::size_of::<Option<(Key, V)>>() as u128,
+            });
+        }
+        crate::alloc::reserve(&mut self.entries, extra)?;
+        let used = self.len + self.removed + extra;
+        if used * 3 >= self.slots.len() * 2 {
+            let n = slots_for(needed);
+            let mut slots = crate::alloc::vec::<u32>(n)?;
+            slots.resize(n, EMPTY);
+            self.rebuild_into(slots);
+        }
+        Ok(())
+    }
+
     /// Drops the holes at the end of the entries, and rebuilds when holes
     /// are most of them.
     fn trim(&mut self) {
@@ -227,10 +248,15 @@ impl<V> Table<V> {
     /// Squeezes out the holes and re-indexes into a slot array sized for
     /// `capacity` entries.
     fn rebuild(&mut self, capacity: usize) {
+        self.rebuild_into(vec![EMPTY; slots_for(capacity)]);
+    }
+
+    /// [`Table::rebuild`] into a given array of `EMPTY` slots.
+    fn rebuild_into(&mut self, slots: Vec<u32>) {
         if self.len < self.entries.len() {
             self.entries.retain(Option::is_some);
         }
-        self.slots = vec![EMPTY; slots_for(capacity)];
+        self.slots = slots;
         self.removed = 0;
         let mask = self.slots.len() - 1;
         for (at, entry) in self.entries.iter().enumerate() {
@@ -332,6 +358,11 @@ impl Set {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Room for `extra` more keys; see [`Table::try_reserve`].
+    pub fn try_reserve(&mut self, extra: usize) -> Result<(), crate::alloc::AllocError> {
+        self.0.try_reserve(extra)
     }
 
     /// Adds `key`; false if it was there already.

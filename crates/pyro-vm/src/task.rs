@@ -15,17 +15,18 @@ use pyro_builtins::Builtin;
 use pyro_source::Span;
 use tokio::sync::Notify;
 
-use crate::call::{self, Invoked, NativeResult};
+use crate::call::{self, NativeResult};
 use crate::error::RuntimeError;
-use crate::fiber::{drive_task, Fiber, OnReturn};
+use crate::fiber::{drive_new_task, Fiber, OnReturn};
 use crate::runtime::Rt;
 use crate::value::Value;
 
 pub struct TaskHandle {
     pub id: u64,
     detached: bool,
-    /// Where the task was spawned (for tracebacks).
-    spawn_site: Option<(Arc<str>, Span)>,
+    /// Where the task was spawned (for tracebacks, and as the place a task
+    /// whose body is a native is blocked).
+    pub(crate) spawn_site: Option<(Arc<str>, Span)>,
     result: Mutex<Option<Result<Value, RuntimeError>>>,
     finished: Notify,
     cancelled: AtomicBool,
@@ -101,7 +102,18 @@ pub fn cancelled_error() -> RuntimeError {
     RuntimeError::new(Builtin::Cancelled, "the task was cancelled")
 }
 
-/// Spawns `func(args)` as a task; returns its handle.
+/// The error `go` raises when the live-task limit is reached.
+fn too_many_tasks(limit: usize) -> RuntimeError {
+    RuntimeError::new(
+        Builtin::MemoryError,
+        format!("cannot start a task: {limit} tasks are alive, the most this program may have"),
+    )
+}
+
+/// Spawns `func(args)` as a task; returns its handle. Every body — a Pyro
+/// function, a bound native method, a builtin, a host function, a class —
+/// runs through the same driver ([`crate::fiber::drive_new_task`]). Beyond
+/// the runtime's live-task limit, `go` raises `MemoryError` instead.
 pub fn spawn(
     rt: &Rt,
     func: Value,
@@ -109,7 +121,12 @@ pub fn spawn(
     kwnames: Option<Vec<Value>>,
     detached: bool,
     spawn_site: Option<(Arc<str>, Span)>,
-) -> Arc<TaskHandle> {
+) -> Result<Arc<TaskHandle>, RuntimeError> {
+    let started = rt.tasks_started.load(Ordering::Relaxed);
+    let finished = rt.tasks_finished.load(Ordering::Relaxed);
+    if started.saturating_sub(finished) >= rt.max_tasks {
+        return Err(too_many_tasks(rt.max_tasks));
+    }
     let handle = Arc::new(TaskHandle {
         id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         detached,
@@ -130,15 +147,13 @@ pub fn spawn(
         fiber.stack.extend(args);
         let outcome =
             match call::invoke(&rt, &mut fiber, 0, argc, kwnames.as_deref(), OnReturn::Push) {
-                Ok(Invoked::Pushed) => drive_task(&rt, &mut fiber, task.id).await,
-                Ok(Invoked::Done) => Ok(fiber.stack.pop().unwrap_or(Value::None)),
-                Ok(Invoked::Suspend(wait)) => wait.await,
+                Ok(started) => drive_new_task(&rt, &mut fiber, task.id, started).await,
                 Err(e) => Err(e),
             };
         rt.tasks_finished.fetch_add(1, Ordering::Relaxed);
         task.finish(&rt, outcome);
     });
-    handle
+    Ok(handle)
 }
 
 /// Methods of `Task` values.

@@ -180,10 +180,13 @@ impl Str {
         self.chars == self.text.len()
     }
 
-    /// Appends in place (the caller owns the only reference).
-    pub fn push_str(&mut self, s: &Str) {
+    /// Appends in place (the caller owns the only reference); fails,
+    /// leaving the string as it was, when it cannot grow.
+    pub fn push_str(&mut self, s: &Str) -> Result<(), crate::alloc::AllocError> {
+        crate::alloc::reserve_str(&mut self.text, s.text.len())?;
         self.text.push_str(&s.text);
         self.chars += s.chars;
+        Ok(())
     }
 }
 
@@ -193,26 +196,6 @@ pub struct RangeValue {
     pub start: i64,
     pub stop: i64,
     pub step: i64,
-}
-
-impl RangeValue {
-    pub fn len(&self) -> i64 {
-        let (start, stop, step) = (self.start as i128, self.stop as i128, self.step as i128);
-        let n = if step > 0 {
-            (stop - start + step - 1) / step
-        } else {
-            (start - stop - step - 1) / -step
-        };
-        n.max(0) as i64
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn get(&self, i: i64) -> i64 {
-        self.start + i * self.step
-    }
 }
 
 /// The state of iterating a range, shared safely between tasks.
@@ -267,6 +250,19 @@ impl RangeIter {
                 Ok(_) => return Some(cur),
                 Err(actual) => cur = actual,
             }
+        }
+    }
+
+    /// Takes the items not produced yet, as a range; the iterator is then
+    /// exhausted (so they can be walked lazily elsewhere, or counted).
+    pub fn take_rest(&self) -> RangeValue {
+        let start = self
+            .next
+            .swap(self.stop, std::sync::atomic::Ordering::Relaxed);
+        RangeValue {
+            start,
+            stop: self.stop,
+            step: self.step,
         }
     }
 }

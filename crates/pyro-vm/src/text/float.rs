@@ -12,7 +12,8 @@
 /// "1e-05"); otherwise positional with at least one digit after the point ("2.0",
 /// "0.1", "123456789.0", "1234567890123456.0"); "inf", "-inf", "nan", "-0.0".
 pub fn float_repr(x: f64) -> String {
-    format_float_short(
+    let mut out = String::with_capacity(24);
+    write_float_short(
         x,
         &FloatStyle {
             code: 'r',
@@ -21,7 +22,9 @@ pub fn float_repr(x: f64) -> String {
             alt: false,
             no_neg_0: false,
         },
-    )
+        &mut out,
+    );
+    out
 }
 
 /// Options of [`format_float_short`] (CPython's `PyOS_double_to_string`).
@@ -110,27 +113,45 @@ fn scientific_digits(text: &str) -> (Vec<u8>, i64) {
 
 /// Appends `n` copies of `c` (nothing when `n <= 0`).
 fn push_repeat(out: &mut String, c: char, n: i64) {
-    for _ in 0..n.max(0) {
-        out.push(c);
+    if n > 0 {
+        crate::alloc::fill_reserved(out, c, crate::alloc::count(n));
     }
 }
 
 /// Port of CPython's `format_float_short`: formats `x` according to `style`.
-/// The result is ASCII; negative values start with `-`.
-pub(super) fn format_float_short(x: f64, style: &FloatStyle) -> String {
+/// The result is ASCII; negative values start with `-`. Room for all of it
+/// (and one more byte, for a `%`) is reserved first, so a huge precision is
+/// a clean error rather than a runaway allocation.
+pub(super) fn format_float_short(
+    x: f64,
+    style: &FloatStyle,
+) -> Result<String, crate::alloc::AllocError> {
+    // Besides `precision` zeros or digits: at most MAX_SIG_DIGITS digits, as
+    // many zeros as the largest decimal exponent, a sign, a point, an
+    // exponent and a `%`.
+    let bound = style.precision as u128 + (MAX_SIG_DIGITS + MAX_FRAC_DIGITS) as u128 + 16;
+    let size = usize::try_from(bound)
+        .map_err(|_| crate::alloc::AllocError::OutOfMemory { bytes: bound })?;
+    let mut out = crate::alloc::string(size)?;
+    write_float_short(x, style, &mut out);
+    Ok(out)
+}
+
+/// [`format_float_short`] into `out`.
+fn write_float_short(x: f64, style: &FloatStyle, out: &mut String) {
     let upper = style.code.is_ascii_uppercase();
     let code = style.code.to_ascii_lowercase();
     if x.is_nan() {
-        return if upper { "NAN" } else { "nan" }.to_string();
+        out.push_str(if upper { "NAN" } else { "nan" });
+        return;
     }
     let mut negative = x.is_sign_negative();
     if x.is_infinite() {
-        let text = if upper { "INF" } else { "inf" };
-        return if negative {
-            format!("-{text}")
-        } else {
-            text.to_string()
-        };
+        if negative {
+            out.push('-');
+        }
+        out.push_str(if upper { "INF" } else { "inf" });
+        return;
     }
     let mut precision = i64::try_from(style.precision).unwrap_or(i64::MAX);
     let mode = match code {
@@ -184,17 +205,16 @@ pub(super) fn format_float_short(x: f64, style: &FloatStyle) -> String {
         vdigits_end.max(decpt)
     };
 
-    let mut out = String::new();
     if negative {
         out.push('-');
     }
     // Zero padding on the left of the digit string.
     if decpt <= 0 {
-        push_repeat(&mut out, '0', decpt - vdigits_start);
+        push_repeat(out, '0', decpt - vdigits_start);
         out.push('.');
-        push_repeat(&mut out, '0', -decpt);
+        push_repeat(out, '0', -decpt);
     } else {
-        push_repeat(&mut out, '0', -vdigits_start);
+        push_repeat(out, '0', -vdigits_start);
     }
     // The digits, with the decimal point when it falls inside them.
     let text = String::from_utf8_lossy(&digits);
@@ -208,11 +228,11 @@ pub(super) fn format_float_short(x: f64, style: &FloatStyle) -> String {
     }
     // Zero padding on the right.
     if digits_len < decpt {
-        push_repeat(&mut out, '0', decpt - digits_len);
+        push_repeat(out, '0', decpt - digits_len);
         out.push('.');
-        push_repeat(&mut out, '0', vdigits_end - decpt);
+        push_repeat(out, '0', vdigits_end - decpt);
     } else {
-        push_repeat(&mut out, '0', vdigits_end - digits_len);
+        push_repeat(out, '0', vdigits_end - digits_len);
     }
     if out.ends_with('.') && !style.alt {
         out.pop();
@@ -220,9 +240,13 @@ pub(super) fn format_float_short(x: f64, style: &FloatStyle) -> String {
     if use_exp {
         out.push(if upper { 'E' } else { 'e' });
         let sign = if exp < 0 { '-' } else { '+' };
-        out.push_str(&format!("{sign}{:02}", exp.unsigned_abs()));
+        out.push(sign);
+        let exp = exp.unsigned_abs();
+        if exp < 10 {
+            out.push('0');
+        }
+        out.push_str(&exp.to_string());
     }
-    out
 }
 
 #[cfg(test)]
@@ -284,7 +308,7 @@ mod tests {
         // format(2.675, '.2f') == '2.67'; format(0.125, '.2f') == '0.12';
         // format(0.375, '.2f') == '0.38'; format(2.5, '.0f') == '2';
         // format(0.5, '.0f') == '0'; format(1.5, '.0f') == '2'.
-        let f = |x: f64, p: usize| format_float_short(x, &style('f', p));
+        let f = |x: f64, p: usize| format_float_short(x, &style('f', p)).unwrap();
         assert_eq!(f(2.675, 2), "2.67");
         assert_eq!(f(0.125, 2), "0.12");
         assert_eq!(f(0.375, 2), "0.38");
@@ -299,20 +323,20 @@ mod tests {
     #[test]
     fn huge_precision_pads_exact_digits() {
         // len(format(0.1, '.70000f')) == 70002 and it ends in zeros.
-        let s = format_float_short(0.1, &style('f', 70_000));
+        let s = format_float_short(0.1, &style('f', 70_000)).unwrap();
         assert_eq!(s.len(), 70_002);
         assert!(s.starts_with("0.1000000000000000055511151231257827"));
         assert!(s.ends_with("000"));
         // format(1.5, '.70000e')[-10:] == '0000e+00'
-        let e = format_float_short(1.5, &style('e', 70_000));
+        let e = format_float_short(1.5, &style('e', 70_000)).unwrap();
         assert_eq!(e.len(), 70_006);
         assert!(e.ends_with("0000e+00"));
     }
 
     #[test]
     fn exponent_and_general() {
-        let e = |x: f64, p: usize| format_float_short(x, &style('e', p));
-        let g = |x: f64, p: usize| format_float_short(x, &style('g', p));
+        let e = |x: f64, p: usize| format_float_short(x, &style('e', p)).unwrap();
+        let g = |x: f64, p: usize| format_float_short(x, &style('g', p)).unwrap();
         // format(x, '.Ne') / format(x, '.Ng') in python3.11.
         assert_eq!(e(12345.678, 2), "1.23e+04");
         assert_eq!(e(0.0, 0), "0e+00");
@@ -329,10 +353,16 @@ mod tests {
             alt: true,
             ..style('g', 6)
         };
-        assert_eq!(format_float_short(1.0, &alt), "1.00000");
+        assert_eq!(format_float_short(1.0, &alt).unwrap(), "1.00000");
         let upper = style('E', 3);
-        assert_eq!(format_float_short(1234.5, &upper), "1.234E+03");
-        assert_eq!(format_float_short(f64::INFINITY, &style('F', 2)), "INF");
-        assert_eq!(format_float_short(-f64::INFINITY, &style('f', 2)), "-inf");
+        assert_eq!(format_float_short(1234.5, &upper).unwrap(), "1.234E+03");
+        assert_eq!(
+            format_float_short(f64::INFINITY, &style('F', 2)).unwrap(),
+            "INF"
+        );
+        assert_eq!(
+            format_float_short(-f64::INFINITY, &style('f', 2)).unwrap(),
+            "-inf"
+        );
     }
 }

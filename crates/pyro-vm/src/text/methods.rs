@@ -7,6 +7,7 @@
 //! `parse.rs` and is re-exported here.
 
 use super::chars;
+use crate::alloc::{self, AllocError};
 
 pub use super::parse::{parse_float, parse_int};
 
@@ -257,14 +258,32 @@ pub fn splitlines(s: &str, keepends: bool) -> Vec<String> {
 }
 
 /// Python's `str.replace(old, new, count)`.
-/// count < 0 = all; old "" behaves like Python (inserts `new` around every character).
-pub fn replace(s: &str, old: &str, new: &str, count: i64) -> String {
-    let count = if count < 0 {
+/// count < 0 = all; old "" behaves like Python (inserts `new` around every
+/// character). The result's size is computed first (it can be far larger
+/// than `s`), so a result too large to allocate is a clean error.
+pub fn replace(s: &str, old: &str, new: &str, count: i64) -> Result<String, AllocError> {
+    let limit = if count < 0 {
         usize::MAX
     } else {
         usize::try_from(count).unwrap_or(usize::MAX)
     };
-    s.replacen(old, new, count)
+    let matches = s.match_indices(old).take(limit).count() as u128;
+    let bytes = s.len() as u128 + matches * new.len() as u128 - matches * old.len() as u128;
+    let chars =
+        char_len(s) as u128 + matches * char_len(new) as u128 - matches * char_len(old) as u128;
+    if chars > i64::MAX as u128 {
+        return Err(AllocError::TooLong("replace() result is too long"));
+    }
+    let size = usize::try_from(bytes).map_err(|_| AllocError::OutOfMemory { bytes })?;
+    let mut out = alloc::string(size)?;
+    let mut last = 0;
+    for (at, found) in s.match_indices(old).take(limit) {
+        out.push_str(s.get(last..at).unwrap_or(""));
+        out.push_str(new);
+        last = at + found.len();
+    }
+    out.push_str(s.get(last..).unwrap_or(""));
+    Ok(out)
 }
 
 /// Python's `str.find(sub, start, end)`: lowest character index of `sub`, or -1 if absent.
@@ -413,52 +432,54 @@ pub fn is_identifier(s: &str) -> bool {
 }
 
 /// `s` with `left` and `right` copies of `fill` around it.
-fn padded(s: &str, left: i64, right: i64, fill: char) -> String {
-    let mut out = String::new();
-    for _ in 0..left.max(0) {
-        out.push(fill);
-    }
-    out.push_str(s);
-    for _ in 0..right.max(0) {
-        out.push(fill);
-    }
-    out
+/// `s` with `left` and `right` fill characters around it (none for a
+/// negative count); `chars` is its length in characters.
+fn padded(s: &str, chars: i64, left: i64, right: i64, fill: char) -> Result<String, AllocError> {
+    let chars = usize::try_from(chars).unwrap_or(0);
+    alloc::pad(s, chars, alloc::count(left), alloc::count(right), fill)
 }
 
 /// Python's `str.center(width, fill)` (including its odd-width tie rule).
-pub fn center(s: &str, width: i64, fill: char) -> String {
-    let marg = width.saturating_sub(char_len(s));
+pub fn center(s: &str, width: i64, fill: char) -> Result<String, AllocError> {
+    let len = char_len(s);
+    let marg = width.saturating_sub(len);
     if marg <= 0 {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     let left = marg / 2 + (marg & width & 1);
-    padded(s, left, marg - left, fill)
+    padded(s, len, left, marg - left, fill)
 }
 
 /// Python's `str.ljust(width, fill)`.
-pub fn ljust(s: &str, width: i64, fill: char) -> String {
-    padded(s, 0, width.saturating_sub(char_len(s)), fill)
+pub fn ljust(s: &str, width: i64, fill: char) -> Result<String, AllocError> {
+    let len = char_len(s);
+    padded(s, len, 0, width.saturating_sub(len), fill)
 }
 
 /// Python's `str.rjust(width, fill)`.
-pub fn rjust(s: &str, width: i64, fill: char) -> String {
-    padded(s, width.saturating_sub(char_len(s)), 0, fill)
+pub fn rjust(s: &str, width: i64, fill: char) -> Result<String, AllocError> {
+    let len = char_len(s);
+    padded(s, len, width.saturating_sub(len), 0, fill)
 }
 
 /// Python's `str.zfill(width)`: pads with zeros after a leading sign.
-pub fn zfill(s: &str, width: i64) -> String {
-    let fill = width.saturating_sub(char_len(s));
+pub fn zfill(s: &str, width: i64) -> Result<String, AllocError> {
+    let len = char_len(s);
+    let fill = width.saturating_sub(len);
     if fill <= 0 {
-        return s.to_string();
+        return Ok(s.to_string());
     }
     match s.chars().next() {
         Some(sign @ ('+' | '-')) => {
-            let mut out = String::new();
-            out.push(sign);
-            out.push_str(&padded(s.get(1..).unwrap_or(""), fill, 0, '0'));
-            out
+            // `"000-42"`, then the sign and the first zero trade places
+            // (one ASCII byte each, so nothing moves or grows).
+            let mut out = padded(s, len, fill, 0, '0')?;
+            let at = alloc::count(fill);
+            out.replace_range(at..at + 1, "0");
+            out.replace_range(..1, if sign == '-' { "-" } else { "+" });
+            Ok(out)
         }
-        _ => padded(s, fill, 0, '0'),
+        _ => padded(s, len, fill, 0, '0'),
     }
 }
 
@@ -485,28 +506,45 @@ pub fn rpartition(s: &str, sep: &str) -> Result<(String, String, String), String
 }
 
 /// Python's `str.expandtabs(tabsize)`: columns restart after `\n` and `\r`;
-/// a tabsize <= 0 removes tabs.
-pub fn expandtabs(s: &str, tabsize: i64) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut column: i64 = 0;
-    for c in s.chars() {
-        if c == '\t' {
-            if tabsize > 0 {
-                let incr = tabsize - column % tabsize;
-                column = column.saturating_add(incr);
-                for _ in 0..incr {
-                    out.push(' ');
+/// a tabsize <= 0 removes tabs. The result's size is computed first, so a
+/// huge tab size is a clean error, not a runaway allocation.
+pub fn expandtabs(s: &str, tabsize: i64) -> Result<String, AllocError> {
+    // Walks `s`, calling `emit(Some(c), 1)` for each character that stays
+    // and `emit(None, n)` for the `n` spaces of each tab.
+    fn walk(s: &str, tabsize: i64, mut emit: impl FnMut(Option<char>, u128)) {
+        let mut column: u128 = 0;
+        for c in s.chars() {
+            if c == '\t' {
+                if tabsize > 0 {
+                    let size = tabsize as u128;
+                    let incr = size - column % size;
+                    column += incr;
+                    emit(None, incr);
                 }
-            }
-        } else {
-            out.push(c);
-            column = column.saturating_add(1);
-            if c == '\n' || c == '\r' {
-                column = 0;
+            } else {
+                emit(Some(c), 1);
+                column += 1;
+                if c == '\n' || c == '\r' {
+                    column = 0;
+                }
             }
         }
     }
-    out
+    let (mut chars, mut bytes) = (0u128, 0u128);
+    walk(s, tabsize, |c, n| {
+        chars += n;
+        bytes += c.map_or(n, |c| c.len_utf8() as u128);
+    });
+    if chars > i64::MAX as u128 {
+        return Err(AllocError::TooLong("new string is too long"));
+    }
+    let size = usize::try_from(bytes).map_err(|_| AllocError::OutOfMemory { bytes })?;
+    let mut out = alloc::string(size)?;
+    walk(s, tabsize, |c, n| match c {
+        Some(c) => out.push(c),
+        None => alloc::fill_reserved(&mut out, ' ', n as usize),
+    });
+    Ok(out)
 }
 
 /// Python's `str.removeprefix(prefix)`.

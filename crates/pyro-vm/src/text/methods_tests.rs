@@ -44,9 +44,9 @@ fn search(s: &str, sub: &str, a: Option<i64>, b: Option<i64>) -> (i64, i64, i64,
 
 fn just(s: &str, width: i64, fill: char) -> [String; 3] {
     [
-        center(s, width, fill),
-        ljust(s, width, fill),
-        rjust(s, width, fill),
+        center(s, width, fill).unwrap(),
+        ljust(s, width, fill).unwrap(),
+        rjust(s, width, fill).unwrap(),
     ]
 }
 
@@ -283,17 +283,17 @@ fn splitlines_cases() {
 #[test]
 fn replace_cases() {
     // Expected values: python3.11 s.replace(old, new, count)
-    assert_eq!(replace("hello", "l", "L", -1), "heLLo");
-    assert_eq!(replace("hello", "l", "L", 1), "heLlo");
-    assert_eq!(replace("hello", "l", "L", 0), "hello");
-    assert_eq!(replace("abc", "", "-", -1), "-a-b-c-");
-    assert_eq!(replace("abc", "", "-", 2), "-a-bc");
-    assert_eq!(replace("", "", "x", -1), "x");
-    assert_eq!(replace("", "", "x", 0), "");
-    assert_eq!(replace("aaaa", "aa", "b", -1), "bb");
-    assert_eq!(replace("é😀é", "é", "e", -1), "e😀e");
-    assert_eq!(replace("abc", "x", "y", -1), "abc");
-    assert_eq!(replace("abc", "abc", "", -1), "");
+    assert_eq!(replace("hello", "l", "L", -1).unwrap(), "heLLo");
+    assert_eq!(replace("hello", "l", "L", 1).unwrap(), "heLlo");
+    assert_eq!(replace("hello", "l", "L", 0).unwrap(), "hello");
+    assert_eq!(replace("abc", "", "-", -1).unwrap(), "-a-b-c-");
+    assert_eq!(replace("abc", "", "-", 2).unwrap(), "-a-bc");
+    assert_eq!(replace("", "", "x", -1).unwrap(), "x");
+    assert_eq!(replace("", "", "x", 0).unwrap(), "");
+    assert_eq!(replace("aaaa", "aa", "b", -1).unwrap(), "bb");
+    assert_eq!(replace("é😀é", "é", "e", -1).unwrap(), "e😀e");
+    assert_eq!(replace("abc", "x", "y", -1).unwrap(), "abc");
+    assert_eq!(replace("abc", "abc", "", -1).unwrap(), "");
 }
 
 #[test]
@@ -439,56 +439,56 @@ fn justify() {
 #[test]
 fn zfill_cases() {
     // Expected values: python3.11 s.zfill(width)
-    assert_eq!(zfill("", -1), "");
-    assert_eq!(zfill("", 0), "");
-    assert_eq!(zfill("", 1), "0");
-    assert_eq!(zfill("", 3), "000");
-    assert_eq!(zfill("", 5), "00000");
-    assert_eq!(zfill("42", -1), "42");
-    assert_eq!(zfill("42", 0), "42");
-    assert_eq!(zfill("42", 1), "42");
-    assert_eq!(zfill("42", 3), "042");
-    assert_eq!(zfill("42", 5), "00042");
-    assert_eq!(zfill("-42", -1), "-42");
-    assert_eq!(zfill("-42", 0), "-42");
-    assert_eq!(zfill("-42", 1), "-42");
-    assert_eq!(zfill("-42", 3), "-42");
-    assert_eq!(zfill("-42", 5), "-0042");
-    assert_eq!(zfill("+42", -1), "+42");
-    assert_eq!(zfill("+42", 0), "+42");
-    assert_eq!(zfill("+42", 1), "+42");
-    assert_eq!(zfill("+42", 3), "+42");
-    assert_eq!(zfill("+42", 5), "+0042");
-    assert_eq!(zfill("--4", -1), "--4");
-    assert_eq!(zfill("--4", 0), "--4");
-    assert_eq!(zfill("--4", 1), "--4");
-    assert_eq!(zfill("--4", 3), "--4");
-    assert_eq!(zfill("--4", 5), "-00-4");
-    assert_eq!(zfill("é", -1), "é");
-    assert_eq!(zfill("é", 0), "é");
-    assert_eq!(zfill("é", 1), "é");
-    assert_eq!(zfill("é", 3), "00é");
-    assert_eq!(zfill("é", 5), "0000é");
-    assert_eq!(zfill("-", -1), "-");
-    assert_eq!(zfill("-", 0), "-");
-    assert_eq!(zfill("-", 1), "-");
-    assert_eq!(zfill("-", 3), "-00");
-    assert_eq!(zfill("-", 5), "-0000");
-    assert_eq!(zfill("+", -1), "+");
-    assert_eq!(zfill("+", 0), "+");
-    assert_eq!(zfill("+", 1), "+");
-    assert_eq!(zfill("+", 3), "+00");
-    assert_eq!(zfill("+", 5), "+0000");
-    assert_eq!(zfill("a-1", -1), "a-1");
-    assert_eq!(zfill("a-1", 0), "a-1");
-    assert_eq!(zfill("a-1", 1), "a-1");
-    assert_eq!(zfill("a-1", 3), "a-1");
-    assert_eq!(zfill("a-1", 5), "00a-1");
-    assert_eq!(zfill("-é", -1), "-é");
-    assert_eq!(zfill("-é", 0), "-é");
-    assert_eq!(zfill("-é", 1), "-é");
-    assert_eq!(zfill("-é", 3), "-0é");
-    assert_eq!(zfill("-é", 5), "-000é");
+    assert_eq!(zfill("", -1).unwrap(), "");
+    assert_eq!(zfill("", 0).unwrap(), "");
+    assert_eq!(zfill("", 1).unwrap(), "0");
+    assert_eq!(zfill("", 3).unwrap(), "000");
+    assert_eq!(zfill("", 5).unwrap(), "00000");
+    assert_eq!(zfill("42", -1).unwrap(), "42");
+    assert_eq!(zfill("42", 0).unwrap(), "42");
+    assert_eq!(zfill("42", 1).unwrap(), "42");
+    assert_eq!(zfill("42", 3).unwrap(), "042");
+    assert_eq!(zfill("42", 5).unwrap(), "00042");
+    assert_eq!(zfill("-42", -1).unwrap(), "-42");
+    assert_eq!(zfill("-42", 0).unwrap(), "-42");
+    assert_eq!(zfill("-42", 1).unwrap(), "-42");
+    assert_eq!(zfill("-42", 3).unwrap(), "-42");
+    assert_eq!(zfill("-42", 5).unwrap(), "-0042");
+    assert_eq!(zfill("+42", -1).unwrap(), "+42");
+    assert_eq!(zfill("+42", 0).unwrap(), "+42");
+    assert_eq!(zfill("+42", 1).unwrap(), "+42");
+    assert_eq!(zfill("+42", 3).unwrap(), "+42");
+    assert_eq!(zfill("+42", 5).unwrap(), "+0042");
+    assert_eq!(zfill("--4", -1).unwrap(), "--4");
+    assert_eq!(zfill("--4", 0).unwrap(), "--4");
+    assert_eq!(zfill("--4", 1).unwrap(), "--4");
+    assert_eq!(zfill("--4", 3).unwrap(), "--4");
+    assert_eq!(zfill("--4", 5).unwrap(), "-00-4");
+    assert_eq!(zfill("é", -1).unwrap(), "é");
+    assert_eq!(zfill("é", 0).unwrap(), "é");
+    assert_eq!(zfill("é", 1).unwrap(), "é");
+    assert_eq!(zfill("é", 3).unwrap(), "00é");
+    assert_eq!(zfill("é", 5).unwrap(), "0000é");
+    assert_eq!(zfill("-", -1).unwrap(), "-");
+    assert_eq!(zfill("-", 0).unwrap(), "-");
+    assert_eq!(zfill("-", 1).unwrap(), "-");
+    assert_eq!(zfill("-", 3).unwrap(), "-00");
+    assert_eq!(zfill("-", 5).unwrap(), "-0000");
+    assert_eq!(zfill("+", -1).unwrap(), "+");
+    assert_eq!(zfill("+", 0).unwrap(), "+");
+    assert_eq!(zfill("+", 1).unwrap(), "+");
+    assert_eq!(zfill("+", 3).unwrap(), "+00");
+    assert_eq!(zfill("+", 5).unwrap(), "+0000");
+    assert_eq!(zfill("a-1", -1).unwrap(), "a-1");
+    assert_eq!(zfill("a-1", 0).unwrap(), "a-1");
+    assert_eq!(zfill("a-1", 1).unwrap(), "a-1");
+    assert_eq!(zfill("a-1", 3).unwrap(), "a-1");
+    assert_eq!(zfill("a-1", 5).unwrap(), "00a-1");
+    assert_eq!(zfill("-é", -1).unwrap(), "-é");
+    assert_eq!(zfill("-é", 0).unwrap(), "-é");
+    assert_eq!(zfill("-é", 1).unwrap(), "-é");
+    assert_eq!(zfill("-é", 3).unwrap(), "-0é");
+    assert_eq!(zfill("-é", 5).unwrap(), "-000é");
 }
 
 #[test]
@@ -549,46 +549,46 @@ fn partitions() {
 #[test]
 fn expandtabs_cases() {
     // Expected values: python3.11 s.expandtabs(tabsize)
-    assert_eq!(expandtabs("a\tb", -1), "ab");
-    assert_eq!(expandtabs("a\tb", 0), "ab");
-    assert_eq!(expandtabs("a\tb", 1), "a b");
-    assert_eq!(expandtabs("a\tb", 4), "a   b");
-    assert_eq!(expandtabs("a\tb", 8), "a       b");
-    assert_eq!(expandtabs("\t", -1), "");
-    assert_eq!(expandtabs("\t", 0), "");
-    assert_eq!(expandtabs("\t", 1), " ");
-    assert_eq!(expandtabs("\t", 4), "    ");
-    assert_eq!(expandtabs("\t", 8), "        ");
-    assert_eq!(expandtabs("ab\tc\td", -1), "abcd");
-    assert_eq!(expandtabs("ab\tc\td", 0), "abcd");
-    assert_eq!(expandtabs("ab\tc\td", 1), "ab c d");
-    assert_eq!(expandtabs("ab\tc\td", 4), "ab  c   d");
-    assert_eq!(expandtabs("ab\tc\td", 8), "ab      c       d");
-    assert_eq!(expandtabs("12345678\tx", -1), "12345678x");
-    assert_eq!(expandtabs("12345678\tx", 0), "12345678x");
-    assert_eq!(expandtabs("12345678\tx", 1), "12345678 x");
-    assert_eq!(expandtabs("12345678\tx", 4), "12345678    x");
-    assert_eq!(expandtabs("12345678\tx", 8), "12345678        x");
-    assert_eq!(expandtabs("a\nb\tc", -1), "a\nbc");
-    assert_eq!(expandtabs("a\nb\tc", 0), "a\nbc");
-    assert_eq!(expandtabs("a\nb\tc", 1), "a\nb c");
-    assert_eq!(expandtabs("a\nb\tc", 4), "a\nb   c");
-    assert_eq!(expandtabs("a\nb\tc", 8), "a\nb       c");
-    assert_eq!(expandtabs("x\r\ty", -1), "x\ry");
-    assert_eq!(expandtabs("x\r\ty", 0), "x\ry");
-    assert_eq!(expandtabs("x\r\ty", 1), "x\r y");
-    assert_eq!(expandtabs("x\r\ty", 4), "x\r    y");
-    assert_eq!(expandtabs("x\r\ty", 8), "x\r        y");
-    assert_eq!(expandtabs("é😀\tz", -1), "é😀z");
-    assert_eq!(expandtabs("é😀\tz", 0), "é😀z");
-    assert_eq!(expandtabs("é😀\tz", 1), "é😀 z");
-    assert_eq!(expandtabs("é😀\tz", 4), "é😀  z");
-    assert_eq!(expandtabs("é😀\tz", 8), "é😀      z");
-    assert_eq!(expandtabs("", -1), "");
-    assert_eq!(expandtabs("", 0), "");
-    assert_eq!(expandtabs("", 1), "");
-    assert_eq!(expandtabs("", 4), "");
-    assert_eq!(expandtabs("", 8), "");
+    assert_eq!(expandtabs("a\tb", -1).unwrap(), "ab");
+    assert_eq!(expandtabs("a\tb", 0).unwrap(), "ab");
+    assert_eq!(expandtabs("a\tb", 1).unwrap(), "a b");
+    assert_eq!(expandtabs("a\tb", 4).unwrap(), "a   b");
+    assert_eq!(expandtabs("a\tb", 8).unwrap(), "a       b");
+    assert_eq!(expandtabs("\t", -1).unwrap(), "");
+    assert_eq!(expandtabs("\t", 0).unwrap(), "");
+    assert_eq!(expandtabs("\t", 1).unwrap(), " ");
+    assert_eq!(expandtabs("\t", 4).unwrap(), "    ");
+    assert_eq!(expandtabs("\t", 8).unwrap(), "        ");
+    assert_eq!(expandtabs("ab\tc\td", -1).unwrap(), "abcd");
+    assert_eq!(expandtabs("ab\tc\td", 0).unwrap(), "abcd");
+    assert_eq!(expandtabs("ab\tc\td", 1).unwrap(), "ab c d");
+    assert_eq!(expandtabs("ab\tc\td", 4).unwrap(), "ab  c   d");
+    assert_eq!(expandtabs("ab\tc\td", 8).unwrap(), "ab      c       d");
+    assert_eq!(expandtabs("12345678\tx", -1).unwrap(), "12345678x");
+    assert_eq!(expandtabs("12345678\tx", 0).unwrap(), "12345678x");
+    assert_eq!(expandtabs("12345678\tx", 1).unwrap(), "12345678 x");
+    assert_eq!(expandtabs("12345678\tx", 4).unwrap(), "12345678    x");
+    assert_eq!(expandtabs("12345678\tx", 8).unwrap(), "12345678        x");
+    assert_eq!(expandtabs("a\nb\tc", -1).unwrap(), "a\nbc");
+    assert_eq!(expandtabs("a\nb\tc", 0).unwrap(), "a\nbc");
+    assert_eq!(expandtabs("a\nb\tc", 1).unwrap(), "a\nb c");
+    assert_eq!(expandtabs("a\nb\tc", 4).unwrap(), "a\nb   c");
+    assert_eq!(expandtabs("a\nb\tc", 8).unwrap(), "a\nb       c");
+    assert_eq!(expandtabs("x\r\ty", -1).unwrap(), "x\ry");
+    assert_eq!(expandtabs("x\r\ty", 0).unwrap(), "x\ry");
+    assert_eq!(expandtabs("x\r\ty", 1).unwrap(), "x\r y");
+    assert_eq!(expandtabs("x\r\ty", 4).unwrap(), "x\r    y");
+    assert_eq!(expandtabs("x\r\ty", 8).unwrap(), "x\r        y");
+    assert_eq!(expandtabs("é😀\tz", -1).unwrap(), "é😀z");
+    assert_eq!(expandtabs("é😀\tz", 0).unwrap(), "é😀z");
+    assert_eq!(expandtabs("é😀\tz", 1).unwrap(), "é😀 z");
+    assert_eq!(expandtabs("é😀\tz", 4).unwrap(), "é😀  z");
+    assert_eq!(expandtabs("é😀\tz", 8).unwrap(), "é😀      z");
+    assert_eq!(expandtabs("", -1).unwrap(), "");
+    assert_eq!(expandtabs("", 0).unwrap(), "");
+    assert_eq!(expandtabs("", 1).unwrap(), "");
+    assert_eq!(expandtabs("", 4).unwrap(), "");
+    assert_eq!(expandtabs("", 8).unwrap(), "");
 }
 
 #[test]
@@ -694,4 +694,35 @@ fn slices() {
         slice("é😀中文x", Some(9223372036854775807), None, -1),
         "x文中😀é"
     );
+}
+
+#[test]
+fn sizes_a_program_chooses_are_checked() {
+    use crate::alloc::AllocError;
+    assert!(matches!(
+        rjust("x", i64::MAX, '€'),
+        Err(AllocError::OutOfMemory { .. })
+    ));
+    assert!(matches!(
+        rjust("x", i64::MAX, ' '),
+        Err(AllocError::OutOfMemory { .. })
+    ));
+    assert!(matches!(
+        center("x", i64::MAX, ' '),
+        Err(AllocError::OutOfMemory { .. })
+    ));
+    assert!(matches!(
+        zfill("-1", i64::MAX),
+        Err(AllocError::OutOfMemory { .. })
+    ));
+    assert!(matches!(
+        expandtabs("\t\t\t", i64::MAX),
+        Err(AllocError::TooLong(_))
+    ));
+    assert!(matches!(
+        expandtabs("\t", i64::MAX),
+        Err(AllocError::OutOfMemory { .. })
+    ));
+    assert!(replace(&"a".repeat(1000), "", &"b".repeat(1 << 20), -1).is_ok());
+    assert_eq!(zfill("+7", 4).unwrap(), "+007");
 }

@@ -10,6 +10,7 @@
 
 use super::chars;
 use super::float::{float_repr, format_float_short, FloatStyle};
+use crate::alloc::{self, AllocError};
 
 /// A value to format with [`format_spec`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,7 +38,7 @@ pub enum FormatArg<'a> {
 /// "String types" for a bool means the type `s` or no type at all, so
 /// `format(true, ">6")` is `"  true"`. A width above 2^31 - 1 is rejected
 /// (Python would run out of memory instead).
-pub fn format_spec(arg: FormatArg<'_>, spec: &str) -> Result<String, String> {
+pub fn format_spec(arg: FormatArg<'_>, spec: &str) -> Result<String, FormatError> {
     match arg {
         FormatArg::Int(v) => {
             if spec.is_empty() {
@@ -54,7 +55,7 @@ pub fn format_spec(arg: FormatArg<'_>, spec: &str) -> Result<String, String> {
                 None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => {
                     format_float(x, &parsed)
                 }
-                Some(t) => Err(unknown_code(t, "float")),
+                Some(t) => invalid(unknown_code(t, "float")),
             }
         }
         FormatArg::Str(s) => format_str(s, spec, "string"),
@@ -242,39 +243,85 @@ fn unknown_code(t: char, type_name: &str) -> String {
     )
 }
 
-/// Appends `n` copies of `c` (nothing when `n <= 0`).
-fn pad(out: &mut String, c: char, n: i64) {
-    for _ in 0..n.max(0) {
-        out.push(c);
+/// Why a value cannot be formatted with a spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// A spec that does not apply: the message of a `ValueError`.
+    Invalid(String),
+    /// A result too large to allocate (a huge width or precision).
+    Alloc(AllocError),
+}
+
+impl From<String> for FormatError {
+    fn from(message: String) -> FormatError {
+        FormatError::Invalid(message)
     }
 }
 
+impl From<AllocError> for FormatError {
+    fn from(e: AllocError) -> FormatError {
+        FormatError::Alloc(e)
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormatError::Invalid(message) => f.write_str(message),
+            FormatError::Alloc(e) => e.fmt(f),
+        }
+    }
+}
+
+fn invalid<T>(message: impl Into<String>) -> Result<T, FormatError> {
+    Err(FormatError::Invalid(message.into()))
+}
+
+/// Appends `n` copies of `c` (nothing when `n <= 0`). Callers reserve the
+/// whole result first, so this never grows `out`.
+fn pad(out: &mut String, c: char, n: i64) {
+    if n > 0 {
+        alloc::fill_reserved(out, c, alloc::count(n));
+    }
+}
+
+/// Bytes for `n` copies of `c` (none when `n <= 0`).
+fn pad_bytes(c: char, n: i64) -> u128 {
+    alloc::count(n) as u128 * c.len_utf8() as u128
+}
+
+/// An empty string with room for `bytes`, computed in `u128`.
+fn reserve(bytes: u128) -> Result<String, AllocError> {
+    let size = usize::try_from(bytes).map_err(|_| AllocError::OutOfMemory { bytes })?;
+    alloc::string(size)
+}
+
 /// Formats a string (`format_string_internal`); `type_name` is for messages.
-fn format_str(s: &str, spec: &str, type_name: &str) -> Result<String, String> {
+fn format_str(s: &str, spec: &str, type_name: &str) -> Result<String, FormatError> {
     if spec.is_empty() {
         return Ok(s.to_string());
     }
     let f = parse(spec, Some('s'), '<', type_name)?;
     match f.ty {
         Some('s') => {}
-        Some(t) => return Err(unknown_code(t, type_name)),
+        Some(t) => return invalid(unknown_code(t, type_name)),
         None => {}
     }
     match f.sign {
-        Some(' ') => return Err("Space not allowed in string format specifier".to_string()),
-        Some(_) => return Err("Sign not allowed in string format specifier".to_string()),
+        Some(' ') => return invalid("Space not allowed in string format specifier".to_string()),
+        Some(_) => return invalid("Sign not allowed in string format specifier".to_string()),
         None => {}
     }
     if f.no_neg_0 {
-        return Err(
+        return invalid(
             "Negative zero coercion (z) not allowed in string format specifier".to_string(),
         );
     }
     if f.alt {
-        return Err("Alternate form (#) not allowed in string format specifier".to_string());
+        return invalid("Alternate form (#) not allowed in string format specifier".to_string());
     }
     if f.align == '=' {
-        return Err("'=' alignment not allowed in string format specifier".to_string());
+        return invalid("'=' alignment not allowed in string format specifier".to_string());
     }
     let total_chars = s.chars().count() as i64;
     let (text, len) = if f.precision >= 0 && total_chars > f.precision {
@@ -292,7 +339,7 @@ fn format_str(s: &str, spec: &str, type_name: &str) -> Result<String, String> {
         '^' => (total - len) / 2,
         _ => 0,
     };
-    let mut out = String::with_capacity(text.len() + (total - len).max(0) as usize);
+    let mut out = reserve(text.len() as u128 + pad_bytes(f.fill, total - len))?;
     pad(&mut out, f.fill, left);
     out.push_str(text);
     pad(&mut out, f.fill, total - len - left);
@@ -300,44 +347,52 @@ fn format_str(s: &str, spec: &str, type_name: &str) -> Result<String, String> {
 }
 
 /// Formats an int for a non-empty spec (`_PyLong_FormatAdvancedWriter`).
-fn format_int(v: i64, spec: &str, type_name: &str) -> Result<String, String> {
+fn format_int(v: i64, spec: &str, type_name: &str) -> Result<String, FormatError> {
     let f = parse(spec, Some('d'), '>', type_name)?;
     match f.ty {
         Some('b' | 'c' | 'd' | 'o' | 'x' | 'X' | 'n') => format_long(v, &f),
         Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%') => format_float(v as f64, &f),
-        Some(t) => Err(unknown_code(t, type_name)),
-        None => Err(unknown_code('\0', type_name)),
+        Some(t) => invalid(unknown_code(t, type_name)),
+        None => invalid(unknown_code('\0', type_name)),
     }
 }
 
 /// CPython's `format_long_internal` for the integer presentation types.
-fn format_long(v: i64, f: &Spec) -> Result<String, String> {
+fn format_long(v: i64, f: &Spec) -> Result<String, FormatError> {
     if f.precision != -1 {
-        return Err("Precision not allowed in integer format specifier".to_string());
+        return invalid("Precision not allowed in integer format specifier".to_string());
     }
     if f.no_neg_0 {
-        return Err(
+        return invalid(
             "Negative zero coercion (z) not allowed in integer format specifier".to_string(),
         );
     }
     let ty = f.ty.unwrap_or('d');
     if ty == 'c' {
         if f.sign.is_some() {
-            return Err("Sign not allowed with integer format specifier 'c'".to_string());
+            return invalid("Sign not allowed with integer format specifier 'c'".to_string());
         }
         if f.alt {
-            return Err(
+            return invalid(
                 "Alternate form (#) not allowed with integer format specifier 'c'".to_string(),
             );
         }
         if !(0..=0x10ffff).contains(&v) {
-            return Err("%c arg not in range(0x110000)".to_string());
+            return invalid("%c arg not in range(0x110000)".to_string());
         }
         let c = u32::try_from(v)
             .ok()
             .and_then(char::from_u32)
             .ok_or_else(|| "%c arg is a surrogate code point".to_string())?;
-        return Ok(layout_number(f, false, "", "", false, &c.to_string(), None));
+        return Ok(layout_number(
+            f,
+            false,
+            "",
+            "",
+            false,
+            &c.to_string(),
+            None,
+        )?);
     }
     let magnitude = v.unsigned_abs();
     let (digits, prefix) = match ty {
@@ -353,7 +408,7 @@ fn format_long(v: i64, f: &Spec) -> Result<String, String> {
     } else {
         separator(f.grouping)
     };
-    Ok(layout_number(f, v < 0, prefix, &digits, false, "", sep))
+    Ok(layout_number(f, v < 0, prefix, &digits, false, "", sep)?)
 }
 
 /// The separator character and group size for a grouping option.
@@ -367,9 +422,9 @@ fn separator(grouping: Grouping) -> Option<(char, i64)> {
 }
 
 /// CPython's `format_float_internal` (also used for ints with float types).
-fn format_float(value: f64, f: &Spec) -> Result<String, String> {
+fn format_float(value: f64, f: &Spec) -> Result<String, FormatError> {
     if f.precision > i64::from(i32::MAX) {
-        return Err("precision too big".to_string());
+        return invalid("precision too big".to_string());
     }
     let mut ty = f.ty.unwrap_or('r');
     let mut add_dot_0 = false;
@@ -403,7 +458,7 @@ fn format_float(value: f64, f: &Spec) -> Result<String, String> {
         alt: f.alt,
         no_neg_0: f.no_neg_0,
     };
-    let mut text = format_float_short(value, &style);
+    let mut text = format_float_short(value, &style)?;
     if add_pct {
         text.push('%');
     }
@@ -431,7 +486,7 @@ fn format_float(value: f64, f: &Spec) -> Result<String, String> {
         has_decimal,
         remainder,
         sep,
-    ))
+    )?)
 }
 
 /// CPython's `calc_number_widths` + `fill_number`: lays out
@@ -444,7 +499,7 @@ fn layout_number(
     has_decimal: bool,
     remainder: &str,
     sep: Option<(char, i64)>,
-) -> String {
+) -> Result<String, AllocError> {
     let sign = match f.sign {
         Some('+') => Some(if negative { '-' } else { '+' }),
         Some(' ') => Some(if negative { '-' } else { ' ' }),
@@ -462,7 +517,7 @@ fn layout_number(
     let grouped = if digits.is_empty() {
         String::new()
     } else {
-        group_digits(digits, min_width, sep)
+        group_digits(digits, min_width, sep)?
     };
     let n_padding = f.width - (n_non_digit + grouped.len() as i64);
     let (mut left, mut middle, mut right) = (0, 0, 0);
@@ -477,7 +532,16 @@ fn layout_number(
             _ => left = n_padding,
         }
     }
-    let mut out = String::new();
+    let mut out = reserve(
+        pad_bytes(f.fill, left)
+            + pad_bytes(f.fill, middle)
+            + pad_bytes(f.fill, right)
+            + 1
+            + prefix.len() as u128
+            + grouped.len() as u128
+            + 1
+            + remainder.len() as u128,
+    )?;
     pad(&mut out, f.fill, left);
     out.extend(sign);
     out.push_str(prefix);
@@ -488,21 +552,31 @@ fn layout_number(
     }
     out.push_str(remainder);
     pad(&mut out, f.fill, right);
-    out
+    Ok(out)
 }
 
 /// CPython's `_PyUnicode_InsertThousandsGrouping` for ASCII `digits`: inserts
 /// separators and left-pads with zeros (grouped too) up to `min_width`.
-fn group_digits(digits: &str, min_width: i64, sep: Option<(char, i64)>) -> String {
+fn group_digits(
+    digits: &str,
+    min_width: i64,
+    sep: Option<(char, i64)>,
+) -> Result<String, AllocError> {
     let n = digits.len() as i64;
     let Some((sep, group)) = sep else {
-        let mut out = String::new();
-        pad(&mut out, '0', n.max(min_width).max(1) - n);
+        let zeros = n.max(min_width).max(1) - n;
+        let mut out = reserve(pad_bytes('0', zeros) + digits.len() as u128)?;
+        pad(&mut out, '0', zeros);
         out.push_str(digits);
-        return out;
+        return Ok(out);
     };
     let bytes = digits.as_bytes();
-    let mut rev: Vec<u8> = Vec::new();
+    // At most one separator per group of at least three digits or zeros.
+    let most = n.max(min_width).max(1) as u128;
+    let mut rev: Vec<u8> = alloc::vec(
+        usize::try_from(most + most / 3 + 1)
+            .map_err(|_| AllocError::OutOfMemory { bytes: most })?,
+    )?;
     let mut remaining = n;
     let mut min_width = min_width;
     let mut use_sep = false;
@@ -526,7 +600,7 @@ fn group_digits(digits: &str, min_width: i64, sep: Option<(char, i64)>) -> Strin
         min_width -= 1;
     }
     rev.reverse();
-    String::from_utf8(rev).unwrap_or_default()
+    Ok(String::from_utf8(rev).unwrap_or_default())
 }
 
 #[cfg(test)]

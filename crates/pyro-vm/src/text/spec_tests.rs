@@ -14,7 +14,9 @@ type Case = (
 
 fn check(cases: &[Case]) {
     for (arg, spec, want) in cases {
-        let want = want.map(str::to_string).map_err(str::to_string);
+        let want = want
+            .map(str::to_string)
+            .map_err(|m| FormatError::Invalid(m.to_string()));
         assert_eq!(format_spec(*arg, spec), want, "format({arg:?}, {spec:?})");
     }
 }
@@ -637,8 +639,12 @@ fn huge_width_and_precision() {
     assert_eq!(format_spec(S("ab"), ".100000"), Ok("ab".to_string()));
     assert_eq!(
         format_spec(I(1), "9999999999"),
-        Err("Too many decimal digits in format string".to_string())
+        Err(FormatError::Invalid(
+            "Too many decimal digits in format string".to_string()
+        ))
     );
+    assert_eq!(format_spec(S("é"), "€>5").as_deref(), Ok("€€€€é"));
+    assert_eq!(format_spec(I(-5), "0=+8,").as_deref(), Ok("-000,005"));
 }
 
 #[test]
