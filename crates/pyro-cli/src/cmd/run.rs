@@ -1,5 +1,7 @@
 //! `pyro run FILE [ARGS...]`: run a program on a multi-thread Tokio runtime
-//! sized by `--workers` or `PYRO_WORKER_THREADS` (default: the CPU count).
+//! sized by `--workers` or `PYRO_WORKER_THREADS` (1 to [`MAX_WORKERS`];
+//! default: the CPU count), with at most `PYRO_MAX_TASKS` live tasks
+//! (default [`pyro_vm::DEFAULT_MAX_TASKS`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,15 +26,29 @@ pub struct Args {
     args: Vec<String>,
 }
 
+/// The most worker threads `pyro run` starts: far more than any machine has
+/// cores (each thread reserves a stack, and thousands of them only contend).
+pub const MAX_WORKERS: usize = 1024;
+
 #[derive(Debug, Error, Diagnostic)]
 #[error("invalid worker thread count {value:?} (from {source_name})")]
 #[diagnostic(
     code(E0903),
-    help("use a whole number of threads, 1 or more, e.g. PYRO_WORKER_THREADS=4")
+    help("use a whole number of threads from 1 to 1024, e.g. PYRO_WORKER_THREADS=4")
 )]
 struct BadWorkers {
     value: String,
     source_name: &'static str,
+}
+
+#[derive(Debug, Error, Diagnostic)]
+#[error("invalid task limit {value:?} (from PYRO_MAX_TASKS)")]
+#[diagnostic(
+    code(E0905),
+    help("use a whole number of tasks, 1 or more, e.g. PYRO_MAX_TASKS=100000")
+)]
+struct BadMaxTasks {
+    value: String,
 }
 
 #[derive(Debug, Error, Diagnostic)]
@@ -48,9 +64,41 @@ fn worker_threads(flag: Option<String>) -> Result<Option<usize>, BadWorkers> {
         (None, Err(_)) => return Ok(None),
     };
     match value.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(Some(n)),
+        Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(Some(n)),
         _ => Err(BadWorkers { value, source_name }),
     }
+}
+
+/// The live-task limit from `PYRO_MAX_TASKS`, validated.
+fn max_tasks() -> Result<usize, BadMaxTasks> {
+    let Ok(value) = std::env::var("PYRO_MAX_TASKS") else {
+        return Ok(pyro_vm::DEFAULT_MAX_TASKS);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(BadMaxTasks { value }),
+    }
+}
+
+/// Builds the runtime. Tokio panics when the operating system refuses a
+/// worker thread (a thread or memory limit), and unwinding out of a half-built
+/// runtime waits forever for the threads it did start; so while it is built,
+/// a panic is reported as a startup error and ends the process at once.
+fn build_runtime(builder: &mut tokio::runtime::Builder) -> Result<tokio::runtime::Runtime, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the worker threads could not start".to_string());
+        report::eprint(&report::render_plain(RuntimeStart(message)));
+        std::process::exit(1);
+    }));
+    let built = builder.build();
+    std::panic::set_hook(previous);
+    built.map_err(|e| e.to_string())
 }
 
 pub fn main(args: Args) -> ExitCode {
@@ -82,21 +130,31 @@ pub fn main(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let max_tasks = match max_tasks() {
+        Ok(n) => n,
+        Err(e) => {
+            report::eprint(&report::render_plain(e));
+            return ExitCode::from(2);
+        }
+    };
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
     if let Some(n) = workers {
         builder.worker_threads(n);
     }
-    let runtime = match builder.build() {
+    let runtime = match build_runtime(&mut builder) {
         Ok(rt) => rt,
         Err(e) => {
-            report::eprint(&report::render_plain(RuntimeStart(e.to_string())));
+            report::eprint(&report::render_plain(RuntimeStart(e)));
             return ExitCode::FAILURE;
         }
     };
     let mut program_args = vec![args.file.display().to_string()];
     program_args.extend(args.args);
-    let vm = pyro_vm::Vm::builder().args(program_args).build();
+    let vm = pyro_vm::Vm::builder()
+        .args(program_args)
+        .max_tasks(max_tasks)
+        .build();
     let result = runtime.block_on(vm.run_file(&args.file));
     vm.flush();
     // Like Go, the program ends when main does: drop still-running tasks.
