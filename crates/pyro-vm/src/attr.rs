@@ -170,16 +170,7 @@ fn int_index(index: &Value, what: &str) -> Result<i64, RuntimeError> {
 
 /// Python slice bounds for a sequence of `len` items: (start, stop, step).
 pub fn slice_bounds(parts: &[Value; 3], len: usize) -> Result<(i64, i64, i64), RuntimeError> {
-    let get = |v: &Value| -> Result<Option<i64>, RuntimeError> {
-        match v {
-            Value::None => Ok(None),
-            Value::Int(i) => Ok(Some(*i)),
-            other => Err(RuntimeError::type_error(format!(
-                "slice indices must be ints or None, not {}",
-                other.type_name()
-            ))),
-        }
-    };
+    let get = opt_int;
     let step = get(&parts[2])?.unwrap_or(1);
     if step == 0 {
         return Err(RuntimeError::value_error("slice step cannot be zero"));
@@ -296,18 +287,8 @@ pub fn get_index(obj: &Value, index: &Value) -> Result<Option<Value>, RuntimeErr
             .cloned()
             .ok_or_else(|| missing_key(index))?,
         (Value::Range(r), Value::Slice(parts)) => {
-            let bound = |v: &Value| -> Result<Option<i64>, RuntimeError> {
-                match v {
-                    Value::None => Ok(None),
-                    Value::Int(i) => Ok(Some(*i)),
-                    other => Err(RuntimeError::type_error(format!(
-                        "slice indices must be ints or None, not {}",
-                        other.type_name()
-                    ))),
-                }
-            };
-            let (start, stop, step) = (bound(&parts[0])?, bound(&parts[1])?, bound(&parts[2])?);
-            Value::Range(Arc::new(r.slice(start, stop, step)?))
+            let [start, stop, step] = [&parts[0], &parts[1], &parts[2]].map(opt_int);
+            Value::Range(Arc::new(r.slice(start?, stop?, step?)?))
         }
         (Value::Range(r), _) => Value::Int(r.index(int_index(index, "range")?)?),
         (Value::Instance(_) | Value::Record(_), _) => return Ok(None),
@@ -320,6 +301,7 @@ pub fn get_index(obj: &Value, index: &Value) -> Result<Option<Value>, RuntimeErr
     }))
 }
 
+/// A bound of a slice: an int, or None for the default.
 fn opt_int(v: &Value) -> Result<Option<i64>, RuntimeError> {
     match v {
         Value::None => Ok(None),
@@ -355,6 +337,7 @@ pub fn set_index(obj: &Value, index: Value, value: Value) -> Result<bool, Runtim
                     ));
                 }
                 let (start, stop) = (start as usize, (stop.max(start)) as usize);
+                crate::alloc::reserve(&mut items, new_items.len())?;
                 items.splice(start..stop, new_items);
                 return Ok(true);
             }

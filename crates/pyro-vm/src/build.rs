@@ -45,7 +45,7 @@ pub fn extend(builder: &Value, source: Value) -> Result<(), RuntimeError> {
         }
         Value::ListMut(items) | Value::TupleMut(items) => {
             let more = crate::iter::collect_sync(&source)?;
-            items.lock().extend(more);
+            crate::alloc::extend(&mut items.lock(), more)?;
         }
         _ => {}
     }

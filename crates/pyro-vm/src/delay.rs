@@ -2,8 +2,8 @@
 //! `std.time.sleep`, `after` (so every `select` timer) and
 //! `std.task.timeout`, which is built on `after`.
 //!
-//! - Zero or negative seconds: no wait (Go's `time.Sleep` and asyncio's
-//!   `sleep` rule); the task still yields once.
+//! - Zero or negative seconds: no wait (the rule of Go's `time.Sleep` and
+//!   of asyncio's `sleep`); `after` fires at once.
 //! - NaN: a `ValueError` (no moment is meant).
 //! - `inf`, or more than [`NEVER_SECONDS`] (about 136 years, far beyond any
 //!   clock's reach): a wait that never ends. It is still cancellable, and

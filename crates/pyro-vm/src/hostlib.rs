@@ -253,8 +253,15 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
                 Some(v) => int_arg(name, v)?,
                 None => 0,
             };
+            // An exit status is one byte: a code beyond it would reach the
+            // parent as something else (256 as 0), so it is refused.
+            let code = u8::try_from(code).map_err(|_| {
+                RuntimeError::value_error(format!(
+                    "exit() code must be between 0 and 255 (got {code})"
+                ))
+            })?;
             rt.flush();
-            std::process::exit(code.clamp(0, 255) as i32)
+            std::process::exit(i32::from(code))
         }
         other => Err(RuntimeError::type_error(format!(
             "internal error: {} is not a host function",

@@ -87,30 +87,12 @@ impl RangeValue {
         stop: Option<i64>,
         step: Option<i64>,
     ) -> Result<RangeValue, RuntimeError> {
-        let step = i128::from(step.unwrap_or(1));
+        let step = step.unwrap_or(1);
         if step == 0 {
             return Err(RuntimeError::value_error("slice step cannot be zero"));
         }
-        let len = i128::from(self.len());
-        // CPython's `PySlice_AdjustIndices`, in 128 bits.
-        let adjust = |v: Option<i64>, default: i128| -> i128 {
-            let Some(v) = v else { return default };
-            let mut v = i128::from(v);
-            if v < 0 {
-                v += len;
-                if v < 0 {
-                    v = if step < 0 { -1 } else { 0 };
-                }
-            } else if v >= len {
-                v = if step < 0 { len - 1 } else { len };
-            }
-            v
-        };
-        let (lo, hi) = if step < 0 {
-            (adjust(start, len - 1), adjust(stop, -1))
-        } else {
-            (adjust(start, 0), adjust(stop, len))
-        };
+        let (lo, hi) = crate::text::slice_indices(start, stop, step, i128::from(self.len()));
+        let step = i128::from(step);
         let count = if step > 0 {
             if hi > lo {
                 (hi - lo - 1) / step + 1

@@ -175,3 +175,71 @@ pub fn method(handle: &Arc<TaskHandle>, name: &str, args: &call::Args) -> Native
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{HostError, Value, Vm};
+
+    /// Runs `source` on a VM with a host function `double` (and one that
+    /// fails), returning what it printed.
+    fn run(source: &str) -> String {
+        #[derive(Clone, Default)]
+        struct Sink(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);
+        impl std::io::Write for Sink {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let sink = Sink::default();
+        let vm = Vm::builder()
+            .stdout(sink.clone())
+            .max_tasks(3)
+            .function("double", |args: Vec<Value>| match args.as_slice() {
+                [Value::Int(n)] => Ok(Value::Int(n * 2)),
+                _ => Err(HostError::new("double() takes one int")),
+            })
+            .build();
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        let result = runtime.block_on(vm.run_source("main.pyro", source));
+        vm.flush();
+        assert!(result.is_ok(), "the program failed");
+        let out = sink.0.lock().clone();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn a_host_function_is_a_task_body_like_any_other() {
+        let out = run(concat!(
+            "import std.task\n",
+            "let t = go double(21)\n",
+            "print(t.join(), t.done(), task.count())\n",
+            "let bad = go double(\"x\")\n",
+            "try:\n",
+            "    bad.join()\n",
+            "except e:\n",
+            "    print(\"error:\", e)\n",
+        ));
+        assert_eq!(out, "42 true 1\nerror: double() takes one int\n");
+    }
+
+    #[test]
+    fn the_live_task_limit_is_a_builder_setting() {
+        let out = run(concat!(
+            "let gate = chan<int>()\n",
+            "let tasks = [go gate.collect() for i in range(3)]\n",
+            "try:\n",
+            "    go gate.collect()\n",
+            "except MemoryError as e:\n",
+            "    print(e)\n",
+            "gate.close()\n",
+        ));
+        assert_eq!(
+            out,
+            "cannot start a task: 3 tasks are alive, the most this program may have\n"
+        );
+    }
+}

@@ -616,6 +616,31 @@ fn quoted_repr(s: &str, quote: char) -> String {
     out
 }
 
+/// CPython's `PySlice_AdjustIndices` in 128 bits: the first index and the
+/// (exclusive) end of `[start:stop:step]` over `len` items, for a nonzero
+/// step. Indices from the end are resolved, and bounds beyond either end
+/// are clamped to it (-1 is "before the first" for a negative step).
+pub fn slice_indices(start: Option<i64>, stop: Option<i64>, step: i64, len: i128) -> (i128, i128) {
+    let resolve = |v: Option<i64>, default: i128| -> i128 {
+        let Some(v) = v else { return default };
+        let mut v = i128::from(v);
+        if v < 0 {
+            v += len;
+            if v < 0 {
+                v = if step < 0 { -1 } else { 0 };
+            }
+        } else if v >= len {
+            v = if step < 0 { len - 1 } else { len };
+        }
+        v
+    };
+    if step < 0 {
+        (resolve(start, len - 1), resolve(stop, -1))
+    } else {
+        (resolve(start, 0), resolve(stop, len))
+    }
+}
+
 /// Character-based slicing with Python semantics (step != 0 guaranteed by caller;
 /// None = default bound). Returns the selected characters.
 ///
@@ -625,29 +650,8 @@ pub fn slice(s: &str, start: Option<i64>, stop: Option<i64>, step: i64) -> Strin
         return String::new();
     }
     let len = i128::from(char_len(s));
+    let (start, stop) = slice_indices(start, stop, step, len);
     let step = i128::from(step);
-    let resolve = |v: Option<i64>, default: i128| -> i128 {
-        match v {
-            None => default,
-            Some(v) => {
-                let mut v = i128::from(v);
-                if v < 0 {
-                    v += len;
-                    if v < 0 {
-                        v = if step < 0 { -1 } else { 0 };
-                    }
-                } else if v >= len {
-                    v = if step < 0 { len - 1 } else { len };
-                }
-                v
-            }
-        }
-    };
-    let (start, stop) = if step < 0 {
-        (resolve(start, len - 1), resolve(stop, -1))
-    } else {
-        (resolve(start, 0), resolve(stop, len))
-    };
     if step == 1 {
         let (lo, hi) = (start.clamp(0, len), stop.clamp(0, len));
         if lo >= hi {
