@@ -941,13 +941,33 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             let source = args.pos.remove(0);
             // Natively iterable: stop at the first deciding item, as Python
             // does (`any(range(10**18))` is instant and allocates nothing).
+            // A long walk goes in chunks with a yield between them, like a
+            // Pyro loop's budget: the task stays cancellable and fair.
             if let Some(mut it) = native_iter_of(&source)? {
-                while let Some(item) = it.next_native() {
-                    if item.truthy() == (b == Any) {
-                        return ready(Value::Bool(b == Any));
+                const CHUNK: usize = 1 << 16;
+                let decide = move |it: &mut crate::object::Iter| -> Option<bool> {
+                    for _ in 0..CHUNK {
+                        match it.next_native() {
+                            None => return Some(b == All),
+                            Some(item) if item.truthy() == (b == Any) => return Some(b == Any),
+                            Some(_) => {}
+                        }
                     }
+                    None
+                };
+                if let Some(answer) = decide(&mut it) {
+                    return ready(Value::Bool(answer));
                 }
-                return ready(Value::Bool(b == All));
+                let rt = rt.clone();
+                return suspend(async move {
+                    loop {
+                        rt.watch.progressed();
+                        tokio::task::yield_now().await;
+                        if let Some(answer) = decide(&mut it) {
+                            return Ok(Value::Bool(answer));
+                        }
+                    }
+                });
             }
             let rt = rt.clone();
             suspend(async move {
