@@ -205,7 +205,11 @@ fn slice_items(items: &[Value], parts: &[Value; 3]) -> Result<Vec<Value>, Runtim
         if let Some(v) = items.get(i as usize) {
             out.push(v.clone());
         }
-        i += step;
+        // A step past the end of the 64-bit ints is past every item.
+        let Some(next) = i.checked_add(step) else {
+            break;
+        };
+        i = next;
     }
     Ok(out)
 }
