@@ -166,7 +166,7 @@ pub struct Fiber {
     /// An error delivered by a resumed wait, raised when the fiber runs again.
     pub pending_error: Option<RuntimeError>,
     /// Files whose top level this fiber is running an import of (cycle detection).
-    pub import_chain: Vec<std::path::PathBuf>,
+    pub import_chain: Option<Arc<crate::modules::ImportLink>>,
     /// The task this fiber runs (None for the main program and callbacks).
     pub task: Option<Arc<crate::task::TaskHandle>>,
     /// `for x in channel` suspended: the outcome goes here instead of onto
@@ -246,7 +246,7 @@ impl Fiber {
             handlers: Vec::new(),
             depth_base,
             pending_error: None,
-            import_chain: Vec::new(),
+            import_chain: None,
             task: None,
             iter_resume: false,
             iter_value: None,
