@@ -419,6 +419,21 @@ async fn sort_pairs(
         });
         return Ok(pairs.into_iter().map(|(_, v)| v).collect());
     }
+    // Native comparisons (floats, mixed numbers, sequences): a merge sort
+    // that runs synchronously, unless a user comparison method is needed.
+    let nest = Nest::new(rt, depth);
+    let native = merge_sort(pairs.clone(), |a, b| {
+        let (x, y) = if reverse { (&a.0, &b.0) } else { (&b.0, &a.0) };
+        match ops::compare(x, y, pyro_compiler::Op::Lt, nest) {
+            Ok(o) => Ok(o == Ordering::Less),
+            Err(slow) => Err(slow),
+        }
+    });
+    match native {
+        Ok(sorted) => return Ok(sorted.into_iter().map(|(_, v)| v).collect()),
+        Err(ops::Slow::Error(e)) => return Err(e),
+        Err(ops::Slow::Dunder(_)) => {}
+    }
     let mut width = 1;
     let n = pairs.len();
     while width < n {
@@ -451,6 +466,42 @@ async fn sort_pairs(
         width *= 2;
     }
     Ok(pairs.into_iter().map(|(_, v)| v).collect())
+}
+
+/// A stable bottom-up merge sort; `right_first(l, r)` says whether `r` must
+/// come before `l`. Any answers are accepted (a comparison that is not a
+/// total order gives some order, never a panic), and the first error stops
+/// the sort.
+fn merge_sort<T: Clone, E>(
+    mut items: Vec<T>,
+    mut right_first: impl FnMut(&T, &T) -> Result<bool, E>,
+) -> Result<Vec<T>, E> {
+    let n = items.len();
+    let mut width = 1;
+    while width < n {
+        let mut merged = Vec::with_capacity(n);
+        let mut i = 0;
+        while i < n {
+            let mid = (i + width).min(n);
+            let end = (i + 2 * width).min(n);
+            let (mut l, mut r) = (i, mid);
+            while l < mid && r < end {
+                if right_first(&items[l], &items[r])? {
+                    merged.push(items[r].clone());
+                    r += 1;
+                } else {
+                    merged.push(items[l].clone());
+                    l += 1;
+                }
+            }
+            merged.extend_from_slice(&items[l..mid]);
+            merged.extend_from_slice(&items[r..end]);
+            i = end;
+        }
+        items = merged;
+        width *= 2;
+    }
+    Ok(items)
 }
 
 /// Sorts items, optionally by a key function (used by `sorted` and `sort`).
