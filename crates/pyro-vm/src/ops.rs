@@ -156,7 +156,24 @@ pub fn float_floor_div(a: f64, b: f64) -> Result<f64, RuntimeError> {
     if b == 0.0 {
         return Err(RuntimeError::zero_division("float floor division by zero"));
     }
-    Ok((a / b).floor())
+    // CPython's float_divmod: the quotient of `a - fmod(a, b)` by `b`,
+    // adjusted to the sign of `b` and rounded to the nearest integer, which
+    // `floor(a / b)` is not when the division rounds (`3.0 // 0.1` is 29.0).
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    Ok(if div != 0.0 {
+        let floor = div.floor();
+        if div - floor > 0.5 {
+            floor + 1.0
+        } else {
+            floor
+        }
+    } else {
+        0.0f64.copysign(a / b)
+    })
 }
 
 fn int_pow(a: i64, b: i64) -> Result<Value, RuntimeError> {
