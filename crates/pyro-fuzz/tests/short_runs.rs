@@ -5,7 +5,8 @@ use std::process::Command;
 
 /// Runs the driver; returns its exit success, stdout, and the last line.
 fn fuzz(args: &[&str]) -> (bool, String, String) {
-    let out_dir = std::env::temp_dir().join(format!("pyro-fuzz-test-{}-{}", std::process::id(), args[0]));
+    let out_dir =
+        std::env::temp_dir().join(format!("pyro-fuzz-test-{}-{}", std::process::id(), args[0]));
     let output = Command::new(env!("CARGO_BIN_EXE_pyro-fuzz"))
         .args(args)
         .arg("--out")
@@ -22,7 +23,16 @@ fn fuzz(args: &[&str]) -> (bool, String, String) {
 /// exit status says whether M is 0.
 #[test]
 fn the_last_line_counts_inputs_and_failures() {
-    let (ok, stdout, last) = fuzz(&["bytes", "--iterations", "40", "--seed", "7", "--jobs", "1", "--quiet"]);
+    let (ok, stdout, last) = fuzz(&[
+        "bytes",
+        "--iterations",
+        "40",
+        "--seed",
+        "7",
+        "--jobs",
+        "1",
+        "--quiet",
+    ]);
     let (inputs, failures) = last
         .strip_suffix(" failures")
         .and_then(|s| s.split_once(" inputs, "))
@@ -32,8 +42,20 @@ fn the_last_line_counts_inputs_and_failures() {
 }
 
 fn short_run(target: &str, seed: &str) {
-    let (ok, stdout, last) = fuzz(&[target, "--seconds", "4", "--seed", seed, "--jobs", "2", "--quiet"]);
-    assert!(last.ends_with(" 0 failures"), "{target} found failures:\n{stdout}");
+    let (ok, stdout, last) = fuzz(&[
+        target,
+        "--seconds",
+        "4",
+        "--seed",
+        seed,
+        "--jobs",
+        "2",
+        "--quiet",
+    ]);
+    assert!(
+        last.ends_with(" 0 failures"),
+        "{target} found failures:\n{stdout}"
+    );
     assert!(ok, "{stdout}");
 }
 

@@ -16,6 +16,10 @@ use crate::rng::Rng;
 /// Printed by a generated program when a result it can check is wrong.
 pub const INVARIANT_BROKEN: &str = "FUZZ-INVARIANT-BROKEN";
 
+/// Printed right before the part built to deadlock (an uncaught error
+/// earlier in the program ends it before the deadlock, which is fine).
+pub const DEADLOCK_NEXT: &str = "FUZZ-DEADLOCK-NEXT";
+
 const BIG_INTS: &[i64] = &[
     i64::MAX,
     i64::MIN,
@@ -56,6 +60,7 @@ pub fn program(rng: &mut Rng) -> Program {
         body.extend(part);
     }
     if deadlock {
+        body.push(print(vec![string(DEADLOCK_NEXT)]));
         body.extend(parts.deadlock());
     } else if parts.rng.one_in(12) {
         body.extend(parts.uncaught_cause_cycle());

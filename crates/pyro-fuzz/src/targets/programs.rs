@@ -27,13 +27,14 @@ pub fn generate(rng: &mut Rng) -> Vec<u8> {
 
 pub fn execute(input: &[u8], deadline: Duration) -> Outcome {
     let text = String::from_utf8_lossy(input);
-    let expects_deadlock = text.starts_with(EXPECT_DEADLOCK);
+    let built_to_deadlock = text.starts_with(EXPECT_DEADLOCK);
     let limits = RunLimits {
         deadline,
         workers: 2,
         output_cap: 1 << 16,
     };
     let out = exec::run("program.pyro", &text, limits);
+    let expects_deadlock = built_to_deadlock && out.stdout.contains(scenario::DEADLOCK_NEXT);
     let error = match out.end {
         RunEnd::TimedOut if expects_deadlock => {
             return Outcome::Fail(
