@@ -91,6 +91,7 @@ pub fn main(
             .write(writer)
             .map_err(|e| format!("driver went away: {e}"))
     };
+    let per_input = ctx.settings.target.runs_programs();
     while let Some(request) = Request::read(&mut reader).map_err(|e| e.to_string())? {
         let (first, count, input) = match request {
             Request::Iterations { first, count } => (first, count, None),
@@ -119,7 +120,9 @@ pub fn main(
             if stop_early {
                 break;
             }
-            if last_report.elapsed() > Duration::from_millis(20) {
+            // Programs take milliseconds: confirming each one costs nothing
+            // and spares re-running a job when one of them kills the worker.
+            if per_input || last_report.elapsed() > Duration::from_millis(20) {
                 send(&mut writer, Reply::Progress { done })?;
                 last_report = Instant::now();
             }

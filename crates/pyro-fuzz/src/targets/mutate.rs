@@ -171,7 +171,10 @@ fn tokens(text: &str) -> Vec<&str> {
 }
 
 fn line_boundary(text: &str, at: usize) -> usize {
-    let at = at.min(text.len());
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
@@ -297,6 +300,26 @@ pub fn execute(name: &str, input: &[u8], deadline: Duration) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::tokens;
+
+    #[test]
+    fn cuts_fall_on_line_starts() {
+        let text = "ab\n—x\nyz";
+        for at in 0..=text.len() + 2 {
+            let cut = super::line_boundary(text, at);
+            assert!(cut == 0 || text.as_bytes()[cut - 1] == b'\n');
+        }
+    }
+
+    #[test]
+    fn generated_inputs_are_reproducible() {
+        let root = super::workspace_root();
+        let corpus = super::Corpus::load(&[root.join("examples")]).unwrap();
+        for i in 0..40 {
+            let a = corpus.generate(&mut crate::rng::Rng::for_iteration(5, i));
+            let b = corpus.generate(&mut crate::rng::Rng::for_iteration(5, i));
+            assert_eq!(a, b);
+        }
+    }
 
     #[test]
     fn tokens_concatenate_back() {
