@@ -75,6 +75,9 @@ impl Key {
         if self.hash != other.hash {
             return Some(false);
         }
+        if let (Value::Int(a), Value::Int(b)) = (&self.value, &other.value) {
+            return Some(a == b);
+        }
         if self.user || other.user {
             return None;
         }

@@ -342,6 +342,33 @@ pub fn binary(op: Op, a: &Value, b: &Value, nest: Nest) -> Result<Value, Slow> {
     }
 }
 
+/// `x / y` for ints, correctly rounded as Python computes it (`y` is not
+/// zero). Converting both to floats first rounds twice when either needs
+/// more than 53 bits.
+pub fn int_true_div(x: i64, y: i64) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    let (n, d) = (x.unsigned_abs(), y.unsigned_abs());
+    let negative = (x < 0) != (y < 0);
+    let q = if n <= EXACT && d <= EXACT {
+        n as f64 / d as f64
+    } else {
+        // Scale the dividend so the integer quotient has at least 56 bits:
+        // 53 for the result, the rest to round by, and the remainder as a
+        // sticky bit; then one correct rounding to f64 and an exact scaling.
+        let bits = |v: u64| 64 - v.leading_zeros() as i32;
+        let shift = (56 - (bits(n) - bits(d))).max(0);
+        let scaled = (n as u128) << shift;
+        let (quotient, remainder) = (scaled / d as u128, scaled % d as u128);
+        let sticky = (remainder != 0) as u128;
+        ((quotient | sticky) as f64) * 2f64.powi(-shift)
+    };
+    if negative {
+        -q
+    } else {
+        q
+    }
+}
+
 pub fn int_binary(op: Op, x: i64, y: i64) -> Result<Value, Slow> {
     let r = match op {
         Op::Add => x.checked_add(y),
@@ -351,7 +378,7 @@ pub fn int_binary(op: Op, x: i64, y: i64) -> Result<Value, Slow> {
             if y == 0 {
                 return Err(Slow::Error(RuntimeError::zero_division("division by zero")));
             }
-            return Ok(Value::Float(x as f64 / y as f64));
+            return Ok(Value::Float(int_true_div(x, y)));
         }
         Op::Mod => return int_mod(x, y).map(Value::Int).map_err(Slow::Error),
         Op::Pow => return int_pow(x, y).map_err(Slow::Error),

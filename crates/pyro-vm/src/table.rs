@@ -89,6 +89,7 @@ impl<V: Slot> Table<V> {
     /// Finds `key` as far as it can without running user code: keys whose
     /// equality needs `__eq__` are handed back to ask ([`Table::find`],
     /// [`locate`]).
+    #[inline]
     pub fn lookup(&self, key: &Key) -> Lookup {
         if self.len == 0 {
             return Lookup::Absent;
@@ -542,9 +543,34 @@ pub fn locate<'a, T: Lookups>(
     key: &Key,
     nest: Nest,
 ) -> Result<(MutexGuard<'a, T>, Option<usize>), RuntimeError> {
-    // The entries compared last time (position, identity) and the answer.
-    type Asked = (Vec<(usize, usize)>, Option<usize>);
-    let mut asked: Option<Asked> = None;
+    let guard = table.lock();
+    match guard.table().lookup(key) {
+        Lookup::Found(at) => Ok((guard, Some(at))),
+        Lookup::Absent => Ok((guard, None)),
+        Lookup::Ask(candidates) => {
+            drop(guard);
+            locate_asking(table, candidates, key, nest)
+        }
+    }
+}
+
+/// [`locate`] when user `__eq__` must be asked.
+#[cold]
+#[inline(never)]
+fn locate_asking<'a, T: Lookups>(
+    table: &'a Mutex<T>,
+    candidates: Vec<(usize, Key)>,
+    key: &Key,
+    nest: Nest,
+) -> Result<(MutexGuard<'a, T>, Option<usize>), RuntimeError> {
+    let signature = |candidates: &[(usize, Key)]| -> Vec<(usize, usize)> {
+        candidates
+            .iter()
+            .map(|(at, k)| (*at, k.value().identity().unwrap_or(0)))
+            .collect()
+    };
+    let mut compared = signature(&candidates);
+    let mut answer = ask(candidates, key, nest)?;
     for _ in 0..RETRIES {
         let guard = table.lock();
         let candidates = match guard.table().lookup(key) {
@@ -552,18 +578,13 @@ pub fn locate<'a, T: Lookups>(
             Lookup::Absent => return Ok((guard, None)),
             Lookup::Ask(candidates) => candidates,
         };
-        let compared: Vec<(usize, usize)> = candidates
-            .iter()
-            .map(|(at, k)| (*at, k.value().identity().unwrap_or(0)))
-            .collect();
-        if let Some((before, answer)) = &asked {
-            if *before == compared {
-                return Ok((guard, *answer));
-            }
+        let now = signature(&candidates);
+        if now == compared {
+            return Ok((guard, answer));
         }
         drop(guard);
-        let answer = ask(candidates, key, nest)?;
-        asked = Some((compared, answer));
+        compared = now;
+        answer = ask(candidates, key, nest)?;
     }
     Err(RuntimeError::new(
         pyro_builtins::Builtin::Error,
