@@ -4,11 +4,13 @@
 use std::rc::Rc;
 
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
 use crate::check::{Checker, ClassInfo, ClassKind, FnCtx};
 use crate::diag::{Code, TypeError};
-use crate::ty::{FnTy, PKind, Ty};
+use crate::ty::ClassId;
+use crate::ty::{FnRef, FnTy, PKind, Ty, TyRef};
 
 impl Checker {
     pub fn check_module(&mut self, module: &ast::Module) {
@@ -40,17 +42,12 @@ impl Checker {
                 _ => continue,
             };
             let id = self.classes.len();
-            self.classes.push(ClassInfo {
-                name: name.name.clone(),
+            self.classes.push(ClassInfo::new(
+                name.name.clone(),
                 kind,
-                type_params: tps.iter().map(|p| Rc::from(p.name.name.as_str())).collect(),
-                bases: vec![],
-                fields: vec![],
-                methods: vec![],
-                attrs: vec![],
-                defaults: vec![],
-                span: Some(span),
-            });
+                tps.iter().map(|p| Rc::from(p.name.name.as_str())).collect(),
+                Some(span),
+            ));
             self.declare(&name.name, Ty::Class(id), Some(span), true);
             if let Some(scope) = self.scopes.last_mut() {
                 scope.types.insert(name.name.clone(), Ty::Class(id));
@@ -79,12 +76,7 @@ impl Checker {
         for s in body {
             if let StmtKind::FuncDef(f) = &s.kind {
                 let sig = self.function_signature(f, None);
-                self.declare(
-                    &f.name.name,
-                    Ty::Func(Rc::new(sig)),
-                    Some(f.name.span),
-                    true,
-                );
+                self.declare(&f.name.name, Ty::func(sig), Some(f.name.span), true);
             }
         }
     }
@@ -114,32 +106,32 @@ impl Checker {
 
     fn collect_class(&mut self, id: usize, s: &Stmt) {
         let tps = self.classes[id].type_params.clone();
-        let self_ty = Ty::Instance(id, tps.iter().map(|v| Ty::Var(v.clone())).collect());
+        let self_ty = Ty::instance(id, tps.iter().map(|v| Ty::Var(v.clone())).collect());
         self.with_type_params(&tps, |c| match &s.kind {
             StmtKind::ClassDef(def) => c.collect_class_body(id, def, &self_ty),
             StmtKind::RecordDef(def) => {
                 for p in &def.fields {
                     let ty = p.ty.as_ref().map_or(Ty::Any, |t| c.resolve_type(t));
-                    c.classes[id]
-                        .fields
-                        .push((p.name.name.clone(), ty, Some(p.name.span)));
+                    c.classes[id].add_field(p.name.name.clone(), ty, Some(p.name.span));
                     if p.default.is_some() {
-                        c.classes[id].defaults.push(p.name.name.clone());
+                        c.classes[id].defaults.insert(p.name.name.clone());
                     }
                 }
                 c.collect_methods(id, &def.body, &self_ty);
             }
             StmtKind::InterfaceDef(def) => {
-                let bases: Vec<Ty> = def.bases.iter().filter_map(|b| c.base_type(b)).collect();
-                c.classes[id].bases = bases;
+                let bases: Vec<(Ty, Span)> = def
+                    .bases
+                    .iter()
+                    .filter_map(|b| Some((c.base_type(b)?, b.span)))
+                    .collect();
+                c.set_bases(id, bases);
                 for m in &def.methods {
                     let mut sig = c.function_signature(m, None);
                     if sig.params.first().is_some_and(|p| p.name == "self") {
                         sig.params.remove(0);
                     }
-                    c.classes[id]
-                        .methods
-                        .push((m.name.name.clone(), Rc::new(sig)));
+                    c.classes[id].add_method(m.name.name.clone(), FnRef::new(sig));
                 }
             }
             _ => {}
@@ -152,7 +144,7 @@ impl Checker {
         let ty = self.expr(e);
         self.diags.truncate(n);
         match ty {
-            Ty::Class(id) => Some(Ty::Instance(
+            Ty::Class(id) => Some(Ty::instance(
                 id,
                 vec![Ty::Any; self.classes[id].type_params.len()],
             )),
@@ -160,20 +152,69 @@ impl Checker {
         }
     }
 
+    /// Sets the bases of a class or interface, leaving out (and reporting)
+    /// a base that would make the inheritance cyclic: every walk up the
+    /// bases may then assume it ends.
+    fn set_bases(&mut self, id: ClassId, bases: Vec<(Ty, Span)>) {
+        let mut kept = Vec::new();
+        for (base, span) in bases {
+            if let Ty::Instance(b, _) = &base {
+                if self.inherits(*b, id) {
+                    let name = self.classes[id].name.clone();
+                    let base_name = self.classes[*b].name.clone();
+                    let msg = if *b == id {
+                        format!("`{name}` inherits from itself")
+                    } else {
+                        format!(
+                            "`{name}` inherits from `{base_name}`, which inherits from `{name}`"
+                        )
+                    };
+                    self.error(
+                        TypeError::new(Code::Cycle, span, msg)
+                            .label("cyclic inheritance")
+                            .note_at(self.classes[*b].span, format!("`{base_name}` defined here"))
+                            .help("a class cannot be its own ancestor: remove one of the bases"),
+                    );
+                    continue;
+                }
+            }
+            kept.push(base);
+        }
+        self.classes[id].bases = kept;
+    }
+
+    /// Whether `from` is `ancestor` or has it among its (transitive) bases.
+    fn inherits(&self, from: ClassId, ancestor: ClassId) -> bool {
+        let mut todo = vec![from];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(c) = todo.pop() {
+            if c == ancestor {
+                return true;
+            }
+            if !seen.insert(c) {
+                continue;
+            }
+            for b in &self.classes[c].bases {
+                if let Ty::Instance(b, _) = b {
+                    todo.push(*b);
+                }
+            }
+        }
+        false
+    }
+
     fn collect_class_body(&mut self, id: usize, def: &ast::ClassDef, self_ty: &Ty) {
-        let bases: Vec<Ty> = def
+        let bases: Vec<(Ty, Span)> = def
             .bases
             .iter()
-            .map(|b| self.base_type(b).unwrap_or(Ty::Any))
+            .map(|b| (self.base_type(b).unwrap_or(Ty::Any), b.span))
             .collect();
-        self.classes[id].bases = bases;
+        self.set_bases(id, bases);
         for s in &def.body {
             match &s.kind {
                 StmtKind::AnnAssign { target, ty, .. } => {
                     let t = self.resolve_type(ty);
-                    self.classes[id]
-                        .fields
-                        .push((target.name.clone(), t, Some(target.span)));
+                    self.classes[id].add_field(target.name.clone(), t, Some(target.span));
                 }
                 StmtKind::Assign { targets, value } => {
                     let n = self.diags.len();
@@ -181,7 +222,7 @@ impl Checker {
                     self.diags.truncate(n);
                     for target in targets {
                         if let ExprKind::Name(name) = &target.kind {
-                            self.classes[id].attrs.push((name.clone(), t.clone()));
+                            self.classes[id].add_attr(name.clone(), t.clone());
                         }
                     }
                 }
@@ -222,7 +263,7 @@ impl Checker {
             let mut found = Vec::new();
             self_assignments(body, &self_name, &mut found);
             for (name, span, value, ann) in found {
-                if self.classes[id].fields.iter().any(|(n, _, _)| *n == name) {
+                if self.classes[id].field(&name).is_some() {
                     continue;
                 }
                 let ty = match ann {
@@ -239,7 +280,7 @@ impl Checker {
                         t
                     }
                 };
-                self.classes[id].fields.push((name, ty, Some(span)));
+                self.classes[id].add_field(name, ty, Some(span));
             }
             self.pop_scope();
         }
@@ -256,9 +297,7 @@ impl Checker {
                 let sig = self.with_type_params(&tps, |c| {
                     c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()), false)
                 });
-                self.classes[id]
-                    .methods
-                    .push((f.name.name.clone(), Rc::new(sig)));
+                self.classes[id].add_method(f.name.name.clone(), FnRef::new(sig));
             }
         }
     }
@@ -377,7 +416,7 @@ impl Checker {
                 for h in handlers {
                     self.push_scope(false);
                     let mut bound = h.name.clone();
-                    let mut ety = Ty::Instance(self.error_class, vec![]);
+                    let mut ety = Ty::instance(self.error_class, vec![]);
                     if let Some(t) = &h.ty {
                         match self.exception_type(t) {
                             Some(ty) => ety = ty,
@@ -423,7 +462,7 @@ impl Checker {
                         ty: Ty::Func(sig), ..
                     }) if sig.span == Some(f.name.span) => sig,
                     _ => {
-                        let sig = Rc::new(self.function_signature(f, None));
+                        let sig = FnRef::new(self.function_signature(f, None));
                         self.declare(&f.name.name, Ty::Func(sig.clone()), Some(f.name.span), true);
                         sig
                     }
@@ -448,11 +487,7 @@ impl Checker {
                 };
                 for m in &def.methods {
                     if m.body.is_some() {
-                        let sig = self.classes[id]
-                            .methods
-                            .iter()
-                            .find(|(n, _)| *n == m.name.name)
-                            .map(|(_, f)| f.clone());
+                        let sig = self.classes[id].method(&m.name.name).cloned();
                         if let Some(sig) = sig {
                             self.function_body(m, &sig);
                         }
@@ -600,7 +635,7 @@ impl Checker {
             P::Capture(name) => self.declare(&name.name, subject.clone(), Some(name.span), false),
             P::Star(Some(name)) => self.declare(
                 &name.name,
-                Ty::List(Box::new(Ty::Any)),
+                Ty::List(TyRef::new(Ty::Any)),
                 Some(name.span),
                 false,
             ),
@@ -611,7 +646,7 @@ impl Checker {
                 let elem = self.element_of(subject).unwrap_or(Ty::Any);
                 for (i, item) in items.iter().enumerate() {
                     let t = match subject {
-                        Ty::Tuple(Some(ts)) if ts.len() == items.len() => ts[i].clone(),
+                        Ty::Tuple(Some(ts)) if ts.len() == items.len() => ts[i].get(),
                         _ => elem.clone(),
                     };
                     self.bind_pattern(item, &t);
@@ -626,7 +661,7 @@ impl Checker {
                 let (inst, fields) = match cty {
                     Ty::Class(id) => {
                         let n = self.classes[id].type_params.len();
-                        let inst = Ty::Instance(id, vec![Ty::Any; n]);
+                        let inst = Ty::instance(id, vec![Ty::Any; n]);
                         let fields: Vec<String> = self.classes[id]
                             .fields
                             .iter()
@@ -683,14 +718,14 @@ impl Checker {
                 .map(|v| v.ty)
                 .or_else(|| self.prelude.get(n.as_str()).cloned())
             {
-                Some(Ty::Class(id)) => Some(Ty::Instance(id, vec![])),
+                Some(Ty::Class(id)) => Some(Ty::instance(id, vec![])),
                 Some(_) => Some(Ty::Any),
                 None => None,
             },
             _ => {
                 let ty = self.expr(t);
                 Some(match ty {
-                    Ty::Class(id) => Ty::Instance(id, vec![]),
+                    Ty::Class(id) => Ty::instance(id, vec![]),
                     _ => Ty::Any,
                 })
             }
@@ -708,11 +743,7 @@ impl Checker {
         self.with_type_params(&tps, |c| {
             for s in body {
                 if let StmtKind::FuncDef(f) = &s.kind {
-                    let sig = c.classes[id]
-                        .methods
-                        .iter()
-                        .find(|(n, _)| *n == f.name.name)
-                        .map(|(_, f)| f.clone());
+                    let sig = c.classes[id].method(&f.name.name).cloned();
                     if let Some(sig) = sig {
                         c.function_body(f, &sig);
                     }
@@ -721,7 +752,7 @@ impl Checker {
         });
     }
 
-    pub fn function_body(&mut self, f: &ast::FuncDef, sig: &Rc<FnTy>) {
+    pub fn function_body(&mut self, f: &ast::FuncDef, sig: &FnRef) {
         let Some(body) = &f.body else { return };
         for p in &f.params {
             if let Some(d) = &p.default {
@@ -752,7 +783,7 @@ impl Checker {
             let ty = match p.kind {
                 PKind::Normal => p.ty.clone(),
                 PKind::VarArgs => Ty::Tuple(None),
-                PKind::KwArgs => Ty::Dict(Box::new(Ty::Str), Box::new(p.ty.clone())),
+                PKind::KwArgs => Ty::Dict(TyRef::new(Ty::Str), TyRef::new(p.ty.clone())),
             };
             let span = f
                 .params
@@ -965,7 +996,7 @@ impl Checker {
                 }
             }
             (ExprKind::Tuple(items), Ty::Tuple(Some(ts))) if items.len() == ts.len() => {
-                for (i, t) in items.iter().zip(ts) {
+                for (i, t) in items.iter().zip(ts.iter()) {
                     item(self, i, t, "this item");
                 }
             }
@@ -1030,7 +1061,7 @@ impl Checker {
                 }
             }
             ExprKind::Starred(inner) => {
-                self.bind_target(inner, &Ty::List(Box::new(Ty::Any)), block, false)
+                self.bind_target(inner, &Ty::List(TyRef::new(Ty::Any)), block, false)
             }
             _ => self.assign_target(t, ty, None),
         }
@@ -1053,7 +1084,7 @@ impl Checker {
                 return vec![Ty::Any; n];
             }
             if !starred {
-                return items.clone();
+                return crate::ty::tys(items);
             }
         }
         let elem = self.iterate(ty, target);
@@ -1107,7 +1138,7 @@ impl Checker {
                 }
             }
             ExprKind::Starred(inner) => {
-                self.assign_target(inner, &Ty::List(Box::new(Ty::Any)), None)
+                self.assign_target(inner, &Ty::List(TyRef::new(Ty::Any)), None)
             }
             ExprKind::Attribute { value: obj, attr } => {
                 let oty = self.expr(obj);
@@ -1194,12 +1225,14 @@ impl Checker {
 
     fn field_span(&self, id: usize, name: &str) -> Option<Span> {
         let mut current = Some(id);
+        let mut steps = 0;
         while let Some(c) = current {
-            if let Some((_, _, s)) = self.classes[c].fields.iter().find(|(n, _, _)| n == name) {
+            if let Some((_, _, s)) = self.classes[c].field_entry(name) {
                 return *s;
             }
+            steps += 1;
             current = match self.classes[c].bases.first() {
-                Some(Ty::Instance(b, _)) if *b != c => Some(*b),
+                Some(Ty::Instance(b, _)) if steps <= self.classes.len() => Some(*b),
                 _ => None,
             };
         }
@@ -1412,16 +1445,15 @@ fn self_assignments<'a>(
             StmtKind::AugAssign { target, value, .. } => (std::slice::from_ref(target), value),
             other => {
                 for block in other.control_blocks() {
-                    self_assignments(block, me, out);
+                    grow(|| self_assignments(block, me, out));
                 }
                 continue;
             }
         };
+        // Repeated names are left to the caller, which keeps the first.
         for t in targets {
             if let ExprKind::Attribute { value: obj, attr } = &t.kind {
-                if matches!(&obj.kind, ExprKind::Name(n) if n == me)
-                    && !out.iter().any(|(n, ..)| *n == attr.name)
-                {
+                if matches!(&obj.kind, ExprKind::Name(n) if n == me) {
                     out.push((attr.name.clone(), attr.span, value, None));
                 }
             }
