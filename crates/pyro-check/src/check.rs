@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use pyro_builtins::{Builtin, Kind, Receiver as R};
 use pyro_parser::ast::{self, ParamKind, TypeExpr, TypeKind};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
 use crate::diag::{Code, TypeError};
@@ -153,6 +154,32 @@ pub struct Checker {
     next_base: u32,
     /// What the assignability query in progress has decided.
     pub rel: RefCell<RelCache>,
+    /// The type aliases of the block being hoisted, resolved on demand.
+    pub aliases: HashMap<String, Alias>,
+    /// The aliases being resolved, outermost first (to name a cycle).
+    pub alias_chain: Vec<String>,
+    /// The types of the current statement's collection literal items, by
+    /// the address of their expression.
+    pub literal_items: HashMap<usize, Ty>,
+}
+
+/// A type alias waiting to be resolved.
+pub struct Alias {
+    pub params: Vec<Rc<str>>,
+    pub ty: TypeExpr,
+    pub span: Span,
+    /// The scope its resolution is declared in.
+    pub scope: usize,
+    pub state: AliasState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum AliasState {
+    Waiting,
+    Resolving,
+    Done,
+    /// Found to refer to itself (reported); its references are `any`.
+    Cyclic,
 }
 
 /// Offsets at or above this belong to imported modules' sources.
@@ -206,6 +233,9 @@ impl Checker {
             class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
             rel: RefCell::default(),
+            aliases: HashMap::new(),
+            alias_chain: Vec::new(),
+            literal_items: HashMap::new(),
         }
     }
 
@@ -306,6 +336,10 @@ impl Checker {
     }
 
     fn resolve_in(&mut self, t: &TypeExpr, vars: &[Rc<str>], report: bool) -> Ty {
+        grow(|| self.resolve_in_step(t, vars, report))
+    }
+
+    fn resolve_in_step(&mut self, t: &TypeExpr, vars: &[Rc<str>], report: bool) -> Ty {
         match &t.kind {
             TypeKind::None => Ty::None,
             TypeKind::Optional(inner) => Ty::optional(self.resolve_in(inner, vars, report)),
@@ -346,6 +380,9 @@ impl Checker {
                     let name = path[0].name.as_str();
                     if let Some(v) = vars.iter().find(|v| &***v == name) {
                         return Ty::Var(v.clone());
+                    }
+                    if !self.resolve_alias(name, t.span) {
+                        return Ty::Any;
                     }
                     if report && self.lookup_type(name).is_none() {
                         self.check_type_arity(name, args.len(), t.span);

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use pyro_builtins::Receiver as R;
 use pyro_parser::ast::{self, ArgKind, BinOp, CmpOp, Expr, ExprKind, LogicalOp, UnaryOp};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
 use crate::check::{param, receiver_of, Checker, ClassKind};
@@ -39,6 +40,10 @@ impl Checker {
     }
 
     pub fn expr(&mut self, e: &Expr) -> Ty {
+        grow(|| self.expr_step(e))
+    }
+
+    fn expr_step(&mut self, e: &Expr) -> Ty {
         match &e.kind {
             ExprKind::Int(_) => Ty::Int,
             ExprKind::Float(_) => Ty::Float,
@@ -52,7 +57,7 @@ impl Checker {
             }
             ExprKind::Name(n) => self.name_type(n),
             ExprKind::Tuple(items) => {
-                let tys: Vec<Ty> = items.iter().map(|i| self.expr(i)).collect();
+                let tys: Vec<Ty> = items.iter().map(|i| self.literal_item(i)).collect();
                 if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
                     return Ty::Tuple(None);
                 }
@@ -61,8 +66,8 @@ impl Checker {
             ExprKind::List(items) => Ty::List(TyRef::new(self.elements(items))),
             ExprKind::Set(items) => Ty::Set(TyRef::new(self.elements(items))),
             ExprKind::Dict(pairs) => {
-                let keys: Vec<Ty> = pairs.iter().map(|(k, _)| self.expr(k)).collect();
-                let values: Vec<Ty> = pairs.iter().map(|(_, v)| self.expr(v)).collect();
+                let keys: Vec<Ty> = pairs.iter().map(|(k, _)| self.literal_item(k)).collect();
+                let values: Vec<Ty> = pairs.iter().map(|(_, v)| self.literal_item(v)).collect();
                 let k = if keys.is_empty() { Ty::Any } else { join(keys) };
                 let v = if values.is_empty() {
                     Ty::Any
@@ -110,19 +115,7 @@ impl Checker {
                 let r = self.expr(right);
                 self.binary(*op, &l, &r, e.span, left, right)
             }
-            ExprKind::Logical { op, left, right } => {
-                let l = self.expr(left);
-                self.push_scope(false);
-                for (name, ty) in self.narrowing(left, *op == LogicalOp::And) {
-                    self.narrow_var(&name, ty);
-                }
-                let r = self.expr(right);
-                self.pop_scope();
-                match op {
-                    LogicalOp::And => Ty::union(vec![l, r]),
-                    LogicalOp::Or => Ty::union(vec![l.without_none(), r]),
-                }
-            }
+            ExprKind::Logical { op, .. } => self.logical(*op, e),
             ExprKind::Compare { left, ops } => {
                 let mut l = self.expr(left);
                 let mut lspan = left.span;
@@ -240,6 +233,10 @@ impl Checker {
     }
 
     fn fstring(&mut self, parts: &[ast::FStringPart]) {
+        grow(|| self.fstring_step(parts))
+    }
+
+    fn fstring_step(&mut self, parts: &[ast::FStringPart]) {
         for p in parts {
             if let ast::FStringPart::Field { expr, spec, .. } = p {
                 self.expr(expr);
@@ -250,6 +247,50 @@ impl Checker {
         }
     }
 
+    /// `a and b and c` (or a chain of `or`), one operand after the other:
+    /// each is checked with what the ones before it narrow, as nested
+    /// operators would be, but without re-reading the chain at each level.
+    fn logical(&mut self, op: LogicalOp, e: &Expr) -> Ty {
+        let mut operands = Vec::new();
+        let mut rest = e;
+        while let ExprKind::Logical { op: o, left, right } = &rest.kind {
+            if *o != op {
+                break;
+            }
+            operands.push(&**right);
+            rest = left;
+        }
+        operands.push(rest);
+        operands.reverse();
+        let mut tys = Vec::new();
+        self.push_scope(false);
+        for (i, operand) in operands.iter().enumerate() {
+            if i > 0 {
+                for (name, ty) in self.narrowing(operands[i - 1], op == LogicalOp::And) {
+                    self.narrow_var(&name, ty);
+                }
+            }
+            let t = self.expr(operand);
+            let last = i + 1 == operands.len();
+            tys.push(match op {
+                LogicalOp::Or if !last => t.without_none(),
+                _ => t,
+            });
+        }
+        self.pop_scope();
+        Ty::union(tys)
+    }
+
+    /// The type of an item of a collection literal, remembered for
+    /// `check_literal` (which would otherwise check a nested literal's
+    /// items again at every level).
+    pub fn literal_item(&mut self, e: &Expr) -> Ty {
+        let t = self.expr(e);
+        self.literal_items
+            .insert(e as *const Expr as usize, t.clone());
+        t
+    }
+
     fn elements(&mut self, items: &[Expr]) -> Ty {
         let mut tys = Vec::new();
         for i in items {
@@ -258,7 +299,7 @@ impl Checker {
                     let t = self.expr(inner);
                     tys.push(self.iterate(&t, inner));
                 }
-                _ => tys.push(self.expr(i)),
+                _ => tys.push(self.literal_item(i)),
             }
         }
         if tys.is_empty() {
@@ -1490,6 +1531,10 @@ impl Checker {
 
     /// Narrowed types of names when `cond` is `truthy` (or falsy).
     pub fn narrowing(&mut self, cond: &Expr, truthy: bool) -> Vec<(String, Ty)> {
+        grow(|| self.narrowing_step(cond, truthy))
+    }
+
+    fn narrowing_step(&mut self, cond: &Expr, truthy: bool) -> Vec<(String, Ty)> {
         match &cond.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
                 let Some((n, v)) = self.narrowable(cond) else {
@@ -1621,6 +1666,10 @@ impl Checker {
 
     /// The instance type named by `isinstance`'s second argument.
     fn isinstance_target(&mut self, e: &Expr) -> Option<Ty> {
+        grow(|| self.isinstance_target_step(e))
+    }
+
+    fn isinstance_target_step(&mut self, e: &Expr) -> Option<Ty> {
         match &e.kind {
             ExprKind::Tuple(items) => {
                 let mut out = Vec::new();
@@ -1675,6 +1724,10 @@ struct ClassHead {
 
 /// `x` or `x.a.b` as a dotted path, for narrowing.
 pub fn path_of(e: &Expr) -> Option<String> {
+    grow(|| path_of_step(e))
+}
+
+fn path_of_step(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Name(n) => Some(n.clone()),
         ExprKind::Attribute { value, attr } => Some(format!("{}.{}", path_of(value)?, attr.name)),
@@ -1700,6 +1753,10 @@ fn is_channel_method(func: &Expr, c: &mut Checker) -> bool {
 }
 
 fn callee_name(func: &Expr) -> String {
+    grow(|| callee_name_step(func))
+}
+
+fn callee_name_step(func: &Expr) -> String {
     match &func.kind {
         ExprKind::Name(n) => n.clone(),
         ExprKind::Attribute { attr, .. } => attr.name.clone(),
@@ -1710,6 +1767,10 @@ fn callee_name(func: &Expr) -> String {
 
 /// A short description of an expression for messages: its name if it has one.
 fn describe(e: &Expr) -> String {
+    grow(|| describe_step(e))
+}
+
+fn describe_step(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Name(n) => n.clone(),
         ExprKind::Attribute { value, attr } => format!("{}.{}", describe(value), attr.name),

@@ -41,7 +41,20 @@ pub struct RelCache {
     /// Successes that assumed the pair at the given stack index; they stand
     /// while it is in progress and are settled when it is decided.
     provisional: HashMap<Pair, usize>,
+    /// Interface checks begun in this query.
+    structural: usize,
 }
+
+/// How many checks of one type constructor against one interface may nest
+/// (with different type arguments) before the innermost is assumed to hold.
+/// A generic class whose method returns the class applied to a bigger
+/// argument (`def step(self) -> Box<list<T>>`) would otherwise expand
+/// forever; the bound is TypeScript's answer to the same problem.
+const MAX_EXPANSION: usize = 4;
+
+/// How many interface checks one query may begin; past that, the rest are
+/// assumed to hold (the checker only reports what it can prove).
+const MAX_STRUCTURAL: usize = 20_000;
 
 struct Frame {
     pair: Pair,
@@ -66,6 +79,33 @@ impl RelCache {
             top.assumed = top.assumed.min(dep);
         }
         Some(Ok(()))
+    }
+
+    /// Whether the interface check of `src` against `iface` (the pair on
+    /// top of the stack) is nested too deeply in checks of the same shape,
+    /// or the query has done too many: it is then assumed to hold, which
+    /// the answers depending on it remember.
+    fn assume_structural(&mut self, src: &Ty, iface: usize) -> bool {
+        self.structural += 1;
+        let head = |t: &Ty| match t {
+            Ty::Instance(id, _) => (std::mem::discriminant(t), *id),
+            other => (std::mem::discriminant(other), usize::MAX),
+        };
+        let same = |f: &Frame| {
+            matches!(&f.pair.1, Ty::Instance(b, _) if *b == iface) && head(&f.pair.0) == head(src)
+        };
+        let first = if self.structural > MAX_STRUCTURAL {
+            Some(0)
+        } else if self.stack.iter().filter(|f| same(f)).count() > MAX_EXPANSION {
+            self.stack.iter().position(same)
+        } else {
+            None
+        };
+        let Some(first) = first else { return false };
+        if let Some(top) = self.stack.last_mut() {
+            top.assumed = top.assumed.min(first);
+        }
+        true
     }
 
     fn push(&mut self, pair: Pair) {
@@ -112,6 +152,7 @@ impl RelCache {
         if self.stack.is_empty() {
             self.done.clear();
             self.provisional.clear();
+            self.structural = 0;
         }
     }
 }
@@ -241,7 +282,7 @@ impl Checker {
                 self.instance_assign(*a, args_a, *b, args_b, src)
             }
             (_, Instance(b, args)) if self.classes[*b].kind == ClassKind::Interface => {
-                self.satisfies(src, *b, args).map_err(Mismatch::Interface)
+                self.structural(src, *b, args)
             }
             _ => Err(Mismatch::Types),
         }
@@ -259,7 +300,7 @@ impl Checker {
             if a == b {
                 return Ok(());
             }
-            return self.satisfies(src, b, args_b).map_err(Mismatch::Interface);
+            return self.structural(src, b, args_b);
         }
         // Walk up the base chain of `a` looking for `b` (inheritance cycles
         // are cut when classes are declared; the count is a second guard).
@@ -281,6 +322,17 @@ impl Checker {
             current = self.base_of(id, &args);
         }
         Err(Mismatch::Types)
+    }
+
+    /// [`Checker::satisfies`] inside an assignability query.
+    fn structural(&self, src: &Ty, iface: usize, args: &[TyRef]) -> Result<(), Mismatch> {
+        if let Ok(mut cache) = self.rel.try_borrow_mut() {
+            if cache.assume_structural(src, iface) {
+                return Ok(());
+            }
+        }
+        self.satisfies(src, iface, args)
+            .map_err(Mismatch::Interface)
     }
 
     /// Whether `ty` has every method of interface `iface` with a compatible

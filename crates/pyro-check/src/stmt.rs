@@ -1,13 +1,14 @@
 //! Declarations and statements: hoisting, classes, function bodies,
 //! assignments, control flow with narrowing, missing returns.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
 use pyro_source::stack::grow;
 use pyro_source::Span;
 
-use crate::check::{Checker, ClassInfo, ClassKind, FnCtx};
+use crate::check::{Alias, AliasState, Checker, ClassInfo, ClassKind, FnCtx};
 use crate::diag::{Code, TypeError};
 use crate::ty::ClassId;
 use crate::ty::{FnRef, FnTy, PKind, Ty, TyRef};
@@ -54,22 +55,34 @@ impl Checker {
             }
             classes.push((id, s));
         }
+        // Aliases may name each other in any order: each is resolved when
+        // first needed, and one that is needed while it is being resolved
+        // is a cycle (E0380), not an endless expansion.
+        let scope = self.scopes.len().saturating_sub(1);
+        let outer = std::mem::take(&mut self.aliases);
         for s in body {
             if let StmtKind::TypeAlias { name, params, ty } = &s.kind {
-                self.push_scope(false);
-                for p in params {
-                    let v: Rc<str> = Rc::from(p.name.name.as_str());
-                    if let Some(scope) = self.scopes.last_mut() {
-                        scope.types.insert(p.name.name.clone(), Ty::Var(v));
-                    }
-                }
-                let resolved = self.resolve_type(ty);
-                self.pop_scope();
-                if let Some(scope) = self.scopes.last_mut() {
-                    scope.types.insert(name.name.clone(), resolved);
-                }
+                self.aliases.insert(
+                    name.name.clone(),
+                    Alias {
+                        params: params
+                            .iter()
+                            .map(|p| Rc::from(p.name.name.as_str()))
+                            .collect(),
+                        ty: ty.clone(),
+                        span: name.span,
+                        scope,
+                        state: AliasState::Waiting,
+                    },
+                );
             }
         }
+        for s in body {
+            if let StmtKind::TypeAlias { name, .. } = &s.kind {
+                self.resolve_alias(&name.name, name.span);
+            }
+        }
+        self.aliases = outer;
         for (id, s) in classes {
             self.collect_class(id, s);
         }
@@ -79,6 +92,67 @@ impl Checker {
                 self.declare(&f.name.name, Ty::func(sig), Some(f.name.span), true);
             }
         }
+    }
+
+    /// Resolves a pending alias of the block being hoisted; false when it
+    /// is being resolved already (a cycle, reported once).
+    pub fn resolve_alias(&mut self, name: &str, at: Span) -> bool {
+        let Some(alias) = self.aliases.get_mut(name) else {
+            return true;
+        };
+        match alias.state {
+            AliasState::Done => return true,
+            AliasState::Cyclic => return false,
+            AliasState::Resolving => {
+                alias.state = AliasState::Cyclic;
+                let defined = alias.span;
+                let start = self.alias_chain.iter().position(|n| n == name);
+                let through: Vec<String> = start
+                    .map(|i| {
+                        self.alias_chain[i + 1..]
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let msg = if through.is_empty() {
+                    format!("type alias `{name}` refers to itself")
+                } else {
+                    format!(
+                        "type alias `{name}` refers to itself through {}",
+                        through.join(", ")
+                    )
+                };
+                self.error(
+                    TypeError::new(Code::Cycle, at, msg)
+                        .label("cyclic reference")
+                        .note_at(Some(defined).filter(|d| *d != at), format!("`{name}` defined here"))
+                        .help("an alias cannot be recursive: declare a record or a class for a recursive structure"),
+                );
+                return false;
+            }
+            AliasState::Waiting => alias.state = AliasState::Resolving,
+        }
+        let (params, ty, scope) = (alias.params.clone(), alias.ty.clone(), alias.scope);
+        self.alias_chain.push(name.to_string());
+        self.push_scope(false);
+        for p in &params {
+            if let Some(s) = self.scopes.last_mut() {
+                s.types.insert(p.to_string(), Ty::Var(p.clone()));
+            }
+        }
+        let resolved = self.resolve_type(&ty);
+        self.pop_scope();
+        self.alias_chain.pop();
+        if let Some(s) = self.scopes.get_mut(scope) {
+            s.types.insert(name.to_string(), resolved);
+        }
+        if let Some(alias) = self.aliases.get_mut(name) {
+            if alias.state == AliasState::Resolving {
+                alias.state = AliasState::Done;
+            }
+        }
+        true
     }
 
     fn with_type_params<T>(&mut self, params: &[Rc<str>], f: impl FnOnce(&mut Checker) -> T) -> T {
@@ -316,6 +390,16 @@ impl Checker {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        // The literal items remembered are this statement's (see
+        // `literal_item`); they are keyed by address, so none may outlive
+        // the statement.
+        if !self.literal_items.is_empty() {
+            self.literal_items = HashMap::new();
+        }
+        grow(|| self.stmt_step(s))
+    }
+
+    fn stmt_step(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Expr(e) => {
                 self.expr(e);
@@ -629,6 +713,10 @@ impl Checker {
     }
 
     fn bind_pattern(&mut self, p: &ast::Pattern, subject: &Ty) {
+        grow(|| self.bind_pattern_step(p, subject))
+    }
+
+    fn bind_pattern_step(&mut self, p: &ast::Pattern, subject: &Ty) {
         use ast::PatternKind as P;
         match &p.kind {
             P::Wildcard | P::Star(None) => {}
@@ -705,6 +793,10 @@ impl Checker {
     /// The error type an `except` clause names, or `None` when the name is a
     /// new binding (`except e:`).
     fn exception_type(&mut self, t: &Expr) -> Option<Ty> {
+        grow(|| self.exception_type_step(t))
+    }
+
+    fn exception_type_step(&mut self, t: &Expr) -> Option<Ty> {
         match &t.kind {
             ExprKind::Tuple(items) => {
                 let tys: Vec<Ty> = items
@@ -952,6 +1044,10 @@ impl Checker {
     /// The items of a collection literal against the element types the
     /// context expects (`let xs: list<int> = [1, "two"]` points at `"two"`).
     pub fn check_literal(&mut self, value: &Expr, target: &Ty) {
+        grow(|| self.check_literal_step(value, target))
+    }
+
+    fn check_literal_step(&mut self, value: &Expr, target: &Ty) {
         let target = match target {
             Ty::Union(items) => {
                 let some: Vec<&Ty> = items.iter().filter(|t| **t != Ty::None).collect();
@@ -966,9 +1062,15 @@ impl Checker {
             if matches!(e.kind, ExprKind::Starred(_)) {
                 return;
             }
-            let n = c.diags.len();
-            let have = c.expr(e);
-            c.diags.truncate(n);
+            let have = match c.literal_items.get(&(e as *const Expr as usize)) {
+                Some(t) => t.clone(),
+                None => {
+                    let n = c.diags.len();
+                    let t = c.expr(e);
+                    c.diags.truncate(n);
+                    t
+                }
+            };
             if c.assignable(&have, want) {
                 c.check_literal(e, want);
             } else {
@@ -1046,6 +1148,10 @@ impl Checker {
 
     /// Binds names in a `let`, `for` or `with` target to `ty` (block scope).
     pub fn bind_target(&mut self, t: &Expr, ty: &Ty, block: bool, annotated: bool) {
+        grow(|| self.bind_target_step(t, ty, block, annotated))
+    }
+
+    fn bind_target_step(&mut self, t: &Expr, ty: &Ty, block: bool, annotated: bool) {
         match &t.kind {
             ExprKind::Name(n) => {
                 if block {
@@ -1094,6 +1200,10 @@ impl Checker {
     /// Assigns to a target: a name (checked against its declared type), an
     /// attribute, an index, or a tuple of targets.
     pub fn assign_target(&mut self, t: &Expr, vty: &Ty, value: Option<&Expr>) {
+        grow(|| self.assign_target_step(t, vty, value))
+    }
+
+    fn assign_target_step(&mut self, t: &Expr, vty: &Ty, value: Option<&Expr>) {
         match &t.kind {
             ExprKind::Name(n) => match self.lookup_decl(n) {
                 Some(decl) => {
@@ -1363,6 +1473,10 @@ pub fn terminates(body: &[Stmt]) -> bool {
 }
 
 fn stmt_terminates(s: &Stmt) -> bool {
+    grow(|| stmt_terminates_step(s))
+}
+
+fn stmt_terminates_step(s: &Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Raise { .. } => true,
         StmtKind::If { body, orelse, .. } => terminates(body) && terminates(orelse),
@@ -1416,6 +1530,10 @@ fn is_exit_call(e: &Expr) -> bool {
 /// Whether control never reaches the statement after `body`: it returns,
 /// raises, or leaves the loop iteration (`break`, `continue`).
 fn exits(body: &[Stmt]) -> bool {
+    grow(|| exits_step(body))
+}
+
+fn exits_step(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break | StmtKind::Continue => true,
         StmtKind::If { body, orelse, .. } => exits(body) && exits(orelse),
@@ -1425,6 +1543,10 @@ fn exits(body: &[Stmt]) -> bool {
 
 /// Whether a loop body breaks out of this loop (not a nested one).
 pub fn has_break(body: &[Stmt]) -> bool {
+    grow(|| has_break_step(body))
+}
+
+fn has_break_step(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break => true,
         // A nested loop's `break` is its own.
@@ -1463,6 +1585,10 @@ fn self_assignments<'a>(
 
 /// Every attribute name assigned anywhere (`x.name = ...`) in a module.
 fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    grow(|| collect_assigned_attrs_step(body, out))
+}
+
+fn collect_assigned_attrs_step(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
     fn target(t: &Expr, out: &mut std::collections::HashSet<String>) {
         match &t.kind {
             // `self.x = ...` is a field declaration, handled with the class.
