@@ -340,6 +340,10 @@ impl Checker {
     pub fn satisfies(&self, ty: &Ty, iface: usize, args: &[TyRef]) -> Result<(), String> {
         let info = &self.classes[iface];
         let binds = bindings(&info.type_params, args);
+        // The first mismatch is the answer, but one that does not depend on
+        // another interface is the better explanation: the others may only
+        // fail because of it.
+        let mut nested: Option<String> = None;
         for (name, sig) in self.interface_methods(iface) {
             let want = Ty::Func(sig).subst(&|n| binds.get(n).cloned());
             let Ty::Func(want) = want else { continue };
@@ -347,17 +351,31 @@ impl Checker {
                 None => return Err(format!("missing method `{name}`")),
                 Some(Ty::Func(have)) => {
                     if self.fn_compatible(&have, &want).is_err() {
-                        return Err(format!(
+                        let detail = format!(
                             "method `{name}` has type `{}`, the interface wants `{}`",
                             self.show(&Ty::Func(have)),
-                            self.show(&Ty::Func(want))
-                        ));
+                            self.show(&Ty::Func(want.clone()))
+                        );
+                        if !self.mentions_interface(&want) {
+                            return Err(detail);
+                        }
+                        nested.get_or_insert(detail);
                     }
                 }
                 Some(_) => {}
             }
         }
-        Ok(())
+        nested.map_or(Ok(()), Err)
+    }
+
+    /// Whether a signature's parameters or result name an interface.
+    fn mentions_interface(&self, f: &FnTy) -> bool {
+        f.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain([&f.ret])
+            .flat_map(Ty::members)
+            .any(|t| matches!(t, Ty::Instance(id, _) if self.classes[*id].kind == ClassKind::Interface))
     }
 
     /// Whether function `have` can stand in for `want`: it accepts at least

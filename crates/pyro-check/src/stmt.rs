@@ -1,7 +1,6 @@
 //! Declarations and statements: hoisting, classes, function bodies,
 //! assignments, control flow with narrowing, missing returns.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
@@ -10,7 +9,7 @@ use pyro_source::Span;
 
 use crate::check::{Alias, AliasState, Checker, ClassInfo, ClassKind, FnCtx};
 use crate::diag::{Code, TypeError};
-use crate::ty::ClassId;
+use crate::ty::{AddrMap, ClassId};
 use crate::ty::{FnRef, FnTy, PKind, Ty, TyRef};
 
 impl Checker {
@@ -107,21 +106,14 @@ impl Checker {
                 alias.state = AliasState::Cyclic;
                 let defined = alias.span;
                 let start = self.alias_chain.iter().position(|n| n == name);
-                let through: Vec<String> = start
-                    .map(|i| {
-                        self.alias_chain[i + 1..]
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let msg = if through.is_empty() {
-                    format!("type alias `{name}` refers to itself")
-                } else {
-                    format!(
-                        "type alias `{name}` refers to itself through {}",
-                        through.join(", ")
-                    )
+                let through = start.map_or(&[][..], |i| &self.alias_chain[i + 1..]);
+                let msg = match through {
+                    [] => format!("type alias `{name}` refers to itself"),
+                    [one] => format!("type alias `{name}` refers to itself through `{one}`"),
+                    [first, .., last] => format!(
+                        "type alias `{name}` refers to itself through `{first}` … `{last}` ({} aliases)",
+                        through.len()
+                    ),
                 };
                 self.error(
                     TypeError::new(Code::Cycle, at, msg)
@@ -231,23 +223,35 @@ impl Checker {
     /// bases may then assume it ends.
     fn set_bases(&mut self, id: ClassId, bases: Vec<(Ty, Span)>) {
         let mut kept = Vec::new();
+        let mut ordered = true;
         for (base, span) in bases {
             if let Ty::Instance(b, _) = &base {
-                if self.inherits(*b, id) {
+                // A base declared earlier, whose own bases all were, cannot
+                // lead back here: only the other case needs a search.
+                let earlier = *b < id && self.classes[*b].ordered;
+                ordered &= earlier;
+                if !earlier && self.inherits(*b, id) {
                     let name = self.classes[id].name.clone();
                     let base_name = self.classes[*b].name.clone();
-                    let msg = if *b == id {
-                        format!("`{name}` inherits from itself")
+                    let interface = self.classes[id].kind == ClassKind::Interface;
+                    let (verb, verbs, what) = if interface {
+                        ("extend", "extends", "an interface")
                     } else {
-                        format!(
-                            "`{name}` inherits from `{base_name}`, which inherits from `{name}`"
-                        )
+                        ("inherit from", "inherits from", "a class")
                     };
+                    let msg = if *b == id {
+                        format!("`{name}` cannot {verb} itself")
+                    } else {
+                        format!("`{name}` cannot {verb} `{base_name}`, which {verbs} `{name}`")
+                    };
+                    let defined = self.classes[*b].span.filter(|_| *b != id);
                     self.error(
                         TypeError::new(Code::Cycle, span, msg)
                             .label("cyclic inheritance")
-                            .note_at(self.classes[*b].span, format!("`{base_name}` defined here"))
-                            .help("a class cannot be its own ancestor: remove one of the bases"),
+                            .note_at(defined, format!("`{base_name}` defined here"))
+                            .help(format!(
+                                "{what} cannot be its own ancestor: remove one of the bases"
+                            )),
                     );
                     continue;
                 }
@@ -255,6 +259,7 @@ impl Checker {
             kept.push(base);
         }
         self.classes[id].bases = kept;
+        self.classes[id].ordered = ordered;
     }
 
     /// Whether `from` is `ancestor` or has it among its (transitive) bases.
@@ -394,7 +399,7 @@ impl Checker {
         // `literal_item`); they are keyed by address, so none may outlive
         // the statement.
         if !self.literal_items.is_empty() {
-            self.literal_items = HashMap::new();
+            self.literal_items = AddrMap::default();
         }
         grow(|| self.stmt_step(s))
     }

@@ -366,6 +366,34 @@ impl Internable for FnTy {
     }
 }
 
+/// A hasher for addresses (keys the program cannot choose): one multiply,
+/// as rustc's `FxHasher` does, instead of SipHash's rounds.
+#[derive(Default)]
+pub struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A map keyed by addresses.
+pub type AddrMap<V> = HashMap<usize, V, BuildHasherDefault<AddrHasher>>;
+
 /// The types of a tuple's items or an instance's arguments, as values.
 pub fn tys(items: &[TyRef]) -> Vec<Ty> {
     items.iter().map(TyRef::get).collect()
@@ -505,10 +533,10 @@ impl Ty {
         if !self.has_vars() {
             return self.clone();
         }
-        self.subst_in(binds, &mut HashMap::new())
+        self.subst_in(binds, &mut AddrMap::default())
     }
 
-    fn subst_in(&self, binds: &dyn Fn(&str) -> Option<Ty>, memo: &mut HashMap<usize, TyRef>) -> Ty {
+    fn subst_in(&self, binds: &dyn Fn(&str) -> Option<Ty>, memo: &mut AddrMap<TyRef>) -> Ty {
         if !self.has_vars() {
             return self.clone();
         }
@@ -548,11 +576,7 @@ impl Ty {
 }
 
 /// `t` with its type parameters replaced, once per distinct node.
-fn subst_ref(
-    t: &TyRef,
-    binds: &dyn Fn(&str) -> Option<Ty>,
-    memo: &mut HashMap<usize, TyRef>,
-) -> TyRef {
+fn subst_ref(t: &TyRef, binds: &dyn Fn(&str) -> Option<Ty>, memo: &mut AddrMap<TyRef>) -> TyRef {
     if !t.has_vars() {
         return t.clone();
     }
@@ -723,5 +747,107 @@ impl Printer<'_> {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoNames;
+    impl Names for NoNames {
+        fn class_name(&self, _: ClassId) -> &str {
+            "C"
+        }
+        fn module_name(&self, _: ModId) -> &str {
+            "m"
+        }
+    }
+
+    fn show(t: &Ty) -> String {
+        Show {
+            ty: t,
+            names: &NoNames,
+        }
+        .to_string()
+    }
+
+    /// `x{n}` of `let x{i} = (x{i-1}, x{i-1})`.
+    fn doubled(n: usize, leaf: Ty) -> Ty {
+        (0..n).fold(leaf, |t, _| Ty::tuple(vec![t.clone(), t]))
+    }
+
+    #[test]
+    fn equal_structures_are_one_node() {
+        let a = doubled(200, Ty::Int);
+        let b = doubled(200, Ty::Int);
+        assert_eq!(a, b);
+        let (Ty::Tuple(Some(x)), Ty::Tuple(Some(y))) = (&a, &b) else {
+            panic!("tuples")
+        };
+        assert_eq!(x[0].addr(), y[1].addr());
+        assert_ne!(a, doubled(200, Ty::Str));
+    }
+
+    #[test]
+    fn substitution_visits_shared_parts_once() {
+        let t = doubled(200, Ty::Var("T".into()));
+        let s = t.subst(&|_| Some(Ty::Int));
+        assert_eq!(s, doubled(200, Ty::Int));
+        assert!(!s.has_vars());
+    }
+
+    #[test]
+    fn printing_stops_at_the_budget() {
+        let text = show(&doubled(200, Ty::Int));
+        assert!(text.len() < 3 * SHOW_BUDGET, "{} characters", text.len());
+        assert!(text.ends_with('>') && text.contains('…'));
+        assert_eq!(
+            show(&doubled(2, Ty::Int)),
+            "tuple<tuple<int, int>, tuple<int, int>>"
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded_and_dropping_is_shallow() {
+        let t = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(|| {
+                let deep = (0..100_000).fold(Ty::Int, |t, _| Ty::List(t.into()));
+                let mut depth = 0;
+                let mut cur = deep.clone();
+                while let Ty::List(inner) = cur {
+                    depth += 1;
+                    cur = inner.get();
+                }
+                assert_eq!(cur, Ty::Any);
+                drop(deep);
+                depth
+            })
+            .unwrap();
+        // The outer levels stay; the part below the bound became `any`.
+        let depth = t.join().unwrap();
+        assert!(depth > 0 && depth <= MAX_DEPTH as usize, "{depth}");
+    }
+
+    #[test]
+    fn wide_unions_are_any() {
+        let members = (0..MAX_UNION + 1)
+            .map(|i| doubled(i, Ty::Int))
+            .collect::<Vec<_>>();
+        assert_eq!(
+            Ty::union(members[..MAX_UNION].to_vec()).members().len(),
+            MAX_UNION
+        );
+        assert_eq!(Ty::union(members), Ty::Any);
+    }
+
+    #[test]
+    fn dead_types_leave_the_table() {
+        for i in 0..50_000 {
+            let _ = Ty::tuple(vec![Ty::Int, Ty::Var(format!("T{i}").into())]);
+        }
+        let entries = TYPES.with(|t| t.borrow().entries);
+        assert!(entries < 5_000, "{entries} entries");
     }
 }
