@@ -376,17 +376,15 @@ fn mod_value(a: &Value, b: &Value, nest: Nest) -> Result<Value, RuntimeError> {
     }
 }
 
-/// `a < b`, running `__lt__` when needed (as a nested fiber, which may wait).
-async fn less(rt: &Rt, depth: usize, a: &Value, b: &Value) -> Result<bool, RuntimeError> {
-    let nest = Nest::new(rt, depth);
+/// `a < b`, running `__lt__` when needed (synchronously, as Python does:
+/// a comparison method must not block).
+fn less(a: &Value, b: &Value, nest: Nest) -> Result<bool, RuntimeError> {
     match ops::compare(a, b, pyro_compiler::Op::Lt, nest) {
         Ok(o) => Ok(o == Ordering::Less),
         Err(ops::Slow::Error(e)) => Err(e),
         Err(ops::Slow::Dunder(_)) => {
             let lt = crate::attr::get_attr(a, names::lt())?;
-            call_value(rt.clone(), lt, vec![b.clone()], depth)
-                .await?
-                .try_truthy(nest)
+            nest.call(lt, vec![b.clone()])?.try_truthy(nest)
         }
     }
 }
@@ -396,11 +394,10 @@ async fn less(rt: &Rt, depth: usize, a: &Value, b: &Value) -> Result<bool, Runti
 /// standard library; anything else (floats with NaN, mixed numbers, user
 /// `__lt__`) goes through a merge sort that tolerates a comparison that is
 /// not a total order — the standard sort may panic on one.
-async fn sort_pairs(
-    rt: &Rt,
-    depth: usize,
+fn sort_pairs(
     mut pairs: Vec<(Value, Value)>,
     reverse: bool,
+    nest: Nest,
 ) -> Result<Vec<Value>, RuntimeError> {
     let all_ints = pairs.iter().all(|(k, _)| matches!(k, Value::Int(_)));
     let all_strs = pairs.iter().all(|(k, _)| matches!(k, Value::Str(_)));
@@ -419,53 +416,15 @@ async fn sort_pairs(
         });
         return Ok(pairs.into_iter().map(|(_, v)| v).collect());
     }
-    // Native comparisons (floats, mixed numbers, sequences): a merge sort
-    // that runs synchronously, unless a user comparison method is needed.
-    let nest = Nest::new(rt, depth);
-    let native = merge_sort(pairs.clone(), |a, b| {
-        let (x, y) = if reverse { (&a.0, &b.0) } else { (&b.0, &a.0) };
-        match ops::compare(x, y, pyro_compiler::Op::Lt, nest) {
-            Ok(o) => Ok(o == Ordering::Less),
-            Err(slow) => Err(slow),
+    // Take from the right only when it is strictly first (stability).
+    let sorted = merge_sort(pairs, |l, r| {
+        if reverse {
+            less(&l.0, &r.0, nest)
+        } else {
+            less(&r.0, &l.0, nest)
         }
-    });
-    match native {
-        Ok(sorted) => return Ok(sorted.into_iter().map(|(_, v)| v).collect()),
-        Err(ops::Slow::Error(e)) => return Err(e),
-        Err(ops::Slow::Dunder(_)) => {}
-    }
-    let mut width = 1;
-    let n = pairs.len();
-    while width < n {
-        let mut merged = Vec::with_capacity(n);
-        let mut i = 0;
-        while i < n {
-            let mid = (i + width).min(n);
-            let end = (i + 2 * width).min(n);
-            let (mut l, mut r) = (i, mid);
-            while l < mid && r < end {
-                // Take from the right only when it is strictly first (stability).
-                let right_first = if reverse {
-                    less(rt, depth, &pairs[l].0, &pairs[r].0).await?
-                } else {
-                    less(rt, depth, &pairs[r].0, &pairs[l].0).await?
-                };
-                if right_first {
-                    merged.push(pairs[r].clone());
-                    r += 1;
-                } else {
-                    merged.push(pairs[l].clone());
-                    l += 1;
-                }
-            }
-            merged.extend_from_slice(&pairs[l..mid]);
-            merged.extend_from_slice(&pairs[r..end]);
-            i = end;
-        }
-        pairs = merged;
-        width *= 2;
-    }
-    Ok(pairs.into_iter().map(|(_, v)| v).collect())
+    })?;
+    Ok(sorted.into_iter().map(|(_, v)| v).collect())
 }
 
 /// A stable bottom-up merge sort; `right_first(l, r)` says whether `r` must
@@ -520,7 +479,7 @@ pub(crate) async fn sort_values(
         };
         pairs.push((k, item));
     }
-    sort_pairs(rt, depth, pairs, reverse).await
+    sort_pairs(pairs, reverse, Nest::new(rt, depth))
 }
 
 async fn min_max(
@@ -551,10 +510,11 @@ async fn min_max(
         let better = match &best {
             None => true,
             Some((bk, _)) => {
+                let nest = Nest::new(&rt, depth);
                 if want_max {
-                    less(&rt, depth, bk, &k).await?
+                    less(bk, &k, nest)?
                 } else {
-                    less(&rt, depth, &k, bk).await?
+                    less(&k, bk, nest)?
                 }
             }
         };

@@ -220,6 +220,21 @@ pub fn unhashable(value: &Value) -> RuntimeError {
     RuntimeError::type_error(format!("unhashable type: '{}'", value.type_name()))
 }
 
+/// A dict's keys and values, in order (copied from a mutable one under its
+/// lock); empty for anything else.
+pub fn dict_pairs(value: &Value) -> Vec<(Value, Value)> {
+    let pairs = |d: &Dict| {
+        d.iter()
+            .map(|(k, v)| (k.value().clone(), v.clone()))
+            .collect()
+    };
+    match value {
+        Value::Dict(d) => pairs(d),
+        Value::DictMut(d) => pairs(&d.lock()),
+        _ => Vec::new(),
+    }
+}
+
 /// `key in container` for dicts and sets, shared or behind a lock.
 pub fn contains_key(container: &Value, key: &Key, nest: Nest) -> Result<bool, RuntimeError> {
     Ok(match container {

@@ -209,18 +209,7 @@ async fn items_string(
             }
         }
         Value::Dict(_) | Value::DictMut(_) => {
-            let pairs: Vec<(Value, Value)> = match value {
-                Value::Dict(d) => d
-                    .iter()
-                    .map(|(k, v)| (k.value().clone(), v.clone()))
-                    .collect(),
-                Value::DictMut(d) => d
-                    .lock()
-                    .iter()
-                    .map(|(k, v)| (k.value().clone(), v.clone()))
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let pairs = crate::collections::dict_pairs(value);
             let mut parts = Vec::with_capacity(pairs.len());
             for (k, v) in pairs {
                 let k = stringify(rt, depth, k, true, path, try_sync).await?;
@@ -238,14 +227,8 @@ async fn items_string(
             format!("{{{}}}", parts.join(", "))
         }
         Value::Record(r) if !has_user_method(value, names::repr()) => {
-            let fields = r
-                .class
-                .record
-                .as_ref()
-                .map(|s| s.fields.clone())
-                .unwrap_or_default();
-            let mut parts = Vec::with_capacity(fields.len());
-            for (name, v) in fields.iter().zip(r.fields.iter()) {
+            let mut parts = Vec::with_capacity(r.fields.len());
+            for (name, v) in r.named_fields() {
                 parts.push(format!(
                     "{}={}",
                     name.name(),

@@ -420,18 +420,7 @@ impl Json<'_> {
                 })?;
             }
             Value::Dict(_) | Value::DictMut(_) => {
-                let pairs: Vec<(Value, Value)> = match v {
-                    Value::Dict(d) => d
-                        .iter()
-                        .map(|(k, v)| (k.value().clone(), v.clone()))
-                        .collect(),
-                    Value::DictMut(d) => d
-                        .lock()
-                        .iter()
-                        .map(|(k, v)| (k.value().clone(), v.clone()))
-                        .collect(),
-                    _ => Vec::new(),
-                };
+                let pairs = crate::collections::dict_pairs(v);
                 if pairs.is_empty() {
                     self.out.push_str("{}");
                     return Ok(());

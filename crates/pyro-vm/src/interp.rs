@@ -1087,11 +1087,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         argc += items.len();
                     }
                     let mut names = Vec::new();
-                    let pairs: Vec<(Value, Value)> = match &kwargs {
-                        Value::Dict(d) => d
-                            .iter()
-                            .map(|(k, v)| (k.value().clone(), v.clone()))
-                            .collect(),
+                    let pairs = match &kwargs {
+                        Value::Dict(_) => crate::collections::dict_pairs(&kwargs),
                         _ => Vec::new(),
                     };
                     for (k, v) in pairs {

@@ -246,6 +246,18 @@ pub struct Record {
     pub fields: Vec<Value>,
 }
 
+impl Record {
+    /// The fields with their names, in declaration order.
+    pub fn named_fields(&self) -> impl Iterator<Item = (Sym, &Value)> {
+        let names = self
+            .class
+            .record
+            .as_ref()
+            .map_or(&[][..], |s| &s.fields[..]);
+        names.iter().copied().zip(self.fields.iter())
+    }
+}
+
 /// Fields are freed through [`crate::free::release`].
 impl Drop for Record {
     fn drop(&mut self) {

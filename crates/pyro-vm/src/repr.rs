@@ -161,20 +161,8 @@ fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
             let items = items.lock().clone();
             return write_tuple(&items, out, walk);
         }
-        Value::Dict(d) => {
-            let pairs: Vec<(Value, Value)> = d
-                .iter()
-                .map(|(k, v)| (k.value().clone(), v.clone()))
-                .collect();
-            return write_dict(&pairs, out, walk);
-        }
-        Value::DictMut(d) => {
-            let pairs: Vec<(Value, Value)> = d
-                .lock()
-                .iter()
-                .map(|(k, v)| (k.value().clone(), v.clone()))
-                .collect();
-            return write_dict(&pairs, out, walk);
+        Value::Dict(_) | Value::DictMut(_) => {
+            return write_dict(&crate::collections::dict_pairs(value), out, walk);
         }
         Value::Set(s) => {
             let items: Vec<Value> = s.iter().map(|k| k.value().clone()).collect();
@@ -236,13 +224,7 @@ fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
             }
             out.push_str(&r.class.name);
             out.push('(');
-            let fields = r
-                .class
-                .record
-                .as_ref()
-                .map(|s| s.fields.clone())
-                .unwrap_or_default();
-            for (i, (name, v)) in fields.iter().zip(r.fields.iter()).enumerate() {
+            for (i, (name, v)) in r.named_fields().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }

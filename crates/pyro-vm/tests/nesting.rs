@@ -22,14 +22,19 @@ impl std::io::Write for Output {
     }
 }
 
-/// Runs `source` on a runtime whose worker threads have 512 KiB stacks.
-fn run_on_small_stacks(source: &str) -> Result<String, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// A runtime whose worker threads have 512 KiB stacks.
+fn small_stacks() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_stack_size(512 * 1024)
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs `source` on [`small_stacks`].
+fn run_on_small_stacks(source: &str) -> Result<String, String> {
+    let runtime = small_stacks();
     let out = Output::default();
     let vm = Vm::builder().stdout(out.clone()).build();
     let result = runtime.block_on(vm.run_source("main.pyro", source));
@@ -129,12 +134,7 @@ fn a_long_chain_of_imports_runs_and_a_runaway_one_is_a_recursion_error() {
     }
     std::fs::write(dir.join("main.pyro"), "import m0\nprint(\"imported\")\n").unwrap();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_stack_size(512 * 1024)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = small_stacks();
     let out = Output::default();
     let vm = Vm::builder().stdout(out.clone()).build();
     runtime
