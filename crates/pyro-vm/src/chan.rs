@@ -81,6 +81,19 @@ pub fn closed_error(what: &str) -> RuntimeError {
 /// Nothing is allocated up front, so any capacity up to it is fine.
 pub const MAX_CAPACITY: usize = tokio::sync::Semaphore::MAX_PERMITS;
 
+/// Values still buffered are freed through [`crate::free::release`] (a
+/// chain of channels each holding the next is freed without recursion).
+impl Drop for Channel {
+    fn drop(&mut self) {
+        let rx = self.rx.get_mut();
+        let mut values = Vec::new();
+        while let Ok(message) = rx.try_recv() {
+            values.push(message.value);
+        }
+        crate::free::release(values);
+    }
+}
+
 impl Channel {
     pub fn new(capacity: usize, elem: Option<Arc<str>>) -> Channel {
         let (tx, rx) = mpsc::channel(capacity.max(1));
@@ -474,10 +487,9 @@ pub fn method(chan: &Arc<Channel>, dir: ChanDir, name: &str, mut args: Args) -> 
 /// neither lingers nor keeps deadlock detection waiting for it.
 pub fn after(rt: &crate::runtime::Rt, seconds: f64, delay: crate::delay::Delay) -> Value {
     let (stop, stopped) = oneshot::channel::<()>();
-    let chan = Arc::new(Channel {
-        _stop_timer: Some(stop),
-        ..Channel::new(1, None)
-    });
+    let mut chan = Channel::new(1, None);
+    chan._stop_timer = Some(stop);
+    let chan = Arc::new(chan);
     let sender = Arc::downgrade(&chan);
     let rt = rt.clone();
     tokio::spawn(async move {
