@@ -182,10 +182,17 @@ pub fn hash_value(value: &Value, nest: Nest) -> Result<(u64, bool), RuntimeError
             s.iter().fold(0x1234u64, |acc, k| acc ^ k.hash),
             s.iter().any(|k| k.user),
         ),
-        Value::Range(r) => (
-            mix(r.start as u64 ^ mix(r.stop as u64) ^ mix(r.step as u64)),
-            false,
-        ),
+        // Equal ranges (the same items) hash alike, as in CPython: by
+        // length, first item and step, as far as they matter.
+        Value::Range(r) => {
+            let len = r.len();
+            let h = match len {
+                0 => 0,
+                1 => mix(r.start as u64),
+                _ => mix(r.start as u64 ^ mix(r.step as u64)),
+            };
+            (mix(len ^ h), false)
+        }
         Value::ListMut(_)
         | Value::TupleMut(_)
         | Value::DictMut(_)

@@ -374,6 +374,10 @@ pub enum PyroError {
     #[error("{0}")]
     #[diagnostic(code(E0900))]
     Io(String),
+    /// The program called `std.process.exit(code)`: not a failure to
+    /// report, but the status the host's process may exit with.
+    #[error("the program exited with status {0}")]
+    Exit(u8),
 }
 
 impl PyroError {

@@ -266,8 +266,9 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                     "exit() code must be between 0 and 255 (got {code})"
                 ))
             })?;
-            rt.flush();
-            std::process::exit(i32::from(code))
+            rt.request_exit(code);
+            // The program ends here; this task waits until it is dropped.
+            suspend(std::future::pending())
         }
         other => Err(RuntimeError::type_error(format!(
             "internal error: {} is not a host function",

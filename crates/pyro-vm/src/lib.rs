@@ -217,14 +217,23 @@ impl Vm {
                 Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                 Err(_) => Err(task::cancelled_error()),
             },
-            error = self.rt.wait_fatal() => {
+            ending = self.rt.wait_fatal() => {
                 // Stop main (at its next yield or wait) before reporting.
                 main.abort();
                 let _ = (&mut main).await;
-                Err(error)
+                match ending {
+                    runtime::Ending::Error(error) => Err(error),
+                    runtime::Ending::Exit(code) => {
+                        watchdog.abort();
+                        self.rt.clear_ending();
+                        self.rt.flush();
+                        return Err(PyroError::Exit(code));
+                    }
+                }
             }
         };
         watchdog.abort();
+        self.rt.clear_ending();
         self.rt.flush();
         result.map_err(|e| {
             let mut failures = self.rt.import_failures.lock();

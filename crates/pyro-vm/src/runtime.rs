@@ -19,6 +19,15 @@ use crate::value::Value;
 
 pub type Rt = Arc<Runtime>;
 
+/// How a program ends before its main task does.
+#[derive(Clone)]
+pub(crate) enum Ending {
+    /// A detached task's uncaught error (or a deadlock).
+    Error(crate::error::RuntimeError),
+    /// `std.process.exit(code)`.
+    Exit(u8),
+}
+
 pub struct Runtime {
     pub sources: SourceMap,
     pub recursion_limit: usize,
@@ -37,7 +46,7 @@ pub struct Runtime {
     /// Diagnostics of imported files that failed to parse or compile.
     pub(crate) import_failures: Mutex<Vec<PyroError>>,
     /// The first uncaught error of a detached task: it ends the program.
-    fatal: Mutex<Option<crate::error::RuntimeError>>,
+    fatal: Mutex<Option<Ending>>,
     fatal_signal: tokio::sync::Notify,
     /// Blocked tasks, pending timers and progress, for deadlock detection.
     pub(crate) watch: crate::deadlock::Watch,
@@ -93,16 +102,33 @@ impl Runtime {
 
     /// Records a detached task's uncaught error (the first one wins).
     pub(crate) fn report_fatal(&self, error: crate::error::RuntimeError) {
+        self.end(Ending::Error(error));
+    }
+
+    /// `std.process.exit(code)`: the program ends with this status (Go's
+    /// `os.Exit`: nothing else runs). The VM never ends the host's process;
+    /// `Vm::run_*` returns `PyroError::Exit` and the CLI exits with it.
+    pub(crate) fn request_exit(&self, code: u8) {
+        self.end(Ending::Exit(code));
+    }
+
+    /// Records how the program ends (the first ending wins).
+    fn end(&self, ending: Ending) {
         let mut fatal = self.fatal.lock();
         if fatal.is_none() {
-            *fatal = Some(error);
+            *fatal = Some(ending);
         }
         drop(fatal);
         self.fatal_signal.notify_waiters();
     }
 
     /// Resolves with the first fatal task error.
-    pub(crate) async fn wait_fatal(&self) -> crate::error::RuntimeError {
+    /// Forgets how the last program ended (a new one starts).
+    pub(crate) fn clear_ending(&self) {
+        self.fatal.lock().take();
+    }
+
+    pub(crate) async fn wait_fatal(&self) -> Ending {
         loop {
             let signal = self.fatal_signal.notified();
             if let Some(e) = self.fatal.lock().clone() {

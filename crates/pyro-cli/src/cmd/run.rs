@@ -161,6 +161,7 @@ pub fn main(args: Args) -> ExitCode {
     runtime.shutdown_background();
     match result {
         Ok(_) => ExitCode::SUCCESS,
+        Err(pyro_vm::PyroError::Exit(code)) => ExitCode::from(code),
         Err(error) => {
             let sources = vm.sources();
             for diagnostic in error.diagnostics() {
