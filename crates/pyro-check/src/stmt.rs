@@ -10,11 +10,23 @@ use crate::check::{Checker, ClassInfo, ClassKind, FnCtx};
 use crate::diag::{Code, TypeError};
 use crate::ty::{FnTy, PKind, Ty};
 
+/// Stack a statement's check may need beyond the statement walk itself:
+/// its expressions, types and patterns nest up to the parser's limit
+/// (1 000 levels), and the walks over them recurse without guards of their
+/// own, several KiB a level in a debug build. Statements are guarded with
+/// [`pyro_source::stack::with_room`], so this works on any thread.
+const STATEMENT_ROOM: usize = 16 << 20;
+
 impl Checker {
     pub fn check_module(&mut self, module: &ast::Module) {
-        collect_assigned_attrs(&module.body, &mut self.assigned_attrs);
-        self.hoist(&module.body);
-        self.block(&module.body);
+        // A module (an imported one too) gets room for many statements'
+        // worth of nesting at once, so the statements rarely need a segment
+        // of their own.
+        pyro_source::stack::with_room(4 * STATEMENT_ROOM, || {
+            collect_assigned_attrs(&module.body, &mut self.assigned_attrs);
+            self.hoist(&module.body);
+            self.block(&module.body);
+        });
     }
 
     // ------------------------------------------------------------ hoisting
@@ -23,6 +35,10 @@ impl Checker {
     /// a block before its statements are checked, so that they may be used
     /// before their definition (from function bodies).
     pub fn hoist(&mut self, body: &[Stmt]) {
+        pyro_source::stack::with_room(STATEMENT_ROOM, || self.hoist_unguarded(body));
+    }
+
+    fn hoist_unguarded(&mut self, body: &[Stmt]) {
         // Imports first: annotations may name their types (`sync.Mutex`).
         for s in body {
             if let StmtKind::Import(_) | StmtKind::FromImport { .. } = &s.kind {
@@ -267,7 +283,8 @@ impl Checker {
 
     pub fn block(&mut self, body: &[Stmt]) {
         for s in body {
-            self.stmt(s);
+            // Blocks nest (within the parser's limit) on a stack that grows.
+            pyro_source::stack::with_room(STATEMENT_ROOM, || self.stmt(s));
         }
     }
 
@@ -321,7 +338,7 @@ impl Checker {
                 let result = self.binary(*op, &current, &rhs, s.span, target, value);
                 self.assign_target(target, &result, Some(value));
             }
-            StmtKind::If { cond, body, orelse } => self.if_stmt(cond, body, orelse),
+            StmtKind::If { branches, orelse } => self.if_stmt(branches, orelse),
             StmtKind::While { cond, body, orelse } => {
                 self.expr(cond);
                 let t = self.narrowing(cond, true);
@@ -828,41 +845,116 @@ impl Checker {
         }
     }
 
-    fn if_stmt(&mut self, cond: &Expr, body: &[Stmt], orelse: &[Stmt]) {
-        self.expr(cond);
-        let t = self.narrowing(cond, true);
-        let f = self.narrowing(cond, false);
-        let mut names: Vec<String> = t.iter().chain(&f).map(|(n, _)| n.clone()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let before: Vec<Option<Ty>> = names
-            .iter()
-            .map(|n| self.lookup_var(n).map(|v| v.ty))
-            .collect();
-        let body_end = self.watched_block(body, t, &names);
-        let else_end = self.watched_block(orelse, f, &names);
-        // After the `if`, a narrowed name has the type it has at the end of
+    /// An `if` with its `elif`s: checked as if each `elif` were an `if`
+    /// nested in the `else` of the one before, but without nesting (a chain
+    /// of 100 000 branches is legitimate code): one scope collects what the
+    /// failed tests imply, and the branches' ends are merged back to front.
+    fn if_stmt(&mut self, branches: &[(Expr, Vec<Stmt>)], orelse: &[Stmt]) {
+        /// What the merge after each test needs to know.
+        struct Level {
+            /// The names the test narrows (either way).
+            names: Vec<String>,
+            before: Vec<Option<Ty>>,
+            body_end: Vec<Option<Ty>>,
+            body_exits: bool,
+            /// The names' types after the test failed (what its `else`
+            /// starts with).
+            failed: Vec<Option<Ty>>,
+        }
+        let mut levels: Vec<Level> = Vec::with_capacity(branches.len());
+        for (i, (cond, body)) in branches.iter().enumerate() {
+            self.expr(cond);
+            let t = self.narrowing(cond, true);
+            let f = self.narrowing(cond, false);
+            let mut names: Vec<String> = t.iter().chain(&f).map(|(n, _)| n.clone()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let before: Vec<Option<Ty>> = names
+                .iter()
+                .map(|n| self.lookup_var(n).map(|v| v.ty))
+                .collect();
+            let body_end = self.watched_block(body, t, &names);
+            if i == 0 {
+                // The `else` side of the chain: one scope for all tests.
+                self.push_scope(false);
+            }
+            for (name, ty) in f {
+                self.narrow_var(&name, ty);
+            }
+            let failed = names
+                .iter()
+                .map(|n| self.lookup_var(n).map(|v| v.ty))
+                .collect();
+            levels.push(Level {
+                names,
+                before,
+                body_end,
+                body_exits: exits(&body[..]),
+                failed,
+            });
+        }
+        let Some(last) = levels.last() else {
+            return;
+        };
+        let last_names = last.names.clone();
+        let mut else_end = self.watched_block(orelse, vec![], &last_names);
+        self.pop_scope();
+        // Whether control leaves every branch from `i` on (the `else` of
+        // test `i - 1` exits): the last entry is the final `else`'s.
+        let mut rest_exits = vec![!orelse.is_empty() && exits(orelse); levels.len() + 1];
+        for i in (0..levels.len()).rev() {
+            rest_exits[i] = levels[i].body_exits && rest_exits[i + 1];
+        }
+        // After each test, a narrowed name has the type it has at the end of
         // each branch that falls through (an early return, raise, break or
-        // continue leaves the other branch's view).
-        let (body_exits, else_exits) = (exits(body), !orelse.is_empty() && exits(orelse));
-        for (i, name) in names.iter().enumerate() {
-            let mut parts = Vec::new();
-            if !body_exits {
-                parts.push(body_end[i].clone().or_else(|| before[i].clone()));
+        // continue leaves the other branch's view). The outermost test's
+        // result narrows the enclosing scope; an inner one's is what the
+        // `else` around it ends with.
+        for i in (0..levels.len()).rev() {
+            let level = &levels[i];
+            let mut merged: Vec<(String, Ty)> = Vec::new();
+            for (k, name) in level.names.iter().enumerate() {
+                let before = &level.before[k];
+                let mut parts = Vec::new();
+                if !level.body_exits {
+                    parts.push(level.body_end[k].clone().or_else(|| before.clone()));
+                }
+                if !rest_exits[i + 1] {
+                    parts.push(else_end[k].clone().or_else(|| before.clone()));
+                }
+                let Some(parts) = parts.into_iter().collect::<Option<Vec<Ty>>>() else {
+                    continue;
+                };
+                if parts.is_empty() {
+                    continue;
+                }
+                let after = Ty::union(parts);
+                if Some(&after) != before.as_ref() && !after.is_any() {
+                    merged.push((name.clone(), after));
+                }
             }
-            if !else_exits {
-                parts.push(else_end[i].clone().or_else(|| before[i].clone()));
+            if i == 0 {
+                for (name, ty) in merged {
+                    self.narrow_var(&name, ty);
+                }
+                break;
             }
-            let Some(parts) = parts.into_iter().collect::<Option<Vec<Ty>>>() else {
-                continue;
-            };
-            if parts.is_empty() {
-                continue;
-            }
-            let after = Ty::union(parts);
-            if Some(&after) != before[i].as_ref() && !after.is_any() {
-                self.narrow_var(name, after);
-            }
+            let upper = &levels[i - 1];
+            else_end = upper
+                .names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    let written = merged
+                        .iter()
+                        .find(|(m, _)| m == name)
+                        .filter(|_| self.lookup_var(name).is_some() || name.contains('.'));
+                    match written {
+                        Some((_, ty)) => Some(ty.clone()),
+                        None => upper.failed[k].clone(),
+                    }
+                })
+                .collect();
         }
     }
 
@@ -1330,9 +1422,15 @@ pub fn terminates(body: &[Stmt]) -> bool {
 }
 
 fn stmt_terminates(s: &Stmt) -> bool {
+    pyro_source::stack::grow(|| stmt_terminates_inner(s))
+}
+
+fn stmt_terminates_inner(s: &Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Raise { .. } => true,
-        StmtKind::If { body, orelse, .. } => terminates(body) && terminates(orelse),
+        StmtKind::If { branches, orelse } => {
+            branches.iter().all(|(_, body)| terminates(body)) && terminates(orelse)
+        }
         StmtKind::While { cond, body, orelse } => {
             !has_break(body) && (matches!(cond.kind, ExprKind::Bool(true)) || terminates(orelse))
         }
@@ -1385,7 +1483,9 @@ fn is_exit_call(e: &Expr) -> bool {
 fn exits(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break | StmtKind::Continue => true,
-        StmtKind::If { body, orelse, .. } => exits(body) && exits(orelse),
+        StmtKind::If { branches, orelse } => pyro_source::stack::grow(|| {
+            branches.iter().all(|(_, body)| exits(body)) && exits(orelse)
+        }),
         _ => stmt_terminates(s),
     })
 }
@@ -1396,7 +1496,7 @@ pub fn has_break(body: &[Stmt]) -> bool {
         StmtKind::Break => true,
         // A nested loop's `break` is its own.
         StmtKind::For { .. } | StmtKind::While { .. } => false,
-        other => other.control_blocks().into_iter().any(has_break),
+        other => pyro_source::stack::grow(|| other.control_blocks().into_iter().any(has_break)),
     })
 }
 
@@ -1412,7 +1512,7 @@ fn self_assignments<'a>(
             StmtKind::AugAssign { target, value, .. } => (std::slice::from_ref(target), value),
             other => {
                 for block in other.control_blocks() {
-                    self_assignments(block, me, out);
+                    pyro_source::stack::grow(|| self_assignments(block, me, out));
                 }
                 continue;
             }
@@ -1452,14 +1552,18 @@ fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<Str
             StmtKind::AugAssign { target: t, .. } => target(t, out),
             StmtKind::FuncDef(f) => {
                 if let Some(b) = &f.body {
-                    collect_assigned_attrs(b, out);
+                    pyro_source::stack::grow(|| collect_assigned_attrs(b, out));
                 }
             }
-            StmtKind::ClassDef(c) => collect_assigned_attrs(&c.body, out),
-            StmtKind::RecordDef(r) => collect_assigned_attrs(&r.body, out),
+            StmtKind::ClassDef(c) => {
+                pyro_source::stack::grow(|| collect_assigned_attrs(&c.body, out))
+            }
+            StmtKind::RecordDef(r) => {
+                pyro_source::stack::grow(|| collect_assigned_attrs(&r.body, out))
+            }
             other => {
                 for block in other.control_blocks() {
-                    collect_assigned_attrs(block, out);
+                    pyro_source::stack::grow(|| collect_assigned_attrs(block, out));
                 }
             }
         }
