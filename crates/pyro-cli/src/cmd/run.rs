@@ -59,10 +59,7 @@ pub fn main(args: Args) -> ExitCode {
         match super::check::check_path(&map, &args.file) {
             Ok(diagnostics) if diagnostics.is_empty() => {}
             Ok(diagnostics) => {
-                let n = diagnostics.len();
-                for d in diagnostics {
-                    report::eprint(&report::render_boxed(d, &map));
-                }
+                let n = report::emit(diagnostics, &map);
                 report::eprint(&format!(
                     "not running: `pyro check` found {n} error{}\n",
                     if n == 1 { "" } else { "s" }
@@ -101,13 +98,15 @@ pub fn main(args: Args) -> ExitCode {
     vm.flush();
     // Like Go, the program ends when main does: drop still-running tasks.
     runtime.shutdown_background();
+    if vm.stdout_closed() {
+        // The reader of our output went away (`pyro run prog | head`): the
+        // error `print` raised then is no news to anyone.
+        return ExitCode::from(report::CLOSED_PIPE_STATUS as u8);
+    }
     match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {
-            let sources = vm.sources();
-            for diagnostic in error.diagnostics() {
-                report::eprint(&report::render_boxed(diagnostic, &sources));
-            }
+            report::emit(error.diagnostics(), &vm.sources());
             ExitCode::FAILURE
         }
     }
