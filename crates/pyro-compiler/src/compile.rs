@@ -50,7 +50,7 @@ pub(crate) struct GlobalInfo {
 }
 
 /// Where a captured cell comes from in the enclosing function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum FreeSource {
     Local(u32),
     Free(u32),
@@ -92,6 +92,8 @@ pub(crate) struct FnState<'a> {
     /// Block scopes, innermost last; `scopes[0]` is the function level.
     pub scopes: Vec<HashMap<String, BindingId>>,
     pub free: Vec<(Arc<str>, FreeSource)>,
+    /// Where each entry of `free` is (a function may capture thousands).
+    pub free_index: HashMap<(Arc<str>, FreeSource), u32>,
     pub params: Vec<Param>,
     pub loops: Vec<LoopCtx>,
     pub tries: Vec<Exit<'a>>,
@@ -125,6 +127,7 @@ impl FnState<'_> {
             local_names: Vec::new(),
             scopes: vec![HashMap::new()],
             free: Vec::new(),
+            free_index: HashMap::new(),
             params: Vec::new(),
             loops: Vec::new(),
             tries: Vec::new(),
@@ -154,19 +157,26 @@ pub struct Compiler<'a> {
     pub(crate) errors: Vec<CompileError>,
     /// Instructions emitted so far, in every code object of the module.
     pub(crate) emitted: usize,
-    /// The module went past [`MAX_INSTRUCTIONS`]: the rest is not compiled.
+    /// How many the module may compile to (see [`instruction_budget`]).
+    pub(crate) budget: usize,
+    /// The module went past its budget: the rest is not compiled.
     pub(crate) too_large: bool,
     /// Undefined names reported so far (only the first few get a "did you
     /// mean" search through every visible name).
     pub(crate) undefined: usize,
 }
 
-/// Most instructions one module compiles to. A `finally` body is compiled
-/// once for each way out of its `try` (`return`, `break`, `continue`), and
-/// `finally` bodies nest, so a small file can ask for exponentially much
-/// code; past this the module is refused with an error instead. (A literal
-/// list of two million items needs about as many instructions.)
-pub const MAX_INSTRUCTIONS: usize = 1 << 24;
+/// Most instructions a module of `source_len` bytes may compile to. A
+/// `finally` body is compiled once for each way out of its `try` (`return`,
+/// `break`, `continue`), and `finally` bodies nest, so a small file can ask
+/// for exponentially much code; past the budget the module is refused with
+/// an error instead, after work and memory in proportion to its size. Code
+/// compiles to well under one instruction per byte (a list literal of two
+/// million items is six megabytes and two million instructions), so the
+/// budget leaves a wide margin.
+pub fn instruction_budget(source_len: usize) -> usize {
+    (1 << 20) + 16 * source_len
+}
 
 /// Undefined names that get a "did you mean" suggestion (each costs a
 /// search through every visible name).
@@ -201,6 +211,7 @@ pub fn compile_module_with(
         dynamic_names: false,
         errors: Vec::new(),
         emitted: 0,
+        budget: instruction_budget(module.span.len() as usize),
         too_large: false,
         undefined: 0,
     };
@@ -254,11 +265,11 @@ impl<'a> Compiler<'a> {
 
     pub(crate) fn emit(&mut self, op: Op, span: Span) -> usize {
         self.emitted += 1;
-        if self.emitted > MAX_INSTRUCTIONS && !self.too_large {
+        if self.emitted > self.budget && !self.too_large {
             self.too_large = true;
             self.error(CompileError::TooLarge {
                 span,
-                limit: MAX_INSTRUCTIONS,
+                limit: self.budget,
             });
         }
         if let Some(pc) = self.fuse(op, span) {
@@ -510,15 +521,14 @@ impl<'a> Compiler<'a> {
         let mut index = 0;
         for j in k + 1..self.fns.len() {
             let f = &mut self.fns[j];
-            index = match f
-                .free
-                .iter()
-                .position(|(n, s)| &**n == name && *s == source)
-            {
-                Some(i) => i as u32,
+            let key: (Arc<str>, FreeSource) = (name.into(), source);
+            index = match f.free_index.get(&key) {
+                Some(&i) => i,
                 None => {
-                    f.free.push((name.into(), source));
-                    (f.free.len() - 1) as u32
+                    let i = f.free.len() as u32;
+                    f.free.push(key.clone());
+                    f.free_index.insert(key, i);
+                    i
                 }
             };
             source = FreeSource::Free(index);
@@ -661,7 +671,7 @@ impl<'a> Compiler<'a> {
             self.error(CompileError::AssignToLet {
                 span,
                 declared,
-                name: name.to_string(),
+                name: pyro_source::clip::shorten(name, 60).into_owned(),
             });
             self.emit(Op::Pop, span);
         }

@@ -95,7 +95,7 @@ pub enum CompileError {
         help: Option<String>,
     },
 
-    #[error("this module is too large to compile (more than {limit} instructions)")]
+    #[error("this module compiles to too much code (more than {limit} instructions)")]
     #[diagnostic(
         code(E0110),
         help("a `finally` body is compiled once for every way out of its `try`; nested `try`/`finally` blocks with `return`s multiply it; move deeply nested cleanup into functions")

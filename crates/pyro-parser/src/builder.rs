@@ -431,7 +431,10 @@ pub fn call(func: Expr, args: Vec<Arg>, lo: u32, hi: u32, errors: &mut Errors) -
                         errors,
                         ParseError::new(
                             crate::error::ARG_ORDER,
-                            format!("keyword argument `{}` repeated", name.name),
+                            format!(
+                                "keyword argument `{}` repeated",
+                                pyro_source::clip::shorten(&name.name, 60)
+                            ),
                             name.span,
                         )
                         .label("given again here"),
@@ -571,7 +574,10 @@ fn invalid_target(e: &Expr, allow_unpack: bool) -> Option<(&Expr, &'static str)>
             if stars > 1 {
                 return Some((e, "more than one starred name in one assignment"));
             }
-            items.iter().find_map(|item| invalid_target(item, true))
+            // Targets nest (within the limit) on a stack that grows.
+            items
+                .iter()
+                .find_map(|item| pyro_source::stack::grow(|| invalid_target(item, true)))
         }
         ExprKind::Starred(inner) if allow_unpack => invalid_target(inner, false),
         ExprKind::Call { .. } => Some((e, "a function call")),
@@ -778,7 +784,10 @@ fn check_params(params: &[Param], errors: &mut Errors) {
                 errors,
                 ParseError::new(
                     crate::error::BAD_PARAMS,
-                    format!("duplicate parameter `{}`", param.name.name),
+                    format!(
+                        "duplicate parameter `{}`",
+                        pyro_source::clip::shorten(&param.name.name, 60)
+                    ),
                     param.name.span,
                 )
                 .label("already a parameter"),
