@@ -114,8 +114,16 @@ struct Piece {
     at: usize,
 }
 
+/// A line miette will show, with the column ranges (in characters) that
+/// labels cover on it (none for a context line).
+struct ShownLine {
+    file: Arc<SourceFile>,
+    line: usize,
+    covered: Vec<(usize, usize)>,
+}
+
 struct Clip {
-    places: Vec<Option<Place>>,
+    places: Vec<Place>,
     source: ClippedSource,
 }
 
@@ -130,19 +138,17 @@ impl Clip {
             let hi = (lo + label.len()).min(file.text.len());
             let first_line = file.line_index(lo as u32);
             let last_line = file.line_index(hi.saturating_sub(1).max(lo) as u32);
-            places.push(Some(Place {
+            places.push(Place {
                 file,
                 lo,
                 hi,
                 first_line,
                 last_line,
-            }));
+            });
         }
-        // The lines miette will show, with the column ranges (in characters)
-        // that labels cover on each.
-        let mut lines: Vec<(Arc<SourceFile>, usize, Vec<(usize, usize)>)> = Vec::new();
+        let mut lines: Vec<ShownLine> = Vec::new();
         let mut any_long = false;
-        for place in places.iter().flatten() {
+        for place in &places {
             let file = &place.file;
             let count = line_count(file);
             let top = place.first_line.saturating_sub(CONTEXT);
@@ -160,37 +166,41 @@ impl Clip {
                     let col = |at: usize| file.chars_before(at) - file.chars_before(start);
                     (col(a), col(b))
                 });
-                lines.push((file.clone(), line, covered.into_iter().collect()));
+                lines.push(ShownLine {
+                    file: file.clone(),
+                    line,
+                    covered: covered.into_iter().collect(),
+                });
             }
         }
         if !any_long {
             return None;
         }
-        lines.sort_by_key(|(file, line, _)| (file.id, *line));
-        let mut merged: Vec<(Arc<SourceFile>, usize, Vec<(usize, usize)>)> = Vec::new();
-        for (file, line, covered) in lines {
+        lines.sort_by_key(|l| (l.file.id, l.line));
+        let mut merged: Vec<ShownLine> = Vec::new();
+        for shown in lines {
             match merged.last_mut() {
-                Some((f, l, c)) if f.id == file.id && *l == line => c.extend(covered),
-                _ => merged.push((file, line, covered)),
+                Some(last) if last.file.id == shown.file.id && last.line == shown.line => {
+                    last.covered.extend(shown.covered)
+                }
+                _ => merged.push(shown),
             }
         }
         // A context line is cut at the columns of the nearest covered line
         // of its file, so that it lines up with what the label points at.
-        let windows: Vec<Vec<(usize, usize)>> = merged
-            .iter()
-            .map(|(_, _, covered)| windows(covered))
-            .collect();
+        let windows: Vec<Vec<(usize, usize)>> =
+            merged.iter().map(|l| windows(&l.covered)).collect();
         let mut source = ClippedSource {
             text: String::new(),
             segments: Vec::with_capacity(merged.len()),
         };
-        for (i, (file, line, covered)) in merged.iter().enumerate() {
-            let nearest = if covered.is_empty() {
+        for (i, shown) in merged.iter().enumerate() {
+            let keep = if shown.covered.is_empty() {
                 nearest_windows(&merged, &windows, i)
             } else {
                 windows[i].clone()
             };
-            source.push_line(file, *line, &nearest);
+            source.push_line(&shown.file, shown.line, &keep);
         }
         Some(Clip { places, source })
     }
@@ -199,7 +209,6 @@ impl Clip {
         let place = self
             .places
             .iter()
-            .flatten()
             .find(|p| p.file.base as usize + p.lo == label.offset());
         let (lo, hi) = match place {
             Some(p) => (
@@ -252,17 +261,17 @@ fn windows(covered: &[(usize, usize)]) -> Vec<(usize, usize)> {
 
 /// The windows of the covered line nearest to line `i` in the same file.
 fn nearest_windows(
-    lines: &[(Arc<SourceFile>, usize, Vec<(usize, usize)>)],
+    lines: &[ShownLine],
     windows: &[Vec<(usize, usize)>],
     i: usize,
 ) -> Vec<(usize, usize)> {
-    let id = lines[i].0.id;
+    let id = lines[i].file.id;
     let mut best: Option<(usize, usize)> = None;
-    for (j, (file, line, covered)) in lines.iter().enumerate() {
-        if file.id != id || covered.is_empty() {
+    for (j, shown) in lines.iter().enumerate() {
+        if shown.file.id != id || shown.covered.is_empty() {
             continue;
         }
-        let distance = line.abs_diff(lines[i].1);
+        let distance = shown.line.abs_diff(lines[i].line);
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, j));
         }
