@@ -100,38 +100,77 @@ fn report(errors: &mut Errors, error: ParseError) {
     errors.push(SyntaxError::Parse(error));
 }
 
-/// `e`, or a leaf in its place if it nests deeper than the limit (the
+/// A node the nesting limit applies to.
+pub trait Nested: Sized {
+    /// What the error calls one that is too deep.
+    const WHAT: &'static str;
+    fn height(&self) -> u32;
+    fn span(&self) -> Span;
+    /// A leaf to stand in for one taller than the limit.
+    fn leaf(span: Span) -> Self;
+}
+
+impl Nested for Expr {
+    const WHAT: &'static str = "expression";
+    fn height(&self) -> u32 {
+        Expr::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Expr {
+        Expr::new(ExprKind::None, span)
+    }
+}
+
+impl Nested for TypeExpr {
+    const WHAT: &'static str = "type";
+    fn height(&self) -> u32 {
+        TypeExpr::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> TypeExpr {
+        TypeExpr::new(TypeKind::None, span)
+    }
+}
+
+impl Nested for Pattern {
+    const WHAT: &'static str = "pattern";
+    fn height(&self) -> u32 {
+        Pattern::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Pattern {
+        Pattern::new(PatternKind::Wildcard, span)
+    }
+}
+
+impl Nested for Stmt {
+    const WHAT: &'static str = "blocks";
+    fn height(&self) -> u32 {
+        Stmt::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Stmt {
+        Stmt::new(StmtKind::Pass, span)
+    }
+}
+
+/// `node`, or a leaf in its place if it nests deeper than the limit (the
 /// statement is reported and dropped; the leaf keeps the parents small).
-pub fn bounded(e: Expr, errors: &mut Errors) -> Expr {
-    if e.height() as usize <= MAX_DEPTH {
-        return e;
+pub fn bounded<N: Nested>(node: N, errors: &mut Errors) -> N {
+    if node.height() as usize <= MAX_DEPTH {
+        return node;
     }
-    errors.too_deep(e.span, "expression");
-    Expr::new(ExprKind::None, e.span)
-}
-
-fn bounded_type(t: TypeExpr, errors: &mut Errors) -> TypeExpr {
-    if t.height() as usize <= MAX_DEPTH {
-        return t;
-    }
-    errors.too_deep(t.span, "type");
-    TypeExpr::new(TypeKind::None, t.span)
-}
-
-fn bounded_pattern(p: Pattern, errors: &mut Errors) -> Pattern {
-    if p.height() as usize <= MAX_DEPTH {
-        return p;
-    }
-    errors.too_deep(p.span, "pattern");
-    Pattern::new(PatternKind::Wildcard, p.span)
-}
-
-fn bounded_stmt(s: Stmt, errors: &mut Errors) -> Stmt {
-    if s.height() as usize <= MAX_DEPTH {
-        return s;
-    }
-    errors.too_deep(s.span, "blocks");
-    Stmt::new(StmtKind::Pass, s.span)
+    let span = node.span();
+    errors.too_deep(span, N::WHAT);
+    N::leaf(span)
 }
 
 pub fn ident(name: &str, lo: u32, hi: u32) -> Ident {
@@ -151,7 +190,7 @@ pub fn flatten(groups: Vec<Vec<Stmt>>) -> Vec<Stmt> {
 }
 
 pub fn stmt((kind, span): (StmtKind, Span), errors: &mut Errors) -> Stmt {
-    bounded_stmt(Stmt::new(kind, span), errors)
+    bounded(Stmt::new(kind, span), errors)
 }
 
 pub fn func_stmt(f: FuncDef, errors: &mut Errors) -> Stmt {
@@ -1061,7 +1100,7 @@ fn recv_case(channel: Expr, targets: Option<Expr>, errors: &mut Errors) -> Selec
 // ---------------------------------------------------------------- patterns
 
 pub fn pattern(kind: PatternKind, lo: u32, hi: u32, errors: &mut Errors) -> Pattern {
-    bounded_pattern(Pattern::new(kind, Span::new(lo, hi)), errors)
+    bounded(Pattern::new(kind, Span::new(lo, hi)), errors)
 }
 
 pub fn or_pattern(
@@ -1164,7 +1203,7 @@ pub fn star_pattern(name: Ident, lo: u32, hi: u32, errors: &mut Errors) -> Patte
 // ---------------------------------------------------------------- types
 
 pub fn type_expr(kind: TypeKind, lo: u32, hi: u32, errors: &mut Errors) -> TypeExpr {
-    bounded_type(TypeExpr::new(kind, Span::new(lo, hi)), errors)
+    bounded(TypeExpr::new(kind, Span::new(lo, hi)), errors)
 }
 
 pub fn function_type(
