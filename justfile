@@ -27,6 +27,15 @@ bench:
 bench-conc:
     bash bench/conc.sh
 
+# The long fuzz run of issue 14 (see tests/README.md): 10^6 `bytes` and
+# `mutate` inputs, 10^5 `programs` and `differential` programs. Each line
+# stops at its first target with failures; failures land in fuzz-failures/.
+fuzz:
+    cargo run --release -p pyro-fuzz -- bytes --iterations 1000000 --seed 1
+    cargo run --release -p pyro-fuzz -- mutate --iterations 1000000 --seed 1
+    cargo run --release -p pyro-fuzz -- programs --iterations 100000 --seed 1
+    cargo run --release -p pyro-fuzz -- differential --iterations 100000 --seed 1
+
 fmt:
     cargo fmt --all
 

@@ -1,16 +1,21 @@
 //! The checker's state: classes, modules, scopes; type annotations; the
 //! signatures of builtins (read from the catalogue); declarations.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use pyro_builtins::{Builtin, Kind, Receiver as R};
 use pyro_parser::ast::{self, ParamKind, TypeExpr, TypeKind};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
 use crate::diag::{Code, TypeError};
-use crate::ty::{ClassId, FnTy, ModId, Names, PKind, ParamTy, Show, Ty};
+use crate::rel::RelCache;
+use crate::ty::{
+    tys, AddrMap, ClassId, FnRef, FnTy, Items, ModId, Names, PKind, ParamTy, Show, Ty, TyRef,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClassKind {
@@ -29,12 +34,80 @@ pub struct ClassInfo {
     /// Fields: declared in the body, assigned through `self`, or record parameters.
     pub fields: Vec<(String, Ty, Option<Span>)>,
     /// Methods with their `self` parameter (interface methods without it).
-    pub methods: Vec<(String, Rc<FnTy>)>,
+    pub methods: Vec<(String, FnRef)>,
     /// Class-level attributes (`X = 1` in the body).
     pub attrs: Vec<(String, Ty)>,
     /// Record fields that have a default value.
-    pub defaults: Vec<String>,
+    pub defaults: HashSet<String>,
     pub span: Option<Span>,
+    /// Where each name first occurs in `fields`, `methods` and `attrs`, so
+    /// a lookup costs the same in a class of ten thousand members.
+    index: [HashMap<String, usize>; 3],
+    /// Whether every class above this one was declared before the class
+    /// that names it as a base: then no cycle can pass through it, which
+    /// spares the search for one (see `stmt::set_bases`).
+    pub ordered: bool,
+}
+
+impl ClassInfo {
+    pub fn new(
+        name: String,
+        kind: ClassKind,
+        type_params: Vec<Rc<str>>,
+        span: Option<Span>,
+    ) -> ClassInfo {
+        ClassInfo {
+            name,
+            kind,
+            type_params,
+            bases: vec![],
+            fields: vec![],
+            methods: vec![],
+            attrs: vec![],
+            defaults: HashSet::new(),
+            span,
+            index: Default::default(),
+            ordered: true,
+        }
+    }
+
+    pub fn add_field(&mut self, name: String, ty: Ty, span: Option<Span>) {
+        self.index[0]
+            .entry(name.clone())
+            .or_insert(self.fields.len());
+        self.fields.push((name, ty, span));
+    }
+
+    pub fn add_method(&mut self, name: String, f: FnRef) {
+        self.index[1]
+            .entry(name.clone())
+            .or_insert(self.methods.len());
+        self.methods.push((name, f));
+    }
+
+    pub fn add_attr(&mut self, name: String, ty: Ty) {
+        self.index[2]
+            .entry(name.clone())
+            .or_insert(self.attrs.len());
+        self.attrs.push((name, ty));
+    }
+
+    /// A field declared in this class (not its bases), with its span.
+    pub fn field_entry(&self, name: &str) -> Option<&(String, Ty, Option<Span>)> {
+        self.fields.get(*self.index[0].get(name)?)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Ty> {
+        self.field_entry(name).map(|(_, t, _)| t)
+    }
+
+    pub fn method(&self, name: &str) -> Option<&FnRef> {
+        self.methods.get(*self.index[1].get(name)?).map(|(_, f)| f)
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&Ty> {
+        self.attrs.get(*self.index[2].get(name)?).map(|(_, t)| t)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -81,11 +154,39 @@ pub struct Checker {
     pub error_class: ClassId,
     std_modules: HashMap<String, ModId>,
     file_modules: HashMap<PathBuf, Option<ModId>>,
-    method_sigs: HashMap<(R, &'static str), Rc<FnTy>>,
+    method_sigs: HashMap<(R, &'static str), FnRef>,
     pub dir: Option<PathBuf>,
     /// The classes whose method bodies are being checked (for `super()`).
     pub class_stack: Vec<ClassId>,
     next_base: u32,
+    /// What the assignability query in progress has decided.
+    pub rel: RefCell<RelCache>,
+    /// The type aliases of the block being hoisted, resolved on demand.
+    pub aliases: HashMap<String, Alias>,
+    /// The aliases being resolved, outermost first (to name a cycle).
+    pub alias_chain: Vec<String>,
+    /// The types of the current statement's collection literal items, by
+    /// the address of their expression.
+    pub literal_items: AddrMap<Ty>,
+}
+
+/// A type alias waiting to be resolved.
+pub struct Alias {
+    pub params: Vec<Rc<str>>,
+    pub ty: TypeExpr,
+    pub span: Span,
+    /// The scope its resolution is declared in.
+    pub scope: usize,
+    pub state: AliasState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum AliasState {
+    Waiting,
+    Resolving,
+    Done,
+    /// Found to refer to itself (reported); its references are `any`.
+    Cyclic,
 }
 
 /// Offsets at or above this belong to imported modules' sources.
@@ -112,7 +213,14 @@ fn parse_signature(sig: &str) -> Option<ast::FuncDef> {
 
 impl Checker {
     pub fn new(dir: Option<PathBuf>) -> Checker {
-        let mut c = Checker {
+        let mut c = Checker::bare(dir);
+        c.load_prelude();
+        c
+    }
+
+    /// A checker without the prelude.
+    fn bare(dir: Option<PathBuf>) -> Checker {
+        Checker {
             classes: Vec::new(),
             modules: Vec::new(),
             scopes: vec![Scope {
@@ -131,9 +239,11 @@ impl Checker {
             dir,
             class_stack: Vec::new(),
             next_base: FOREIGN_BASE,
-        };
-        c.load_prelude();
-        c
+            rel: RefCell::default(),
+            aliases: HashMap::new(),
+            alias_chain: Vec::new(),
+            literal_items: AddrMap::default(),
+        }
     }
 
     pub fn show(&self, ty: &Ty) -> String {
@@ -155,22 +265,15 @@ impl Checker {
                 let bases = if info.name == "Error" {
                     vec![]
                 } else {
-                    vec![Ty::Instance(self.error_class, vec![])]
+                    vec![Ty::instance(self.error_class, vec![])]
                 };
-                self.classes.push(ClassInfo {
-                    name: info.name.to_string(),
-                    kind: ClassKind::Class,
-                    type_params: vec![],
-                    bases,
-                    fields: ["message", "cause", "traceback"]
-                        .iter()
-                        .map(|f| (f.to_string(), Ty::Any, None))
-                        .collect(),
-                    methods: vec![],
-                    attrs: vec![],
-                    defaults: vec![],
-                    span: None,
-                });
+                let mut class =
+                    ClassInfo::new(info.name.to_string(), ClassKind::Class, vec![], None);
+                class.bases = bases;
+                for f in ["message", "cause", "traceback"] {
+                    class.add_field(f.to_string(), Ty::Any, None);
+                }
+                self.classes.push(class);
                 if info.name == "Error" {
                     self.error_class = id;
                 }
@@ -182,7 +285,7 @@ impl Checker {
             self.prelude.insert(b.name(), ty);
         }
         // The error classes' constructor.
-        let init = Rc::new(FnTy {
+        let init = FnRef::new(FnTy {
             name: "__init__".into(),
             type_params: vec![],
             params: vec![
@@ -194,9 +297,7 @@ impl Checker {
             span: None,
         });
         for id in self.error_classes.values() {
-            self.classes[*id]
-                .methods
-                .push(("__init__".into(), init.clone()));
+            self.classes[*id].add_method("__init__".into(), init.clone());
         }
     }
 
@@ -211,21 +312,21 @@ impl Checker {
                     .map_or(Ty::Any, |t| self.resolve_type_quiet(&t, &[]))
             }
             Kind::Function | Kind::Type => match parse_signature(info.signature) {
-                Some(def) => Ty::Func(Rc::new(self.signature_of(&def, info.name, &[], None, true))),
+                Some(def) => Ty::func(self.signature_of(&def, info.name, &[], None, true)),
                 None => Ty::Any,
             },
         }
     }
 
     /// The signature of a built-in type's method (without `self`).
-    pub fn builtin_method(&mut self, r: R, name: &str) -> Option<Rc<FnTy>> {
+    pub fn builtin_method(&mut self, r: R, name: &str) -> Option<FnRef> {
         let m = pyro_builtins::method(r, name)?;
         if let Some(sig) = self.method_sigs.get(&(r, m.name)) {
             return Some(sig.clone());
         }
         let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
         let def = parse_signature(m.signature)?;
-        let sig = Rc::new(self.signature_of(&def, m.name, &vars, None, true));
+        let sig = FnRef::new(self.signature_of(&def, m.name, &vars, None, true));
         self.method_sigs.insert((r, m.name), sig.clone());
         Some(sig)
     }
@@ -242,6 +343,10 @@ impl Checker {
     }
 
     fn resolve_in(&mut self, t: &TypeExpr, vars: &[Rc<str>], report: bool) -> Ty {
+        grow(|| self.resolve_in_step(t, vars, report))
+    }
+
+    fn resolve_in_step(&mut self, t: &TypeExpr, vars: &[Rc<str>], report: bool) -> Ty {
         match &t.kind {
             TypeKind::None => Ty::None,
             TypeKind::Optional(inner) => Ty::optional(self.resolve_in(inner, vars, report)),
@@ -251,37 +356,40 @@ impl Checker {
                     .map(|i| self.resolve_in(i, vars, report))
                     .collect(),
             ),
-            TypeKind::Tuple(items) => Ty::Tuple(Some(
+            TypeKind::Tuple(items) => Ty::tuple(
                 items
                     .iter()
                     .map(|i| self.resolve_in(i, vars, report))
                     .collect(),
-            )),
+            ),
             TypeKind::Function { params, ret } => {
                 let params = params
                     .iter()
                     .enumerate()
                     .map(|(i, p)| param(&format!("_{i}"), self.resolve_in(p, vars, report), false))
                     .collect();
-                Ty::Func(Rc::new(FnTy {
+                Ty::func(FnTy {
                     name: String::new(),
                     type_params: vec![],
                     params,
                     ret: self.resolve_in(ret, vars, report),
                     ret_declared: true,
                     span: None,
-                }))
+                })
             }
             TypeKind::Named { path, args } => {
                 let args: Vec<Ty> = args
                     .iter()
                     .map(|a| self.resolve_in(a, vars, report))
                     .collect();
-                let arg = |i: usize| Box::new(args.get(i).cloned().unwrap_or(Ty::Any));
+                let arg = |i: usize| TyRef::new(args.get(i).cloned().unwrap_or(Ty::Any));
                 if path.len() == 1 {
                     let name = path[0].name.as_str();
                     if let Some(v) = vars.iter().find(|v| &***v == name) {
                         return Ty::Var(v.clone());
+                    }
+                    if !self.resolve_alias(name, t.span) {
+                        return Ty::Any;
                     }
                     if report && self.lookup_type(name).is_none() {
                         self.check_type_arity(name, args.len(), t.span);
@@ -300,7 +408,7 @@ impl Checker {
                         "dict" => Some(Ty::Dict(arg(0), arg(1))),
                         "dict_mut" | "DictMutable" => Some(Ty::DictMut(arg(0), arg(1))),
                         "tuple" if args.is_empty() => Some(Ty::Tuple(None)),
-                        "tuple" => Some(Ty::Tuple(Some(args.clone()))),
+                        "tuple" => Some(Ty::tuple(args.clone())),
                         "tuple_mut" | "TupleMutable" => Some(Ty::TupleMut),
                         "range" => Some(Ty::Range),
                         "iterable" => Some(Ty::Iterable(arg(0))),
@@ -323,7 +431,7 @@ impl Checker {
                         return Ty::Sync(r);
                     }
                     if let Some(id) = self.error_classes.get(name) {
-                        return Ty::Instance(*id, vec![]);
+                        return Ty::instance(*id, vec![]);
                     }
                 } else if let Some(ty) = self.resolve_dotted_type(path) {
                     return self.apply_args(ty, &args);
@@ -376,7 +484,7 @@ impl Checker {
             }
         }
         match self.modules[m].members.get(last)? {
-            Ty::Class(id) => Some(Ty::Instance(*id, vec![])),
+            Ty::Class(id) => Some(Ty::instance(*id, vec![])),
             _ => None,
         }
     }
@@ -388,9 +496,9 @@ impl Checker {
                 let n = self.classes[id].type_params.len();
                 let mut args = args.to_vec();
                 args.resize(n, Ty::Any);
-                Ty::Instance(id, args)
+                Ty::instance(id, args)
             }
-            Ty::Instance(id, _) if !args.is_empty() => Ty::Instance(id, args.to_vec()),
+            Ty::Instance(id, _) if !args.is_empty() => Ty::instance(id, args.to_vec()),
             other => other,
         }
     }
@@ -569,7 +677,7 @@ impl Checker {
 
     // ------------------------------------------------------------ classes
 
-    pub fn base_of(&self, id: ClassId, args: &[Ty]) -> Option<Ty> {
+    pub fn base_of(&self, id: ClassId, args: &[TyRef]) -> Option<Ty> {
         let info = &self.classes[id];
         if info.kind == ClassKind::Interface {
             return None;
@@ -580,8 +688,8 @@ impl Checker {
     }
 
     /// Every method an interface requires, its bases' included.
-    pub fn interface_methods(&self, id: ClassId) -> Vec<(String, Rc<FnTy>)> {
-        let mut out: Vec<(String, Rc<FnTy>)> = Vec::new();
+    pub fn interface_methods(&self, id: ClassId) -> Vec<(String, FnRef)> {
+        let mut out: Vec<(String, FnRef)> = Vec::new();
         let mut todo = vec![id];
         let mut seen = HashSet::new();
         while let Some(i) = todo.pop() {
@@ -602,47 +710,43 @@ impl Checker {
         out
     }
 
-    /// A member of an instance type, walking the base classes: a field's
-    /// type, or a method bound to the instance.
-    pub fn member_of_instance(&self, id: ClassId, args: &[Ty], name: &str) -> Option<Ty> {
-        let mut current = Some((id, args.to_vec()));
-        let mut guard = 0;
-        while let Some((cid, cargs)) = current {
-            guard += 1;
-            if guard > 64 {
-                break;
+    /// A member of an instance type, walking the base classes (or an
+    /// interface's bases): a field's type, or a method bound to the instance.
+    pub fn member_of_instance(&self, id: ClassId, args: &[TyRef], name: &str) -> Option<Ty> {
+        let mut todo: Vec<(ClassId, Items)> = vec![(id, args.into())];
+        let mut seen: HashSet<ClassId> = HashSet::new();
+        while let Some((cid, cargs)) = todo.pop() {
+            // Declared bases never form a cycle (see `stmt::cut_cycles`);
+            // the set keeps a shared interface base from being searched twice.
+            if !seen.insert(cid) {
+                continue;
             }
             let info = &self.classes[cid];
             let binds = crate::rel::bindings(&info.type_params, &cargs);
             let sub = |t: &Ty| t.subst(&|n| binds.get(n).cloned());
-            if let Some((_, t, _)) = info.fields.iter().find(|(n, _, _)| n == name) {
+            if let Some(t) = info.field(name) {
                 return Some(sub(t));
             }
-            if let Some((_, f)) = info.methods.iter().find(|(n, _)| n == name) {
+            if let Some(f) = info.method(name) {
                 let f = if info.kind == ClassKind::Interface {
                     (**f).clone()
                 } else {
                     f.bound()
                 };
-                return Some(sub(&Ty::Func(Rc::new(f))));
+                return Some(sub(&Ty::func(f)));
             }
-            if let Some((_, t)) = info.attrs.iter().find(|(n, _)| n == name) {
+            if let Some(t) = info.attr(name) {
                 return Some(sub(t));
             }
             if info.kind == ClassKind::Interface {
-                for b in &info.bases {
+                for b in info.bases.iter().rev() {
                     if let Ty::Instance(b, bargs) = b {
-                        if let Some(t) = self.member_of_instance(*b, bargs, name) {
-                            return Some(t);
-                        }
+                        todo.push((*b, bargs.clone()));
                     }
                 }
-                return None;
+            } else if let Some(Ty::Instance(b, bargs)) = self.base_of(cid, &cargs) {
+                todo.push((b, bargs));
             }
-            current = match self.base_of(cid, &cargs) {
-                Some(Ty::Instance(b, bargs)) => Some((b, bargs)),
-                _ => None,
-            };
         }
         None
     }
@@ -678,30 +782,10 @@ impl Checker {
                 let def = parse_signature(m.signature)?;
                 let vars: Vec<Rc<str>> = ["T", "K", "V"].iter().map(|v| Rc::from(*v)).collect();
                 // Without `&mut self`: a throwaway resolution of the signature.
-                let mut scratch = Checker::bare();
+                let mut scratch = Checker::bare(None);
                 let sig = scratch.signature_of(&def, name, &vars, None, true);
                 Some(self.instantiate_method(ty, &sig))
             }
-        }
-    }
-
-    fn bare() -> Checker {
-        Checker {
-            classes: Vec::new(),
-            modules: Vec::new(),
-            scopes: vec![Scope::default()],
-            fns: Vec::new(),
-            diags: Vec::new(),
-            assigned_attrs: HashSet::new(),
-            prelude: HashMap::new(),
-            error_classes: HashMap::new(),
-            error_class: 0,
-            std_modules: HashMap::new(),
-            file_modules: HashMap::new(),
-            method_sigs: HashMap::new(),
-            dir: None,
-            class_stack: Vec::new(),
-            next_base: FOREIGN_BASE,
         }
     }
 
@@ -718,10 +802,10 @@ impl Checker {
             | Ty::Receiver(t)
             | Ty::Task(t) => ((**t).clone(), Ty::Any, Ty::Any),
             Ty::Dict(k, v) | Ty::DictMut(k, v) => (Ty::Any, (**k).clone(), (**v).clone()),
-            Ty::Tuple(Some(items)) => (crate::rel::join(items.clone()), Ty::Any, Ty::Any),
+            Ty::Tuple(Some(items)) => (crate::rel::join(tys(items)), Ty::Any, Ty::Any),
             _ => (Ty::Any, Ty::Any, Ty::Any),
         };
-        let f = Ty::Func(Rc::new(sig.clone())).subst(&|n| match n {
+        let f = Ty::func(sig.clone()).subst(&|n| match n {
             "T" => Some(t.clone()),
             "K" => Some(k.clone()),
             "V" => Some(v.clone()),
@@ -890,7 +974,7 @@ fn replace_self(ty: &Ty, recv: &Ty) -> Ty {
                 p.ty = replace_self(&p.ty, recv);
             }
             g.ret = replace_self(&g.ret, recv);
-            Ty::Func(Rc::new(g))
+            Ty::func(g)
         }
         other => other.clone(),
     }

@@ -238,6 +238,19 @@ reach the end of its body without returning a value.
             return -1
 
 Add a final `return`, or an `else` branch that returns or raises.";
+    Cycle = "E0380", "cyclic definition",
+"A definition depends on itself: a class that inherits from itself (directly
+or through its bases), an interface that extends itself, or a type alias
+whose meaning includes itself.
+
+    class A(B): pass
+    class B(A): pass                # error[E0380]: `B` inherits from `A`, which inherits from `B`
+
+    type Tree = list<Tree>          # error[E0380]: type alias `Tree` refers to itself
+
+An alias is a name for a type that exists already, so it cannot be recursive:
+declare a class or a record for a recursive structure
+(`record Tree(children: list<Tree>)`).";
 }
 
 /// Explanations of the codes other stages report, for `pyro explain`.

@@ -6,12 +6,13 @@ use std::rc::Rc;
 
 use pyro_builtins::Receiver as R;
 use pyro_parser::ast::{self, ArgKind, BinOp, CmpOp, Expr, ExprKind, LogicalOp, UnaryOp};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
 use crate::check::{param, receiver_of, Checker, ClassKind};
 use crate::diag::{Code, TypeError};
 use crate::rel::join;
-use crate::ty::{FnTy, PKind, Ty};
+use crate::ty::{tys, FnRef, FnTy, PKind, Ty, TyRef};
 
 impl Checker {
     /// The type of an expression, with `expected` guiding empty literals.
@@ -39,6 +40,10 @@ impl Checker {
     }
 
     pub fn expr(&mut self, e: &Expr) -> Ty {
+        grow(|| self.expr_step(e))
+    }
+
+    fn expr_step(&mut self, e: &Expr) -> Ty {
         match &e.kind {
             ExprKind::Int(_) => Ty::Int,
             ExprKind::Float(_) => Ty::Float,
@@ -52,24 +57,24 @@ impl Checker {
             }
             ExprKind::Name(n) => self.name_type(n),
             ExprKind::Tuple(items) => {
-                let tys = items.iter().map(|i| self.expr(i)).collect();
+                let tys: Vec<Ty> = items.iter().map(|i| self.literal_item(i)).collect();
                 if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
                     return Ty::Tuple(None);
                 }
-                Ty::Tuple(Some(tys))
+                Ty::tuple(tys)
             }
-            ExprKind::List(items) => Ty::List(Box::new(self.elements(items))),
-            ExprKind::Set(items) => Ty::Set(Box::new(self.elements(items))),
+            ExprKind::List(items) => Ty::List(TyRef::new(self.elements(items))),
+            ExprKind::Set(items) => Ty::Set(TyRef::new(self.elements(items))),
             ExprKind::Dict(pairs) => {
-                let keys: Vec<Ty> = pairs.iter().map(|(k, _)| self.expr(k)).collect();
-                let values: Vec<Ty> = pairs.iter().map(|(_, v)| self.expr(v)).collect();
+                let keys: Vec<Ty> = pairs.iter().map(|(k, _)| self.literal_item(k)).collect();
+                let values: Vec<Ty> = pairs.iter().map(|(_, v)| self.literal_item(v)).collect();
                 let k = if keys.is_empty() { Ty::Any } else { join(keys) };
                 let v = if values.is_empty() {
                     Ty::Any
                 } else {
                     join(values)
                 };
-                Ty::Dict(Box::new(k), Box::new(v))
+                Ty::Dict(TyRef::new(k), TyRef::new(v))
             }
             ExprKind::Comprehension {
                 kind,
@@ -93,10 +98,12 @@ impl Checker {
                 let vt = value.as_ref().map(|v| self.expr(v));
                 self.pop_scope();
                 match kind {
-                    ast::CompKind::List => Ty::List(Box::new(et)),
-                    ast::CompKind::Set => Ty::Set(Box::new(et)),
-                    ast::CompKind::Dict => Ty::Dict(Box::new(et), Box::new(vt.unwrap_or(Ty::Any))),
-                    ast::CompKind::Generator => Ty::Iterable(Box::new(et)),
+                    ast::CompKind::List => Ty::List(TyRef::new(et)),
+                    ast::CompKind::Set => Ty::Set(TyRef::new(et)),
+                    ast::CompKind::Dict => {
+                        Ty::Dict(TyRef::new(et), TyRef::new(vt.unwrap_or(Ty::Any)))
+                    }
+                    ast::CompKind::Generator => Ty::Iterable(TyRef::new(et)),
                 }
             }
             ExprKind::Unary { op, operand } => {
@@ -108,19 +115,7 @@ impl Checker {
                 let r = self.expr(right);
                 self.binary(*op, &l, &r, e.span, left, right)
             }
-            ExprKind::Logical { op, left, right } => {
-                let l = self.expr(left);
-                self.push_scope(false);
-                for (name, ty) in self.narrowing(left, *op == LogicalOp::And) {
-                    self.narrow_var(&name, ty);
-                }
-                let r = self.expr(right);
-                self.pop_scope();
-                match op {
-                    LogicalOp::And => Ty::union(vec![l, r]),
-                    LogicalOp::Or => Ty::union(vec![l.without_none(), r]),
-                }
-            }
+            ExprKind::Logical { op, .. } => self.logical(*op, e),
             ExprKind::Compare { left, ops } => {
                 let mut l = self.expr(left);
                 let mut lspan = left.span;
@@ -190,7 +185,7 @@ impl Checker {
             }
             ExprKind::Go(call) => {
                 let t = self.expr(call);
-                Ty::Task(Box::new(t))
+                Ty::Task(TyRef::new(t))
             }
             ExprKind::Starred(inner) => {
                 self.expr(inner);
@@ -227,17 +222,21 @@ impl Checker {
         let ret = self.expr(body);
         self.fns = saved;
         self.pop_scope();
-        Ty::Func(Rc::new(FnTy {
+        Ty::func(FnTy {
             name: "<lambda>".into(),
             type_params: vec![],
             params: ps,
             ret,
             ret_declared: expected.is_some_and(|f| f.ret_declared),
             span: None,
-        }))
+        })
     }
 
     fn fstring(&mut self, parts: &[ast::FStringPart]) {
+        grow(|| self.fstring_step(parts))
+    }
+
+    fn fstring_step(&mut self, parts: &[ast::FStringPart]) {
         for p in parts {
             if let ast::FStringPart::Field { expr, spec, .. } = p {
                 self.expr(expr);
@@ -248,6 +247,50 @@ impl Checker {
         }
     }
 
+    /// `a and b and c` (or a chain of `or`), one operand after the other:
+    /// each is checked with what the ones before it narrow, as nested
+    /// operators would be, but without re-reading the chain at each level.
+    fn logical(&mut self, op: LogicalOp, e: &Expr) -> Ty {
+        let mut operands = Vec::new();
+        let mut rest = e;
+        while let ExprKind::Logical { op: o, left, right } = &rest.kind {
+            if *o != op {
+                break;
+            }
+            operands.push(&**right);
+            rest = left;
+        }
+        operands.push(rest);
+        operands.reverse();
+        let mut tys = Vec::new();
+        self.push_scope(false);
+        for (i, operand) in operands.iter().enumerate() {
+            if i > 0 {
+                for (name, ty) in self.narrowing(operands[i - 1], op == LogicalOp::And) {
+                    self.narrow_var(&name, ty);
+                }
+            }
+            let t = self.expr(operand);
+            let last = i + 1 == operands.len();
+            tys.push(match op {
+                LogicalOp::Or if !last => t.without_none(),
+                _ => t,
+            });
+        }
+        self.pop_scope();
+        Ty::union(tys)
+    }
+
+    /// The type of an item of a collection literal, remembered for
+    /// `check_literal` (which would otherwise check a nested literal's
+    /// items again at every level).
+    pub fn literal_item(&mut self, e: &Expr) -> Ty {
+        let t = self.expr(e);
+        self.literal_items
+            .insert(e as *const Expr as usize, t.clone());
+        t
+    }
+
     fn elements(&mut self, items: &[Expr]) -> Ty {
         let mut tys = Vec::new();
         for i in items {
@@ -256,7 +299,7 @@ impl Checker {
                     let t = self.expr(inner);
                     tys.push(self.iterate(&t, inner));
                 }
-                _ => tys.push(self.expr(i)),
+                _ => tys.push(self.literal_item(i)),
             }
         }
         if tys.is_empty() {
@@ -283,8 +326,8 @@ impl Checker {
             Ty::Func(f) if f.name == "chan" => {
                 let elem = args.first().cloned().unwrap_or(Ty::Any);
                 let mut g = (**f).clone();
-                g.ret = Ty::Chan(Box::new(elem));
-                Ty::Func(Rc::new(g))
+                g.ret = Ty::Chan(TyRef::new(elem));
+                Ty::func(g)
             }
             Ty::Func(f) if !f.type_params.is_empty() => {
                 let binds: HashMap<&str, Ty> = f
@@ -298,7 +341,7 @@ impl Checker {
                 if let Ty::Func(inner) = &mut g {
                     let mut h = (**inner).clone();
                     h.type_params.retain(|p| !binds.contains_key(&**p));
-                    *inner = Rc::new(h);
+                    *inner = FnRef::new(h);
                 }
                 g
             }
@@ -320,10 +363,10 @@ impl Checker {
             && self.lookup_var("super").is_none()
         {
             if let Some(&cls) = self.class_stack.last() {
-                let vars: Vec<Ty> = self.classes[cls]
+                let vars: Vec<TyRef> = self.classes[cls]
                     .type_params
                     .iter()
-                    .map(|v| Ty::Var(v.clone()))
+                    .map(|v| TyRef::new(Ty::Var(v.clone())))
                     .collect();
                 if let Some(base @ Ty::Instance(..)) = self.base_of(cls, &vars) {
                     return base;
@@ -366,7 +409,7 @@ impl Checker {
                         let recv = self.expr(value);
                         self.diags.truncate(n);
                         if let Ty::Dict(_, v) | Ty::DictMut(_, v) = recv {
-                            return Ty::union(vec![*v, arg_tys[1].clone()]);
+                            return Ty::union(vec![v.get(), arg_tys[1].clone()]);
                         }
                     }
                 }
@@ -495,10 +538,10 @@ impl Checker {
             "round" if first.is_numeric() => Ty::Float,
             "div" if args.iter().all(|a| *a == Ty::Int) => Ty::Int,
             "div" if args.iter().all(Ty::is_numeric) => Ty::Float,
-            "sorted" | "list" if !args.is_empty() => Ty::List(Box::new(elem())),
-            "set" if !args.is_empty() => Ty::Set(Box::new(elem())),
-            "ListMutable" | "list_mut" if !args.is_empty() => Ty::ListMut(Box::new(elem())),
-            "SetMutable" | "set_mut" if !args.is_empty() => Ty::SetMut(Box::new(elem())),
+            "sorted" | "list" if !args.is_empty() => Ty::List(TyRef::new(elem())),
+            "set" if !args.is_empty() => Ty::Set(TyRef::new(elem())),
+            "ListMutable" | "list_mut" if !args.is_empty() => Ty::ListMut(TyRef::new(elem())),
+            "SetMutable" | "set_mut" if !args.is_empty() => Ty::SetMut(TyRef::new(elem())),
             "DictMutable" | "dict_mut" if !args.is_empty() => match first {
                 Ty::Dict(k, v) | Ty::DictMut(k, v) => Ty::DictMut(k, v),
                 _ => ret,
@@ -508,14 +551,14 @@ impl Checker {
                 _ => ret,
             },
             "tuple" if !args.is_empty() => Ty::Tuple(None),
-            "reversed" | "iter" => Ty::Iterable(Box::new(elem())),
-            "enumerate" => Ty::Iterable(Box::new(Ty::Tuple(Some(vec![Ty::Int, elem()])))),
+            "reversed" | "iter" => Ty::Iterable(TyRef::new(elem())),
+            "enumerate" => Ty::Iterable(TyRef::new(Ty::tuple(vec![Ty::Int, elem()]))),
             "zip" => {
                 let elems = args
                     .iter()
                     .map(|a| self.element_of(a).unwrap_or(Ty::Any))
                     .collect();
-                Ty::Iterable(Box::new(Ty::Tuple(Some(elems))))
+                Ty::Iterable(TyRef::new(Ty::tuple(elems)))
             }
             "range" => Ty::Range,
             "min" | "max" if args.len() == 1 => elem(),
@@ -724,7 +767,16 @@ impl Checker {
         arg_tys: &[Ty],
         span: Span,
     ) -> Ty {
-        let info = self.classes[id].clone();
+        // Not a clone of the whole class: a class may have thousands of members.
+        let info = {
+            let c = &self.classes[id];
+            ClassHead {
+                name: c.name.clone(),
+                kind: c.kind,
+                type_params: c.type_params.clone(),
+                span: c.span,
+            }
+        };
         let explicit: Option<Vec<Ty>> = match &func.kind {
             ExprKind::Generic { args: targs, .. } => {
                 Some(targs.iter().map(|t| self.resolve_type(t)).collect())
@@ -745,17 +797,19 @@ impl Checker {
             FnTy {
                 name: callee.clone(),
                 type_params: info.type_params.clone(),
-                params: info
-                    .fields
-                    .iter()
-                    .map(|(n, t, _)| param(n, t.clone(), info.defaults.contains(n)))
-                    .collect(),
+                params: {
+                    let c = &self.classes[id];
+                    c.fields
+                        .iter()
+                        .map(|(n, t, _)| param(n, t.clone(), c.defaults.contains(n)))
+                        .collect()
+                },
                 ret: Ty::None,
                 ret_declared: true,
                 span: info.span,
             }
         } else {
-            let generic = Ty::Instance(
+            let generic = Ty::instance(
                 id,
                 info.type_params
                     .iter()
@@ -770,7 +824,7 @@ impl Checker {
                     f
                 }
                 _ if self.has_unknown_base(id) => {
-                    return Ty::Instance(id, vec![Ty::Any; info.type_params.len()])
+                    return Ty::instance(id, vec![Ty::Any; info.type_params.len()])
                 }
                 _ => FnTy {
                     name: callee.clone(),
@@ -794,7 +848,7 @@ impl Checker {
                     p.ty.subst(&|n| binds.get(n).cloned().or(Some(Ty::Var(Rc::from(n)))));
             }
         }
-        sig.ret = Ty::Instance(
+        sig.ret = Ty::instance(
             id,
             info.type_params
                 .iter()
@@ -803,7 +857,7 @@ impl Checker {
         );
         let inst = self.check_args(&sig, args, arg_tys, span, &callee, Code::Mismatch);
         match (explicit, inst) {
-            (Some(ex), Ty::Instance(id, _)) => Ty::Instance(id, ex),
+            (Some(ex), Ty::Instance(id, _)) => Ty::instance(id, ex),
             (_, t) => t,
         }
     }
@@ -1168,20 +1222,20 @@ impl Checker {
             (Mod, Str, _) => Str,
             (Mul, Str, x) | (Mul, x, Str) if int(x) => Str,
             (Add, List(x), List(y) | ListMut(y)) => {
-                List(Box::new(join(vec![(**x).clone(), (**y).clone()])))
+                List(TyRef::new(join(vec![(**x).clone(), (**y).clone()])))
             }
             (Add, ListMut(x), List(y) | ListMut(y)) => {
-                ListMut(Box::new(join(vec![(**x).clone(), (**y).clone()])))
+                ListMut(TyRef::new(join(vec![(**x).clone(), (**y).clone()])))
             }
             (Mul, List(x), n) | (Mul, n, List(x)) if int(n) => List(x.clone()),
             (Mul, ListMut(x), n) | (Mul, n, ListMut(x)) if int(n) => ListMut(x.clone()),
             (Add, Tuple(Some(x)), Tuple(Some(y))) => {
-                Tuple(Some(x.iter().chain(y).cloned().collect()))
+                Tuple(Some(x.iter().chain(y.iter()).cloned().collect()))
             }
             (Add, Tuple(_), Tuple(_)) => Tuple(None),
             (Mul, Tuple(_), n) | (Mul, n, Tuple(_)) if int(n) => Tuple(None),
             (BitOr | BitAnd | Sub | BitXor, Set(x) | SetMut(x), Set(y) | SetMut(y)) => {
-                let e = Box::new(join(vec![(**x).clone(), (**y).clone()]));
+                let e = TyRef::new(join(vec![(**x).clone(), (**y).clone()]));
                 if matches!(a, SetMut(_)) {
                     SetMut(e)
                 } else {
@@ -1189,8 +1243,8 @@ impl Checker {
                 }
             }
             (BitOr, Dict(k, v) | DictMut(k, v), Dict(k2, v2) | DictMut(k2, v2)) => Dict(
-                Box::new(join(vec![(**k).clone(), (**k2).clone()])),
-                Box::new(join(vec![(**v).clone(), (**v2).clone()])),
+                TyRef::new(join(vec![(**k).clone(), (**k2).clone()])),
+                TyRef::new(join(vec![(**v).clone(), (**v2).clone()])),
             ),
             (_, Instance(..), _) | (_, _, Instance(..)) => return self.dunder_binary(op, a, b),
             _ => return None,
@@ -1380,11 +1434,11 @@ impl Checker {
                     (Some(items), Some(n)) => {
                         let i = if n < 0 { items.len() as i64 + n } else { n };
                         match items.get(i as usize) {
-                            Some(t) if i >= 0 => t.clone(),
+                            Some(t) if i >= 0 => t.get(),
                             _ => Ty::Any,
                         }
                     }
-                    (Some(items), None) if !items.is_empty() => join(items.clone()),
+                    (Some(items), None) if !items.is_empty() => join(tys(items)),
                     _ => Ty::Any,
                 }
             }
@@ -1477,6 +1531,10 @@ impl Checker {
 
     /// Narrowed types of names when `cond` is `truthy` (or falsy).
     pub fn narrowing(&mut self, cond: &Expr, truthy: bool) -> Vec<(String, Ty)> {
+        grow(|| self.narrowing_step(cond, truthy))
+    }
+
+    fn narrowing_step(&mut self, cond: &Expr, truthy: bool) -> Vec<(String, Ty)> {
         match &cond.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } => {
                 let Some((n, v)) = self.narrowable(cond) else {
@@ -1608,6 +1666,10 @@ impl Checker {
 
     /// The instance type named by `isinstance`'s second argument.
     fn isinstance_target(&mut self, e: &Expr) -> Option<Ty> {
+        grow(|| self.isinstance_target_step(e))
+    }
+
+    fn isinstance_target_step(&mut self, e: &Expr) -> Option<Ty> {
         match &e.kind {
             ExprKind::Tuple(items) => {
                 let mut out = Vec::new();
@@ -1622,9 +1684,9 @@ impl Checker {
                     "float" => Some(Ty::Float),
                     "bool" => Some(Ty::Bool),
                     "str" | "string" => Some(Ty::Str),
-                    "list" => Some(Ty::List(Box::new(Ty::Any))),
-                    "dict" => Some(Ty::Dict(Box::new(Ty::Any), Box::new(Ty::Any))),
-                    "set" => Some(Ty::Set(Box::new(Ty::Any))),
+                    "list" => Some(Ty::List(TyRef::new(Ty::Any))),
+                    "dict" => Some(Ty::Dict(TyRef::new(Ty::Any), TyRef::new(Ty::Any))),
+                    "set" => Some(Ty::Set(TyRef::new(Ty::Any))),
                     "tuple" => Some(Ty::Tuple(None)),
                     _ => None,
                 };
@@ -1634,7 +1696,7 @@ impl Checker {
                     }
                 }
                 match self.expr(e) {
-                    Ty::Class(id) => Some(Ty::Instance(
+                    Ty::Class(id) => Some(Ty::instance(
                         id,
                         vec![Ty::Any; self.classes[id].type_params.len()],
                     )),
@@ -1642,7 +1704,7 @@ impl Checker {
                 }
             }
             _ => match self.expr(e) {
-                Ty::Class(id) => Some(Ty::Instance(
+                Ty::Class(id) => Some(Ty::instance(
                     id,
                     vec![Ty::Any; self.classes[id].type_params.len()],
                 )),
@@ -1652,8 +1714,20 @@ impl Checker {
     }
 }
 
+/// What a constructor call needs of its class.
+struct ClassHead {
+    name: String,
+    kind: ClassKind,
+    type_params: Vec<Rc<str>>,
+    span: Option<Span>,
+}
+
 /// `x` or `x.a.b` as a dotted path, for narrowing.
 pub fn path_of(e: &Expr) -> Option<String> {
+    grow(|| path_of_step(e))
+}
+
+fn path_of_step(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Name(n) => Some(n.clone()),
         ExprKind::Attribute { value, attr } => Some(format!("{}.{}", path_of(value)?, attr.name)),
@@ -1661,9 +1735,9 @@ pub fn path_of(e: &Expr) -> Option<String> {
     }
 }
 
-fn generic_args(t: &Ty) -> Vec<Ty> {
+fn generic_args(t: &Ty) -> Vec<TyRef> {
     match t {
-        Ty::Instance(_, args) => args.clone(),
+        Ty::Instance(_, args) => args.to_vec(),
         _ => vec![],
     }
 }
@@ -1679,6 +1753,10 @@ fn is_channel_method(func: &Expr, c: &mut Checker) -> bool {
 }
 
 fn callee_name(func: &Expr) -> String {
+    grow(|| callee_name_step(func))
+}
+
+fn callee_name_step(func: &Expr) -> String {
     match &func.kind {
         ExprKind::Name(n) => n.clone(),
         ExprKind::Attribute { attr, .. } => attr.name.clone(),
@@ -1689,6 +1767,10 @@ fn callee_name(func: &Expr) -> String {
 
 /// A short description of an expression for messages: its name if it has one.
 fn describe(e: &Expr) -> String {
+    grow(|| describe_step(e))
+}
+
+fn describe_step(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Name(n) => n.clone(),
         ExprKind::Attribute { value, attr } => format!("{}.{}", describe(value), attr.name),

@@ -129,6 +129,49 @@ mod tests {
     }
 
     #[test]
+    fn recursive_interfaces_are_decided_coinductively() {
+        let classes = "interface I:
+    def f(self) -> I
+    def h(self) -> int
+class A:
+    def f(self) -> B:
+        return B()
+    def h(self) -> string:
+        return \"a\"
+class B:
+    def f(self) -> A:
+        return A()
+    def h(self) -> int:
+        return 1
+class C:
+    def f(self) -> D:
+        return D()
+    def h(self) -> int:
+        return 1
+class D:
+    def f(self) -> C:
+        return C()
+    def h(self) -> int:
+        return 2
+";
+        // B is fine by itself but leads to A, which is not: the success of
+        // `B` assumed while `A` was decided must not survive A's failure.
+        for (uses, want) in [
+            ("let b: I = B()\n", vec!["E0360"]),
+            ("let c: I = C()\nlet d: I = D()\n", vec![]),
+            ("let a: I = A()\n", vec!["E0360"]),
+            ("let t: tuple<I, I> = (C(), B())\n", vec!["E0360"]),
+            ("let t: tuple<I, I> = (D(), C())\n", vec![]),
+            (
+                "def pick(x: I | int) -> None:\n    pass\npick(B())\npick(C())\n",
+                vec!["E0360"],
+            ),
+        ] {
+            assert_eq!(codes(&format!("{classes}{uses}")), want, "{uses}");
+        }
+    }
+
+    #[test]
     fn generic_arguments_are_inferred() {
         let src = "def first<T>(xs: list<T>) -> T:\n    return xs[0]\nlet n: int = first([1, 2])\nlet s: string = first([1, 2])\n";
         assert_eq!(codes(src), ["E0308"]);

@@ -1,18 +1,182 @@
 //! Relations between types: assignability (with structural interfaces),
 //! unification of type parameters, element types of iterables, joins.
+//!
+//! Assignability is decided once per distinct pair of types in a query
+//! (a call of [`Checker::assign`] that is not nested in another): shared
+//! parts of a type are compared once, and a pair met again while it is
+//! being decided is assumed to hold. That assumption is what makes
+//! structural interfaces terminate (an interface whose method returns the
+//! interface, checked against a class whose method returns the class):
+//! the relation is the largest one consistent with its rules, as for
+//! recursive types in general (Amadio and Cardelli's coinductive subtyping).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
+use pyro_source::stack::grow;
+
 use crate::check::{Checker, ClassKind};
-use crate::ty::{FnTy, PKind, Ty};
+use crate::ty::{FnTy, PKind, Ty, TyRef};
 
 /// Why a value is not assignable.
+#[derive(Clone)]
 pub enum Mismatch {
     /// Plain type mismatch.
     Types,
     /// A value does not satisfy an interface; the detail says why.
     Interface(String),
+}
+
+type Pair = (Ty, Ty);
+
+/// What one assignability query has found so far.
+#[derive(Default)]
+pub struct RelCache {
+    /// The pairs being decided, outermost first.
+    stack: Vec<Frame>,
+    on_stack: HashMap<Pair, usize>,
+    /// Results that hold whatever the pairs in progress turn out to be. A
+    /// failure always does: assuming more pairs can only make more hold.
+    done: HashMap<Pair, Result<(), Mismatch>>,
+    /// Successes that assumed the pair at the given stack index; they stand
+    /// while it is in progress and are settled when it is decided.
+    provisional: HashMap<Pair, usize>,
+    /// Interface checks begun in this query.
+    structural: usize,
+}
+
+/// How many checks of one type constructor against one interface may nest
+/// (with different type arguments) before the innermost is assumed to hold.
+/// A generic class whose method returns the class applied to a bigger
+/// argument (`def step(self) -> Box<list<T>>`) would otherwise expand
+/// forever; the bound is TypeScript's answer to the same problem.
+const MAX_EXPANSION: usize = 4;
+
+/// How many interface checks one query may begin; past that, the rest are
+/// assumed to hold (the checker only reports what it can prove).
+const MAX_STRUCTURAL: usize = 20_000;
+
+struct Frame {
+    pair: Pair,
+    /// The outermost pair in progress this frame's answer assumed so far.
+    assumed: usize,
+    /// Provisional successes that assumed this frame's pair.
+    dependents: Vec<Pair>,
+}
+
+impl RelCache {
+    /// A known answer for `pair`, noting what it assumes.
+    fn lookup(&mut self, pair: &Pair) -> Option<Result<(), Mismatch>> {
+        if let Some(r) = self.done.get(pair) {
+            return Some(r.clone());
+        }
+        let dep = self
+            .provisional
+            .get(pair)
+            .or_else(|| self.on_stack.get(pair))
+            .copied()?;
+        if let Some(top) = self.stack.last_mut() {
+            top.assumed = top.assumed.min(dep);
+        }
+        Some(Ok(()))
+    }
+
+    /// Whether the interface check of `src` against `iface` (the pair on
+    /// top of the stack) is nested too deeply in checks of the same shape,
+    /// or the query has done too many: it is then assumed to hold, which
+    /// the answers depending on it remember.
+    fn assume_structural(&mut self, src: &Ty, iface: usize) -> bool {
+        self.structural += 1;
+        let head = |t: &Ty| match t {
+            Ty::Instance(id, _) => (std::mem::discriminant(t), *id),
+            other => (std::mem::discriminant(other), usize::MAX),
+        };
+        let same = |f: &Frame| {
+            matches!(&f.pair.1, Ty::Instance(b, _) if *b == iface) && head(&f.pair.0) == head(src)
+        };
+        let first = if self.structural > MAX_STRUCTURAL {
+            Some(0)
+        } else if self.stack.iter().filter(|f| same(f)).count() > MAX_EXPANSION {
+            self.stack.iter().position(same)
+        } else {
+            None
+        };
+        let Some(first) = first else { return false };
+        if let Some(top) = self.stack.last_mut() {
+            top.assumed = top.assumed.min(first);
+        }
+        true
+    }
+
+    fn push(&mut self, pair: Pair) {
+        let index = self.stack.len();
+        self.on_stack.insert(pair.clone(), index);
+        self.stack.push(Frame {
+            pair,
+            assumed: usize::MAX,
+            dependents: Vec::new(),
+        });
+    }
+
+    fn pop(&mut self, result: &Result<(), Mismatch>) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let index = self.stack.len();
+        self.on_stack.remove(&frame.pair);
+        if result.is_err() {
+            for p in frame.dependents {
+                self.provisional.remove(&p);
+            }
+            self.done.insert(frame.pair, result.clone());
+        } else if frame.assumed >= index {
+            // Only this pair was assumed, and it holds: so do its dependents.
+            for p in frame.dependents {
+                self.provisional.remove(&p);
+                self.done.insert(p, Ok(()));
+            }
+            self.done.insert(frame.pair, Ok(()));
+        } else {
+            let dep = frame.assumed;
+            if let Some(parent) = self.stack.last_mut() {
+                parent.assumed = parent.assumed.min(dep);
+            }
+            for p in frame.dependents.iter().chain([&frame.pair]) {
+                self.provisional.insert(p.clone(), dep);
+            }
+            if let Some(owner) = self.stack.get_mut(dep) {
+                owner.dependents.extend(frame.dependents);
+                owner.dependents.push(frame.pair);
+            }
+        }
+        if self.stack.is_empty() {
+            self.done.clear();
+            self.provisional.clear();
+            self.structural = 0;
+        }
+    }
+}
+
+/// A type whose assignability needs no look at parts or members.
+fn is_leaf(t: &Ty) -> bool {
+    !matches!(
+        t,
+        Ty::List(_)
+            | Ty::ListMut(_)
+            | Ty::Dict(..)
+            | Ty::DictMut(..)
+            | Ty::Set(_)
+            | Ty::SetMut(_)
+            | Ty::Tuple(Some(_))
+            | Ty::Iterable(_)
+            | Ty::Chan(_)
+            | Ty::Sender(_)
+            | Ty::Receiver(_)
+            | Ty::Task(_)
+            | Ty::Func(_)
+            | Ty::Instance(..)
+            | Ty::Union(_)
+    )
 }
 
 impl Checker {
@@ -22,6 +186,30 @@ impl Checker {
     }
 
     pub fn assign(&self, src: &Ty, dst: &Ty) -> Result<(), Mismatch> {
+        if src == dst || *src == Ty::Any || *dst == Ty::Any || *src == Ty::Never {
+            return Ok(());
+        }
+        if is_leaf(src) && is_leaf(dst) {
+            return self.assign_step(src, dst);
+        }
+        let pair = (src.clone(), dst.clone());
+        let Ok(mut cache) = self.rel.try_borrow_mut() else {
+            return self.assign_step(src, dst);
+        };
+        if let Some(known) = cache.lookup(&pair) {
+            return known;
+        }
+        cache.push(pair);
+        drop(cache);
+        let result = grow(|| self.assign_step(src, dst));
+        if let Ok(mut cache) = self.rel.try_borrow_mut() {
+            cache.pop(&result);
+        }
+        result
+    }
+
+    /// One step of [`Checker::assign`]: the rule for the pair's shapes.
+    fn assign_step(&self, src: &Ty, dst: &Ty) -> Result<(), Mismatch> {
         use Ty::{
             Bool, Chan, Class, Dict, DictMut, Float, Func, Instance, Int, Iterable, List, ListMut,
             Never, Receiver, Sender, Set, SetMut, Task, Tuple, TupleMut, Union,
@@ -31,14 +219,14 @@ impl Checker {
         }
         // A union is assignable when every member is; to a union when some member accepts it.
         if let Union(items) = src {
-            for t in items {
+            for t in items.iter() {
                 self.assign(t, dst)?;
             }
             return Ok(());
         }
         if let Union(items) = dst {
             let mut detail = Mismatch::Types;
-            for t in items {
+            for t in items.iter() {
                 match self.assign(src, t) {
                     Ok(()) => return Ok(()),
                     Err(Mismatch::Interface(d)) => detail = Mismatch::Interface(d),
@@ -72,7 +260,7 @@ impl Checker {
                 if a.len() != b.len() {
                     return Err(Mismatch::Types);
                 }
-                for (x, y) in a.iter().zip(b) {
+                for (x, y) in a.iter().zip(b.iter()) {
                     self.assign(x, y)?;
                 }
                 Ok(())
@@ -94,7 +282,7 @@ impl Checker {
                 self.instance_assign(*a, args_a, *b, args_b, src)
             }
             (_, Instance(b, args)) if self.classes[*b].kind == ClassKind::Interface => {
-                self.satisfies(src, *b, args).map_err(Mismatch::Interface)
+                self.structural(src, *b, args)
             }
             _ => Err(Mismatch::Types),
         }
@@ -103,20 +291,26 @@ impl Checker {
     fn instance_assign(
         &self,
         a: usize,
-        args_a: &[Ty],
+        args_a: &[TyRef],
         b: usize,
-        args_b: &[Ty],
+        args_b: &[TyRef],
         src: &Ty,
     ) -> Result<(), Mismatch> {
         if self.classes[b].kind == ClassKind::Interface {
             if a == b {
                 return Ok(());
             }
-            return self.satisfies(src, b, args_b).map_err(Mismatch::Interface);
+            return self.structural(src, b, args_b);
         }
-        // Walk up the base chain of `a` looking for `b`.
-        let mut current = Some(Ty::Instance(a, args_a.to_vec()));
+        // Walk up the base chain of `a` looking for `b` (inheritance cycles
+        // are cut when classes are declared; the count is a second guard).
+        let mut current = Some(Ty::Instance(a, args_a.into()));
+        let mut steps = 0;
         while let Some(Ty::Instance(id, args)) = current {
+            steps += 1;
+            if steps > self.classes.len() {
+                break;
+            }
             if id == b {
                 if args.len() == args_b.len() {
                     for (x, y) in args.iter().zip(args_b) {
@@ -130,11 +324,26 @@ impl Checker {
         Err(Mismatch::Types)
     }
 
+    /// [`Checker::satisfies`] inside an assignability query.
+    fn structural(&self, src: &Ty, iface: usize, args: &[TyRef]) -> Result<(), Mismatch> {
+        if let Ok(mut cache) = self.rel.try_borrow_mut() {
+            if cache.assume_structural(src, iface) {
+                return Ok(());
+            }
+        }
+        self.satisfies(src, iface, args)
+            .map_err(Mismatch::Interface)
+    }
+
     /// Whether `ty` has every method of interface `iface` with a compatible
     /// signature; the error says what is missing.
-    pub fn satisfies(&self, ty: &Ty, iface: usize, args: &[Ty]) -> Result<(), String> {
+    pub fn satisfies(&self, ty: &Ty, iface: usize, args: &[TyRef]) -> Result<(), String> {
         let info = &self.classes[iface];
         let binds = bindings(&info.type_params, args);
+        // The first mismatch is the answer, but one that does not depend on
+        // another interface is the better explanation: the others may only
+        // fail because of it.
+        let mut nested: Option<String> = None;
         for (name, sig) in self.interface_methods(iface) {
             let want = Ty::Func(sig).subst(&|n| binds.get(n).cloned());
             let Ty::Func(want) = want else { continue };
@@ -142,17 +351,31 @@ impl Checker {
                 None => return Err(format!("missing method `{name}`")),
                 Some(Ty::Func(have)) => {
                     if self.fn_compatible(&have, &want).is_err() {
-                        return Err(format!(
+                        let detail = format!(
                             "method `{name}` has type `{}`, the interface wants `{}`",
-                            self.show(&Ty::Func(have.clone())),
+                            self.show(&Ty::Func(have)),
                             self.show(&Ty::Func(want.clone()))
-                        ));
+                        );
+                        if !self.mentions_interface(&want) {
+                            return Err(detail);
+                        }
+                        nested.get_or_insert(detail);
                     }
                 }
                 Some(_) => {}
             }
         }
-        Ok(())
+        nested.map_or(Ok(()), Err)
+    }
+
+    /// Whether a signature's parameters or result name an interface.
+    fn mentions_interface(&self, f: &FnTy) -> bool {
+        f.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain([&f.ret])
+            .flat_map(Ty::members)
+            .any(|t| matches!(t, Ty::Instance(id, _) if self.classes[*id].kind == ClassKind::Interface))
     }
 
     /// Whether function `have` can stand in for `want`: it accepts at least
@@ -201,10 +424,10 @@ impl Checker {
             Dict(k, _) | DictMut(k, _) => (**k).clone(),
             Str => Str,
             Range => Int,
-            Tuple(Some(items)) => join(items.clone()),
+            Tuple(Some(items)) => join(crate::ty::tys(items)),
             Union(items) => {
                 let mut out = Vec::new();
-                for t in items {
+                for t in items.iter() {
                     out.push(self.element_of(t)?);
                 }
                 Ty::union(out)
@@ -233,6 +456,35 @@ impl Checker {
         vars: &[Rc<str>],
         binds: &mut HashMap<Rc<str>, Ty>,
     ) {
+        self.unify_in(pattern, actual, vars, binds, &mut HashSet::new());
+    }
+
+    /// [`Checker::unify`], visiting each pair of shared parts once.
+    fn unify_in(
+        &self,
+        pattern: &Ty,
+        actual: &Ty,
+        vars: &[Rc<str>],
+        binds: &mut HashMap<Rc<str>, Ty>,
+        seen: &mut HashSet<Pair>,
+    ) {
+        if !pattern.has_vars() {
+            return;
+        }
+        if !is_leaf(pattern) && !seen.insert((pattern.clone(), actual.clone())) {
+            return;
+        }
+        grow(|| self.unify_step(pattern, actual, vars, binds, seen));
+    }
+
+    fn unify_step(
+        &self,
+        pattern: &Ty,
+        actual: &Ty,
+        vars: &[Rc<str>],
+        binds: &mut HashMap<Rc<str>, Ty>,
+        seen: &mut HashSet<Pair>,
+    ) {
         use Ty::{
             Any, Chan, Dict, DictMut, Func, Instance, Iterable, List, ListMut, Never, Receiver,
             Sender, Set, SetMut, Task, Tuple, Union, Var,
@@ -254,7 +506,7 @@ impl Checker {
             }
             (Union(ps), _) if ps.contains(&Ty::None) && ps.len() == 2 => {
                 let inner = ps.iter().find(|p| **p != Ty::None).cloned().unwrap_or(Any);
-                self.unify(&inner, &actual.without_none(), vars, binds);
+                self.unify_in(&inner, &actual.without_none(), vars, binds, seen);
             }
             (List(p), List(a) | ListMut(a))
             | (ListMut(p), ListMut(a))
@@ -263,32 +515,32 @@ impl Checker {
             | (Task(p), Task(a))
             | (Chan(p), Chan(a))
             | (Sender(p), Sender(a) | Chan(a))
-            | (Receiver(p), Receiver(a) | Chan(a)) => self.unify(p, a, vars, binds),
+            | (Receiver(p), Receiver(a) | Chan(a)) => self.unify_in(p, a, vars, binds, seen),
             (Dict(pk, pv), Dict(ak, av) | DictMut(ak, av)) | (DictMut(pk, pv), DictMut(ak, av)) => {
-                self.unify(pk, ak, vars, binds);
-                self.unify(pv, av, vars, binds);
+                self.unify_in(pk, ak, vars, binds, seen);
+                self.unify_in(pv, av, vars, binds, seen);
             }
             (Tuple(Some(ps)), Tuple(Some(as_))) if ps.len() == as_.len() => {
-                for (p, a) in ps.iter().zip(as_) {
-                    self.unify(p, a, vars, binds);
+                for (p, a) in ps.iter().zip(as_.iter()) {
+                    self.unify_in(p, a, vars, binds, seen);
                 }
             }
             (Instance(p, ps), Instance(a, as_)) if p == a => {
-                for (p, a) in ps.iter().zip(as_) {
-                    self.unify(p, a, vars, binds);
+                for (p, a) in ps.iter().zip(as_.iter()) {
+                    self.unify_in(p, a, vars, binds, seen);
                 }
             }
             (Iterable(p), _) => {
                 if let Some(e) = self.element_of(actual) {
-                    self.unify(p, &e, vars, binds);
+                    self.unify_in(p, &e, vars, binds, seen);
                 }
             }
             (Func(p), Func(a)) => {
                 for (pp, ap) in p.params.iter().zip(&a.params) {
-                    self.unify(&pp.ty, &ap.ty, vars, binds);
+                    self.unify_in(&pp.ty, &ap.ty, vars, binds, seen);
                 }
                 if a.ret_declared {
-                    self.unify(&p.ret, &a.ret, vars, binds);
+                    self.unify_in(&p.ret, &a.ret, vars, binds, seen);
                 }
             }
             _ => {}
@@ -319,10 +571,10 @@ pub fn join(items: Vec<Ty>) -> Ty {
     u
 }
 
-pub fn bindings(params: &[Rc<str>], args: &[Ty]) -> HashMap<Rc<str>, Ty> {
+pub fn bindings(params: &[Rc<str>], args: &[TyRef]) -> HashMap<Rc<str>, Ty> {
     params
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.clone(), args.get(i).cloned().unwrap_or(Ty::Any)))
+        .map(|(i, p)| (p.clone(), args.get(i).map_or(Ty::Any, TyRef::get)))
         .collect()
 }

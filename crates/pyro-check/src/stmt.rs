@@ -4,29 +4,19 @@
 use std::rc::Rc;
 
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
+use pyro_source::stack::grow;
 use pyro_source::Span;
 
-use crate::check::{Checker, ClassInfo, ClassKind, FnCtx};
+use crate::check::{Alias, AliasState, Checker, ClassInfo, ClassKind, FnCtx};
 use crate::diag::{Code, TypeError};
-use crate::ty::{FnTy, PKind, Ty};
-
-/// Stack a statement's check may need beyond the statement walk itself:
-/// its expressions, types and patterns nest up to the parser's limit
-/// (1 000 levels), and the walks over them recurse without guards of their
-/// own, several KiB a level in a debug build. Statements are guarded with
-/// [`pyro_source::stack::with_room`], so this works on any thread.
-const STATEMENT_ROOM: usize = 16 << 20;
+use crate::ty::{AddrMap, ClassId};
+use crate::ty::{FnRef, FnTy, PKind, Ty, TyRef};
 
 impl Checker {
     pub fn check_module(&mut self, module: &ast::Module) {
-        // A module (an imported one too) gets room for many statements'
-        // worth of nesting at once, so the statements rarely need a segment
-        // of their own.
-        pyro_source::stack::with_room(4 * STATEMENT_ROOM, || {
-            collect_assigned_attrs(&module.body, &mut self.assigned_attrs);
-            self.hoist(&module.body);
-            self.block(&module.body);
-        });
+        collect_assigned_attrs(&module.body, &mut self.assigned_attrs);
+        self.hoist(&module.body);
+        self.block(&module.body);
     }
 
     // ------------------------------------------------------------ hoisting
@@ -35,14 +25,12 @@ impl Checker {
     /// a block before its statements are checked, so that they may be used
     /// before their definition (from function bodies).
     pub fn hoist(&mut self, body: &[Stmt]) {
-        pyro_source::stack::with_room(STATEMENT_ROOM, || self.hoist_unguarded(body));
-    }
-
-    fn hoist_unguarded(&mut self, body: &[Stmt]) {
         // Imports first: annotations may name their types (`sync.Mutex`).
         for s in body {
             if let StmtKind::Import(_) | StmtKind::FromImport { .. } = &s.kind {
-                self.import(s);
+                // An import checks the imported module (whose imports do the
+                // same): a chain of modules recurses as deep as it is long.
+                grow(|| self.import(s));
             }
         }
         let mut classes = Vec::new();
@@ -56,53 +44,109 @@ impl Checker {
                 _ => continue,
             };
             let id = self.classes.len();
-            self.classes.push(ClassInfo {
-                name: name.name.clone(),
+            self.classes.push(ClassInfo::new(
+                name.name.clone(),
                 kind,
-                type_params: tps.iter().map(|p| Rc::from(p.name.name.as_str())).collect(),
-                bases: vec![],
-                fields: vec![],
-                methods: vec![],
-                attrs: vec![],
-                defaults: vec![],
-                span: Some(span),
-            });
+                tps.iter().map(|p| Rc::from(p.name.name.as_str())).collect(),
+                Some(span),
+            ));
             self.declare(&name.name, Ty::Class(id), Some(span), true);
             if let Some(scope) = self.scopes.last_mut() {
                 scope.types.insert(name.name.clone(), Ty::Class(id));
             }
             classes.push((id, s));
         }
+        // Aliases may name each other in any order: each is resolved when
+        // first needed, and one that is needed while it is being resolved
+        // is a cycle (E0380), not an endless expansion.
+        let scope = self.scopes.len().saturating_sub(1);
+        let outer = std::mem::take(&mut self.aliases);
         for s in body {
             if let StmtKind::TypeAlias { name, params, ty } = &s.kind {
-                self.push_scope(false);
-                for p in params {
-                    let v: Rc<str> = Rc::from(p.name.name.as_str());
-                    if let Some(scope) = self.scopes.last_mut() {
-                        scope.types.insert(p.name.name.clone(), Ty::Var(v));
-                    }
-                }
-                let resolved = self.resolve_type(ty);
-                self.pop_scope();
-                if let Some(scope) = self.scopes.last_mut() {
-                    scope.types.insert(name.name.clone(), resolved);
-                }
+                self.aliases.insert(
+                    name.name.clone(),
+                    Alias {
+                        params: params
+                            .iter()
+                            .map(|p| Rc::from(p.name.name.as_str()))
+                            .collect(),
+                        ty: ty.clone(),
+                        span: name.span,
+                        scope,
+                        state: AliasState::Waiting,
+                    },
+                );
             }
         }
+        for s in body {
+            if let StmtKind::TypeAlias { name, .. } = &s.kind {
+                self.resolve_alias(&name.name, name.span);
+            }
+        }
+        self.aliases = outer;
         for (id, s) in classes {
             self.collect_class(id, s);
         }
         for s in body {
             if let StmtKind::FuncDef(f) = &s.kind {
                 let sig = self.function_signature(f, None);
-                self.declare(
-                    &f.name.name,
-                    Ty::Func(Rc::new(sig)),
-                    Some(f.name.span),
-                    true,
-                );
+                self.declare(&f.name.name, Ty::func(sig), Some(f.name.span), true);
             }
         }
+    }
+
+    /// Resolves a pending alias of the block being hoisted; false when it
+    /// is being resolved already (a cycle, reported once).
+    pub fn resolve_alias(&mut self, name: &str, at: Span) -> bool {
+        let Some(alias) = self.aliases.get_mut(name) else {
+            return true;
+        };
+        match alias.state {
+            AliasState::Done => return true,
+            AliasState::Cyclic => return false,
+            AliasState::Resolving => {
+                alias.state = AliasState::Cyclic;
+                let defined = alias.span;
+                let start = self.alias_chain.iter().position(|n| n == name);
+                let through = start.map_or(&[][..], |i| &self.alias_chain[i + 1..]);
+                let msg = match through {
+                    [] => format!("type alias `{name}` refers to itself"),
+                    [one] => format!("type alias `{name}` refers to itself through `{one}`"),
+                    [first, .., last] => format!(
+                        "type alias `{name}` refers to itself through `{first}` … `{last}` ({} aliases)",
+                        through.len()
+                    ),
+                };
+                self.error(
+                    TypeError::new(Code::Cycle, at, msg)
+                        .label("cyclic reference")
+                        .note_at(Some(defined).filter(|d| *d != at), format!("`{name}` defined here"))
+                        .help("an alias cannot be recursive: declare a record or a class for a recursive structure"),
+                );
+                return false;
+            }
+            AliasState::Waiting => alias.state = AliasState::Resolving,
+        }
+        let (params, ty, scope) = (alias.params.clone(), alias.ty.clone(), alias.scope);
+        self.alias_chain.push(name.to_string());
+        self.push_scope(false);
+        for p in &params {
+            if let Some(s) = self.scopes.last_mut() {
+                s.types.insert(p.to_string(), Ty::Var(p.clone()));
+            }
+        }
+        let resolved = self.resolve_type(&ty);
+        self.pop_scope();
+        self.alias_chain.pop();
+        if let Some(s) = self.scopes.get_mut(scope) {
+            s.types.insert(name.to_string(), resolved);
+        }
+        if let Some(alias) = self.aliases.get_mut(name) {
+            if alias.state == AliasState::Resolving {
+                alias.state = AliasState::Done;
+            }
+        }
+        true
     }
 
     fn with_type_params<T>(&mut self, params: &[Rc<str>], f: impl FnOnce(&mut Checker) -> T) -> T {
@@ -130,32 +174,32 @@ impl Checker {
 
     fn collect_class(&mut self, id: usize, s: &Stmt) {
         let tps = self.classes[id].type_params.clone();
-        let self_ty = Ty::Instance(id, tps.iter().map(|v| Ty::Var(v.clone())).collect());
+        let self_ty = Ty::instance(id, tps.iter().map(|v| Ty::Var(v.clone())).collect());
         self.with_type_params(&tps, |c| match &s.kind {
             StmtKind::ClassDef(def) => c.collect_class_body(id, def, &self_ty),
             StmtKind::RecordDef(def) => {
                 for p in &def.fields {
                     let ty = p.ty.as_ref().map_or(Ty::Any, |t| c.resolve_type(t));
-                    c.classes[id]
-                        .fields
-                        .push((p.name.name.clone(), ty, Some(p.name.span)));
+                    c.classes[id].add_field(p.name.name.clone(), ty, Some(p.name.span));
                     if p.default.is_some() {
-                        c.classes[id].defaults.push(p.name.name.clone());
+                        c.classes[id].defaults.insert(p.name.name.clone());
                     }
                 }
                 c.collect_methods(id, &def.body, &self_ty);
             }
             StmtKind::InterfaceDef(def) => {
-                let bases: Vec<Ty> = def.bases.iter().filter_map(|b| c.base_type(b)).collect();
-                c.classes[id].bases = bases;
+                let bases: Vec<(Ty, Span)> = def
+                    .bases
+                    .iter()
+                    .filter_map(|b| Some((c.base_type(b)?, b.span)))
+                    .collect();
+                c.set_bases(id, bases);
                 for m in &def.methods {
                     let mut sig = c.function_signature(m, None);
                     if sig.params.first().is_some_and(|p| p.name == "self") {
                         sig.params.remove(0);
                     }
-                    c.classes[id]
-                        .methods
-                        .push((m.name.name.clone(), Rc::new(sig)));
+                    c.classes[id].add_method(m.name.name.clone(), FnRef::new(sig));
                 }
             }
             _ => {}
@@ -168,7 +212,7 @@ impl Checker {
         let ty = self.expr(e);
         self.diags.truncate(n);
         match ty {
-            Ty::Class(id) => Some(Ty::Instance(
+            Ty::Class(id) => Some(Ty::instance(
                 id,
                 vec![Ty::Any; self.classes[id].type_params.len()],
             )),
@@ -176,20 +220,82 @@ impl Checker {
         }
     }
 
+    /// Sets the bases of a class or interface, leaving out (and reporting)
+    /// a base that would make the inheritance cyclic: every walk up the
+    /// bases may then assume it ends.
+    fn set_bases(&mut self, id: ClassId, bases: Vec<(Ty, Span)>) {
+        let mut kept = Vec::new();
+        let mut ordered = true;
+        for (base, span) in bases {
+            if let Ty::Instance(b, _) = &base {
+                // A base declared earlier, whose own bases all were, cannot
+                // lead back here: only the other case needs a search.
+                let earlier = *b < id && self.classes[*b].ordered;
+                ordered &= earlier;
+                if !earlier && self.inherits(*b, id) {
+                    let name = self.classes[id].name.clone();
+                    let base_name = self.classes[*b].name.clone();
+                    let interface = self.classes[id].kind == ClassKind::Interface;
+                    let (verb, verbs, what) = if interface {
+                        ("extend", "extends", "an interface")
+                    } else {
+                        ("inherit from", "inherits from", "a class")
+                    };
+                    let msg = if *b == id {
+                        format!("`{name}` cannot {verb} itself")
+                    } else {
+                        format!("`{name}` cannot {verb} `{base_name}`, which {verbs} `{name}`")
+                    };
+                    let defined = self.classes[*b].span.filter(|_| *b != id);
+                    self.error(
+                        TypeError::new(Code::Cycle, span, msg)
+                            .label("cyclic inheritance")
+                            .note_at(defined, format!("`{base_name}` defined here"))
+                            .help(format!(
+                                "{what} cannot be its own ancestor: remove one of the bases"
+                            )),
+                    );
+                    continue;
+                }
+            }
+            kept.push(base);
+        }
+        self.classes[id].bases = kept;
+        self.classes[id].ordered = ordered;
+    }
+
+    /// Whether `from` is `ancestor` or has it among its (transitive) bases.
+    fn inherits(&self, from: ClassId, ancestor: ClassId) -> bool {
+        let mut todo = vec![from];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(c) = todo.pop() {
+            if c == ancestor {
+                return true;
+            }
+            if !seen.insert(c) {
+                continue;
+            }
+            for b in &self.classes[c].bases {
+                if let Ty::Instance(b, _) = b {
+                    todo.push(*b);
+                }
+            }
+        }
+        false
+    }
+
     fn collect_class_body(&mut self, id: usize, def: &ast::ClassDef, self_ty: &Ty) {
-        let bases: Vec<Ty> = def
+        let bases: Vec<(Ty, Span)> = def
             .bases
             .iter()
-            .map(|b| self.base_type(b).unwrap_or(Ty::Any))
+            .map(|b| (self.base_type(b).unwrap_or(Ty::Any), b.span))
             .collect();
-        self.classes[id].bases = bases;
+        self.set_bases(id, bases);
         for s in &def.body {
             match &s.kind {
                 StmtKind::AnnAssign { target, ty, .. } => {
                     let t = self.resolve_type(ty);
-                    self.classes[id]
-                        .fields
-                        .push((target.name.clone(), t, Some(target.span)));
+                    self.classes[id].add_field(target.name.clone(), t, Some(target.span));
                 }
                 StmtKind::Assign { targets, value } => {
                     let n = self.diags.len();
@@ -197,7 +303,7 @@ impl Checker {
                     self.diags.truncate(n);
                     for target in targets {
                         if let ExprKind::Name(name) = &target.kind {
-                            self.classes[id].attrs.push((name.clone(), t.clone()));
+                            self.classes[id].add_attr(name.clone(), t.clone());
                         }
                     }
                 }
@@ -238,7 +344,7 @@ impl Checker {
             let mut found = Vec::new();
             self_assignments(body, &self_name, &mut found);
             for (name, span, value, ann) in found {
-                if self.classes[id].fields.iter().any(|(n, _, _)| *n == name) {
+                if self.classes[id].field(&name).is_some() {
                     continue;
                 }
                 let ty = match ann {
@@ -255,7 +361,7 @@ impl Checker {
                         t
                     }
                 };
-                self.classes[id].fields.push((name, ty, Some(span)));
+                self.classes[id].add_field(name, ty, Some(span));
             }
             self.pop_scope();
         }
@@ -272,9 +378,7 @@ impl Checker {
                 let sig = self.with_type_params(&tps, |c| {
                     c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()), false)
                 });
-                self.classes[id]
-                    .methods
-                    .push((f.name.name.clone(), Rc::new(sig)));
+                self.classes[id].add_method(f.name.name.clone(), FnRef::new(sig));
             }
         }
     }
@@ -283,8 +387,7 @@ impl Checker {
 
     pub fn block(&mut self, body: &[Stmt]) {
         for s in body {
-            // Blocks nest (within the parser's limit) on a stack that grows.
-            pyro_source::stack::with_room(STATEMENT_ROOM, || self.stmt(s));
+            self.stmt(s);
         }
     }
 
@@ -294,6 +397,16 @@ impl Checker {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        // The literal items remembered are this statement's (see
+        // `literal_item`); they are keyed by address, so none may outlive
+        // the statement.
+        if !self.literal_items.is_empty() {
+            self.literal_items = AddrMap::default();
+        }
+        grow(|| self.stmt_step(s))
+    }
+
+    fn stmt_step(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Expr(e) => {
                 self.expr(e);
@@ -394,7 +507,7 @@ impl Checker {
                 for h in handlers {
                     self.push_scope(false);
                     let mut bound = h.name.clone();
-                    let mut ety = Ty::Instance(self.error_class, vec![]);
+                    let mut ety = Ty::instance(self.error_class, vec![]);
                     if let Some(t) = &h.ty {
                         match self.exception_type(t) {
                             Some(ty) => ety = ty,
@@ -440,7 +553,7 @@ impl Checker {
                         ty: Ty::Func(sig), ..
                     }) if sig.span == Some(f.name.span) => sig,
                     _ => {
-                        let sig = Rc::new(self.function_signature(f, None));
+                        let sig = FnRef::new(self.function_signature(f, None));
                         self.declare(&f.name.name, Ty::Func(sig.clone()), Some(f.name.span), true);
                         sig
                     }
@@ -465,11 +578,7 @@ impl Checker {
                 };
                 for m in &def.methods {
                     if m.body.is_some() {
-                        let sig = self.classes[id]
-                            .methods
-                            .iter()
-                            .find(|(n, _)| *n == m.name.name)
-                            .map(|(_, f)| f.clone());
+                        let sig = self.classes[id].method(&m.name.name).cloned();
                         if let Some(sig) = sig {
                             self.function_body(m, &sig);
                         }
@@ -611,13 +720,17 @@ impl Checker {
     }
 
     fn bind_pattern(&mut self, p: &ast::Pattern, subject: &Ty) {
+        grow(|| self.bind_pattern_step(p, subject))
+    }
+
+    fn bind_pattern_step(&mut self, p: &ast::Pattern, subject: &Ty) {
         use ast::PatternKind as P;
         match &p.kind {
             P::Wildcard | P::Star(None) => {}
             P::Capture(name) => self.declare(&name.name, subject.clone(), Some(name.span), false),
             P::Star(Some(name)) => self.declare(
                 &name.name,
-                Ty::List(Box::new(Ty::Any)),
+                Ty::List(TyRef::new(Ty::Any)),
                 Some(name.span),
                 false,
             ),
@@ -628,7 +741,7 @@ impl Checker {
                 let elem = self.element_of(subject).unwrap_or(Ty::Any);
                 for (i, item) in items.iter().enumerate() {
                     let t = match subject {
-                        Ty::Tuple(Some(ts)) if ts.len() == items.len() => ts[i].clone(),
+                        Ty::Tuple(Some(ts)) if ts.len() == items.len() => ts[i].get(),
                         _ => elem.clone(),
                     };
                     self.bind_pattern(item, &t);
@@ -643,7 +756,7 @@ impl Checker {
                 let (inst, fields) = match cty {
                     Ty::Class(id) => {
                         let n = self.classes[id].type_params.len();
-                        let inst = Ty::Instance(id, vec![Ty::Any; n]);
+                        let inst = Ty::instance(id, vec![Ty::Any; n]);
                         let fields: Vec<String> = self.classes[id]
                             .fields
                             .iter()
@@ -687,6 +800,10 @@ impl Checker {
     /// The error type an `except` clause names, or `None` when the name is a
     /// new binding (`except e:`).
     fn exception_type(&mut self, t: &Expr) -> Option<Ty> {
+        grow(|| self.exception_type_step(t))
+    }
+
+    fn exception_type_step(&mut self, t: &Expr) -> Option<Ty> {
         match &t.kind {
             ExprKind::Tuple(items) => {
                 let tys: Vec<Ty> = items
@@ -700,14 +817,14 @@ impl Checker {
                 .map(|v| v.ty)
                 .or_else(|| self.prelude.get(n.as_str()).cloned())
             {
-                Some(Ty::Class(id)) => Some(Ty::Instance(id, vec![])),
+                Some(Ty::Class(id)) => Some(Ty::instance(id, vec![])),
                 Some(_) => Some(Ty::Any),
                 None => None,
             },
             _ => {
                 let ty = self.expr(t);
                 Some(match ty {
-                    Ty::Class(id) => Ty::Instance(id, vec![]),
+                    Ty::Class(id) => Ty::instance(id, vec![]),
                     _ => Ty::Any,
                 })
             }
@@ -725,11 +842,7 @@ impl Checker {
         self.with_type_params(&tps, |c| {
             for s in body {
                 if let StmtKind::FuncDef(f) = &s.kind {
-                    let sig = c.classes[id]
-                        .methods
-                        .iter()
-                        .find(|(n, _)| *n == f.name.name)
-                        .map(|(_, f)| f.clone());
+                    let sig = c.classes[id].method(&f.name.name).cloned();
                     if let Some(sig) = sig {
                         c.function_body(f, &sig);
                     }
@@ -738,7 +851,7 @@ impl Checker {
         });
     }
 
-    pub fn function_body(&mut self, f: &ast::FuncDef, sig: &Rc<FnTy>) {
+    pub fn function_body(&mut self, f: &ast::FuncDef, sig: &FnRef) {
         let Some(body) = &f.body else { return };
         for p in &f.params {
             if let Some(d) = &p.default {
@@ -769,7 +882,7 @@ impl Checker {
             let ty = match p.kind {
                 PKind::Normal => p.ty.clone(),
                 PKind::VarArgs => Ty::Tuple(None),
-                PKind::KwArgs => Ty::Dict(Box::new(Ty::Str), Box::new(p.ty.clone())),
+                PKind::KwArgs => Ty::Dict(TyRef::new(Ty::Str), TyRef::new(p.ty.clone())),
             };
             let span = f
                 .params
@@ -1013,6 +1126,10 @@ impl Checker {
     /// The items of a collection literal against the element types the
     /// context expects (`let xs: list<int> = [1, "two"]` points at `"two"`).
     pub fn check_literal(&mut self, value: &Expr, target: &Ty) {
+        grow(|| self.check_literal_step(value, target))
+    }
+
+    fn check_literal_step(&mut self, value: &Expr, target: &Ty) {
         let target = match target {
             Ty::Union(items) => {
                 let some: Vec<&Ty> = items.iter().filter(|t| **t != Ty::None).collect();
@@ -1027,9 +1144,15 @@ impl Checker {
             if matches!(e.kind, ExprKind::Starred(_)) {
                 return;
             }
-            let n = c.diags.len();
-            let have = c.expr(e);
-            c.diags.truncate(n);
+            let have = match c.literal_items.get(&(e as *const Expr as usize)) {
+                Some(t) => t.clone(),
+                None => {
+                    let n = c.diags.len();
+                    let t = c.expr(e);
+                    c.diags.truncate(n);
+                    t
+                }
+            };
             if c.assignable(&have, want) {
                 c.check_literal(e, want);
             } else {
@@ -1057,7 +1180,7 @@ impl Checker {
                 }
             }
             (ExprKind::Tuple(items), Ty::Tuple(Some(ts))) if items.len() == ts.len() => {
-                for (i, t) in items.iter().zip(ts) {
+                for (i, t) in items.iter().zip(ts.iter()) {
                     item(self, i, t, "this item");
                 }
             }
@@ -1107,6 +1230,10 @@ impl Checker {
 
     /// Binds names in a `let`, `for` or `with` target to `ty` (block scope).
     pub fn bind_target(&mut self, t: &Expr, ty: &Ty, block: bool, annotated: bool) {
+        grow(|| self.bind_target_step(t, ty, block, annotated))
+    }
+
+    fn bind_target_step(&mut self, t: &Expr, ty: &Ty, block: bool, annotated: bool) {
         match &t.kind {
             ExprKind::Name(n) => {
                 if block {
@@ -1122,7 +1249,7 @@ impl Checker {
                 }
             }
             ExprKind::Starred(inner) => {
-                self.bind_target(inner, &Ty::List(Box::new(Ty::Any)), block, false)
+                self.bind_target(inner, &Ty::List(TyRef::new(Ty::Any)), block, false)
             }
             _ => self.assign_target(t, ty, None),
         }
@@ -1145,7 +1272,7 @@ impl Checker {
                 return vec![Ty::Any; n];
             }
             if !starred {
-                return items.clone();
+                return crate::ty::tys(items);
             }
         }
         let elem = self.iterate(ty, target);
@@ -1155,6 +1282,10 @@ impl Checker {
     /// Assigns to a target: a name (checked against its declared type), an
     /// attribute, an index, or a tuple of targets.
     pub fn assign_target(&mut self, t: &Expr, vty: &Ty, value: Option<&Expr>) {
+        grow(|| self.assign_target_step(t, vty, value))
+    }
+
+    fn assign_target_step(&mut self, t: &Expr, vty: &Ty, value: Option<&Expr>) {
         match &t.kind {
             ExprKind::Name(n) => match self.lookup_decl(n) {
                 Some(decl) => {
@@ -1199,7 +1330,7 @@ impl Checker {
                 }
             }
             ExprKind::Starred(inner) => {
-                self.assign_target(inner, &Ty::List(Box::new(Ty::Any)), None)
+                self.assign_target(inner, &Ty::List(TyRef::new(Ty::Any)), None)
             }
             ExprKind::Attribute { value: obj, attr } => {
                 let oty = self.expr(obj);
@@ -1286,12 +1417,14 @@ impl Checker {
 
     fn field_span(&self, id: usize, name: &str) -> Option<Span> {
         let mut current = Some(id);
+        let mut steps = 0;
         while let Some(c) = current {
-            if let Some((_, _, s)) = self.classes[c].fields.iter().find(|(n, _, _)| n == name) {
+            if let Some((_, _, s)) = self.classes[c].field_entry(name) {
                 return *s;
             }
+            steps += 1;
             current = match self.classes[c].bases.first() {
-                Some(Ty::Instance(b, _)) if *b != c => Some(*b),
+                Some(Ty::Instance(b, _)) if steps <= self.classes.len() => Some(*b),
                 _ => None,
             };
         }
@@ -1422,10 +1555,10 @@ pub fn terminates(body: &[Stmt]) -> bool {
 }
 
 fn stmt_terminates(s: &Stmt) -> bool {
-    pyro_source::stack::grow(|| stmt_terminates_inner(s))
+    grow(|| stmt_terminates_step(s))
 }
 
-fn stmt_terminates_inner(s: &Stmt) -> bool {
+fn stmt_terminates_step(s: &Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Raise { .. } => true,
         StmtKind::If { branches, orelse } => {
@@ -1481,22 +1614,30 @@ fn is_exit_call(e: &Expr) -> bool {
 /// Whether control never reaches the statement after `body`: it returns,
 /// raises, or leaves the loop iteration (`break`, `continue`).
 fn exits(body: &[Stmt]) -> bool {
+    grow(|| exits_step(body))
+}
+
+fn exits_step(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break | StmtKind::Continue => true,
-        StmtKind::If { branches, orelse } => pyro_source::stack::grow(|| {
+        StmtKind::If { branches, orelse } => {
             branches.iter().all(|(_, body)| exits(body)) && exits(orelse)
-        }),
+        }
         _ => stmt_terminates(s),
     })
 }
 
 /// Whether a loop body breaks out of this loop (not a nested one).
 pub fn has_break(body: &[Stmt]) -> bool {
+    grow(|| has_break_step(body))
+}
+
+fn has_break_step(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break => true,
         // A nested loop's `break` is its own.
         StmtKind::For { .. } | StmtKind::While { .. } => false,
-        other => pyro_source::stack::grow(|| other.control_blocks().into_iter().any(has_break)),
+        other => other.control_blocks().into_iter().any(has_break),
     })
 }
 
@@ -1512,16 +1653,15 @@ fn self_assignments<'a>(
             StmtKind::AugAssign { target, value, .. } => (std::slice::from_ref(target), value),
             other => {
                 for block in other.control_blocks() {
-                    pyro_source::stack::grow(|| self_assignments(block, me, out));
+                    grow(|| self_assignments(block, me, out));
                 }
                 continue;
             }
         };
+        // Repeated names are left to the caller, which keeps the first.
         for t in targets {
             if let ExprKind::Attribute { value: obj, attr } = &t.kind {
-                if matches!(&obj.kind, ExprKind::Name(n) if n == me)
-                    && !out.iter().any(|(n, ..)| *n == attr.name)
-                {
+                if matches!(&obj.kind, ExprKind::Name(n) if n == me) {
                     out.push((attr.name.clone(), attr.span, value, None));
                 }
             }
@@ -1531,6 +1671,10 @@ fn self_assignments<'a>(
 
 /// Every attribute name assigned anywhere (`x.name = ...`) in a module.
 fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    grow(|| collect_assigned_attrs_step(body, out))
+}
+
+fn collect_assigned_attrs_step(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
     fn target(t: &Expr, out: &mut std::collections::HashSet<String>) {
         match &t.kind {
             // `self.x = ...` is a field declaration, handled with the class.
@@ -1552,18 +1696,14 @@ fn collect_assigned_attrs(body: &[Stmt], out: &mut std::collections::HashSet<Str
             StmtKind::AugAssign { target: t, .. } => target(t, out),
             StmtKind::FuncDef(f) => {
                 if let Some(b) = &f.body {
-                    pyro_source::stack::grow(|| collect_assigned_attrs(b, out));
+                    collect_assigned_attrs(b, out);
                 }
             }
-            StmtKind::ClassDef(c) => {
-                pyro_source::stack::grow(|| collect_assigned_attrs(&c.body, out))
-            }
-            StmtKind::RecordDef(r) => {
-                pyro_source::stack::grow(|| collect_assigned_attrs(&r.body, out))
-            }
+            StmtKind::ClassDef(c) => collect_assigned_attrs(&c.body, out),
+            StmtKind::RecordDef(r) => collect_assigned_attrs(&r.body, out),
             other => {
                 for block in other.control_blocks() {
-                    pyro_source::stack::grow(|| collect_assigned_attrs(block, out));
+                    collect_assigned_attrs(block, out);
                 }
             }
         }

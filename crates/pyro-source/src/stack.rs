@@ -26,18 +26,6 @@ pub fn grow<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(RED_ZONE, SEGMENT, f)
 }
 
-/// Runs `f` with at least `room` bytes of stack, moving to a new segment
-/// (of twice that) only when the current one has less left. For a pass
-/// whose recursion is not guarded by [`grow`] at every level: guard its
-/// entry with the most that recursion can need (the stage's limit times
-/// the deepest frame). Guard the outermost entry with more than the inner
-/// ones, so that nested entries find the room already there instead of
-/// allocating a segment each.
-#[inline]
-pub fn with_room<R>(room: usize, f: impl FnOnce() -> R) -> R {
-    stacker::maybe_grow(room, room.saturating_mul(2), f)
-}
-
 #[cfg(test)]
 mod tests {
     fn depth(n: u64) -> u64 {

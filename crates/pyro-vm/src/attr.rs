@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use pyro_builtins::Kind;
 
-use crate::collections::Key;
+use crate::collections::{locate, Key};
 use crate::error::RuntimeError;
+use crate::nest::Nest;
 use crate::object::{BoundMethod, BoundTarget, Record};
 use crate::symbol::{names, Sym};
 use crate::text;
@@ -210,16 +211,12 @@ fn slice_items(items: &[Value], parts: &[Value; 3]) -> Result<Vec<Value>, Runtim
     Ok(out)
 }
 
-fn dict_key(index: &Value) -> Result<Key, RuntimeError> {
-    Key::new(index.clone()).map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))
-}
-
 fn missing_key(index: &Value) -> RuntimeError {
     RuntimeError::key_error(crate::repr::repr_sync(index).unwrap_or_else(|| index.type_name()))
 }
 
 /// `obj[index]`; `Ok(None)` when the object's `__getitem__` must run.
-pub fn get_index(obj: &Value, index: &Value) -> Result<Option<Value>, RuntimeError> {
+pub fn get_index(obj: &Value, index: &Value, nest: Nest) -> Result<Option<Value>, RuntimeError> {
     Ok(Some(match (obj, index) {
         (Value::List(items) | Value::Tuple(items), Value::Slice(parts)) => {
             let sliced = slice_items(items, parts)?;
@@ -278,14 +275,16 @@ pub fn get_index(obj: &Value, index: &Value) -> Result<Option<Value>, RuntimeErr
             Value::str(c)
         }
         (Value::Dict(d), _) => d
-            .get(&dict_key(index)?)
+            .get(&Key::new(index.clone(), nest)?, nest)?
             .cloned()
             .ok_or_else(|| missing_key(index))?,
-        (Value::DictMut(d), _) => d
-            .lock()
-            .get(&dict_key(index)?)
-            .cloned()
-            .ok_or_else(|| missing_key(index))?,
+        (Value::DictMut(d), _) => {
+            let (d, at) = locate(&**d, &Key::new(index.clone(), nest)?, nest)?;
+            match at {
+                Some(at) => d.value_at(at).clone(),
+                None => return Err(missing_key(index)),
+            }
+        }
         (Value::Range(r), Value::Slice(parts)) => {
             let (start, stop, step) = slice_bounds(parts, r.len() as usize)?;
             let new_start = r.get(start);
@@ -331,7 +330,12 @@ fn opt_int(v: &Value) -> Result<Option<i64>, RuntimeError> {
 }
 
 /// `obj[index] = value`; `Ok(false)` when the object's `__setitem__` must run.
-pub fn set_index(obj: &Value, index: Value, value: Value) -> Result<bool, RuntimeError> {
+pub fn set_index(
+    obj: &Value,
+    index: Value,
+    value: Value,
+    nest: Nest,
+) -> Result<bool, RuntimeError> {
     match obj {
         Value::ListMut(items) | Value::TupleMut(items) => {
             let what = if matches!(obj, Value::ListMut(_)) {
@@ -364,8 +368,18 @@ pub fn set_index(obj: &Value, index: Value, value: Value) -> Result<bool, Runtim
             Ok(true)
         }
         Value::DictMut(d) => {
-            let key = dict_key(&index)?;
-            d.lock().insert(key, value);
+            let key = Key::new(index, nest)?;
+            let (mut d, at) = locate(&**d, &key, nest)?;
+            let old = match at {
+                Some(at) => Some(std::mem::replace(d.value_at_mut(at), value)),
+                None => {
+                    d.insert_new(key, value);
+                    None
+                }
+            };
+            // Released outside the lock.
+            drop(d);
+            drop(old);
             Ok(true)
         }
         Value::List(_) => Err(RuntimeError::type_error(

@@ -7,14 +7,15 @@ use parking_lot::Mutex;
 use pyro_builtins::Kind;
 use rustc_hash::FxHashMap;
 
-use crate::collections::Key;
+use crate::collections::{insert_locked, Dict, Key, Set};
 use crate::error::{error_class, RuntimeError};
+use crate::nest::Nest;
 use crate::object::{Class, Interface, RecordShape};
 use crate::symbol::Sym;
 use crate::value::Value;
 
 /// Adds every item of `source` to a builder.
-pub fn extend(builder: &Value, source: Value) -> Result<(), RuntimeError> {
+pub fn extend(builder: &Value, source: Value, nest: Nest) -> Result<(), RuntimeError> {
     match builder {
         Value::DictMut(d) => {
             let pairs: Vec<(Key, Value)> = match &source {
@@ -31,16 +32,14 @@ pub fn extend(builder: &Value, source: Value) -> Result<(), RuntimeError> {
                     )))
                 }
             };
-            d.lock().extend(pairs);
+            for (k, v) in pairs {
+                insert_locked(&**d, k, v, nest)?;
+            }
         }
         Value::SetMut(s) => {
             let items = crate::iter::collect_sync(&source)?;
-            let mut s = s.lock();
             for item in items {
-                s.insert(
-                    Key::new(item)
-                        .map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))?,
-                );
+                insert_locked(&**s, Key::new(item, nest)?, (), nest)?;
             }
         }
         Value::ListMut(items) | Value::TupleMut(items) => {
@@ -50,6 +49,25 @@ pub fn extend(builder: &Value, source: Value) -> Result<(), RuntimeError> {
         _ => {}
     }
     Ok(())
+}
+
+/// A set literal's items as a set.
+pub fn set(items: Vec<Value>, nest: Nest) -> Result<Set, RuntimeError> {
+    let mut set = Set::default();
+    for item in items {
+        set.insert(Key::new(item, nest)?, nest)?;
+    }
+    Ok(set)
+}
+
+/// A dict literal's keys and values (alternating) as a dict.
+pub fn dict(items: Vec<Value>, nest: Nest) -> Result<Dict, RuntimeError> {
+    let mut dict = Dict::default();
+    let mut items = items.into_iter();
+    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+        dict.insert(Key::new(k, nest)?, v, nest)?;
+    }
+    Ok(dict)
 }
 
 fn take<T: Clone>(shared: Arc<Mutex<T>>) -> T {

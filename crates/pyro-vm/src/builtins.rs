@@ -13,6 +13,7 @@ use crate::call::{Args, Native, NativeResult};
 use crate::collections::{hash_value, new_dict, new_set, Dict, Key, Set};
 use crate::error::{error_class, RuntimeError};
 use crate::fiber::{call_value, OnReturn};
+use crate::nest::Nest;
 use crate::object::{shared, BoundMethod, BoundTarget, Iter};
 use crate::ops;
 use crate::repr::{display_sync, repr_sync};
@@ -92,16 +93,12 @@ pub(crate) fn str_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str, RuntimeEr
     })
 }
 
-pub(crate) fn key_of(v: Value) -> Result<Key, RuntimeError> {
-    Key::new(v).map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))
-}
-
 /// Items of an iterable, natively when possible, else through `__iter__`.
 async fn items_of(rt: &Rt, depth: usize, v: Value) -> Result<Vec<Value>, RuntimeError> {
     crate::iter::collect(rt, depth, v).await
 }
 
-fn dict_from_items(items: Vec<Value>) -> Result<Dict, RuntimeError> {
+fn dict_from_items(items: Vec<Value>, nest: Nest) -> Result<Dict, RuntimeError> {
     let mut d = new_dict();
     for item in items {
         let pair = crate::iter::collect_sync(&item)?;
@@ -112,7 +109,7 @@ fn dict_from_items(items: Vec<Value>) -> Result<Dict, RuntimeError> {
         }
         let mut it = pair.into_iter();
         if let (Some(k), Some(v)) = (it.next(), it.next()) {
-            d.insert(key_of(k)?, v);
+            d.insert(Key::new(k, nest)?, v, nest)?;
         }
     }
     Ok(d)
@@ -126,10 +123,10 @@ fn dict_of(v: &Value) -> Option<Dict> {
     }
 }
 
-fn set_from(items: Vec<Value>) -> Result<Set, RuntimeError> {
+fn set_from(items: Vec<Value>, nest: Nest) -> Result<Set, RuntimeError> {
     let mut s = new_set();
     for item in items {
-        s.insert(key_of(item)?);
+        s.insert(Key::new(item, nest)?, nest)?;
     }
     Ok(s)
 }
@@ -371,70 +368,75 @@ fn div_value(a: &Value, b: &Value) -> Result<Value, RuntimeError> {
     }
 }
 
-fn mod_value(a: &Value, b: &Value) -> Result<Value, RuntimeError> {
-    match ops::binary(pyro_compiler::Op::Mod, a, b) {
+fn mod_value(a: &Value, b: &Value, nest: Nest) -> Result<Value, RuntimeError> {
+    match ops::binary(pyro_compiler::Op::Mod, a, b, nest) {
         Ok(v) => Ok(v),
         Err(ops::Slow::Error(e)) => Err(e),
         Err(ops::Slow::Dunder(_)) => Err(ops::unsupported(pyro_compiler::Op::Mod, a, b)),
     }
 }
 
-fn compare_native(a: &Value, b: &Value) -> Result<Ordering, RuntimeError> {
-    match ops::compare(a, b, pyro_compiler::Op::Lt) {
-        Ok(o) => Ok(o),
-        Err(ops::Slow::Error(e)) => Err(e),
-        Err(ops::Slow::Dunder(_)) => Err(RuntimeError::type_error(format!(
-            "'<' not supported between instances of '{}' and '{}'",
-            a.type_name(),
-            b.type_name()
-        ))),
-    }
-}
-
-/// `a < b`, running `__lt__` when needed.
-async fn less(rt: &Rt, depth: usize, a: &Value, b: &Value) -> Result<bool, RuntimeError> {
-    match ops::compare(a, b, pyro_compiler::Op::Lt) {
+/// `a < b`, running `__lt__` when needed (synchronously, as Python does:
+/// a comparison method must not block).
+fn less(a: &Value, b: &Value, nest: Nest) -> Result<bool, RuntimeError> {
+    match ops::compare(a, b, pyro_compiler::Op::Lt, nest) {
         Ok(o) => Ok(o == Ordering::Less),
         Err(ops::Slow::Error(e)) => Err(e),
         Err(ops::Slow::Dunder(_)) => {
             let lt = crate::attr::get_attr(a, names::lt())?;
-            Ok(call_value(rt.clone(), lt, vec![b.clone()], depth + 1)
-                .await?
-                .truthy())
+            nest.call(lt, vec![b.clone()])?.try_truthy(nest)
         }
     }
 }
 
-/// A stable merge sort of `(key, item)` pairs whose comparisons may run Pyro code.
-async fn sort_pairs(
-    rt: &Rt,
-    depth: usize,
+/// A stable sort of `(key, item)` pairs whose comparisons may run Pyro
+/// code. Keys that are all ints or all strings (a total order) sort with the
+/// standard library; anything else (floats with NaN, mixed numbers, user
+/// `__lt__`) goes through a merge sort that tolerates a comparison that is
+/// not a total order — the standard sort may panic on one.
+fn sort_pairs(
     mut pairs: Vec<(Value, Value)>,
     reverse: bool,
+    nest: Nest,
 ) -> Result<Vec<Value>, RuntimeError> {
-    let native = pairs
-        .windows(2)
-        .all(|w| ops::compare(&w[0].0, &w[1].0, pyro_compiler::Op::Lt).is_ok());
-    if native {
-        let mut error = None;
-        pairs.sort_by(|a, b| {
-            let o = compare_native(&a.0, &b.0).unwrap_or_else(|e| {
-                error.get_or_insert(e);
-                Ordering::Equal
-            });
+    let all_ints = pairs.iter().all(|(k, _)| matches!(k, Value::Int(_)));
+    let all_strs = pairs.iter().all(|(k, _)| matches!(k, Value::Str(_)));
+    if all_ints || all_strs {
+        pairs.sort_by(|(a, _), (b, _)| {
+            let o = match (a, b) {
+                (Value::Int(x), Value::Int(y)) => x.cmp(y),
+                (Value::Str(x), Value::Str(y)) => x.as_str().cmp(y.as_str()),
+                _ => Ordering::Equal,
+            };
             if reverse {
                 o.reverse()
             } else {
                 o
             }
         });
-        if let Some(e) = error {
-            return Err(e);
-        }
         return Ok(pairs.into_iter().map(|(_, v)| v).collect());
     }
+    // Take from the right only when it is strictly first (stability).
+    let sorted = merge_sort(pairs, |l, r| {
+        if reverse {
+            less(&l.0, &r.0, nest)
+        } else {
+            less(&r.0, &l.0, nest)
+        }
+    })?;
+    Ok(sorted.into_iter().map(|(_, v)| v).collect())
+}
+
+/// A stable bottom-up merge sort; `right_first(l, r)` says whether `r` must
+/// come before `l`. Any answers are accepted (a comparison that is not a
+/// total order gives some order, never a panic), and the first error stops
+/// the sort.
+fn merge_sort<T: Clone, E>(
+    mut items: Vec<T>,
+    mut right_first: impl FnMut(&T, &T) -> Result<bool, E>,
+) -> Result<Vec<T>, E> {
+    let n = items.len();
     let mut width = 1;
-    let n = pairs.len();
     while width < n {
         let mut merged = Vec::with_capacity(n);
         let mut i = 0;
@@ -443,28 +445,22 @@ async fn sort_pairs(
             let end = (i + 2 * width).min(n);
             let (mut l, mut r) = (i, mid);
             while l < mid && r < end {
-                // Take from the right only when it is strictly first (stability).
-                let right_first = if reverse {
-                    less(rt, depth, &pairs[l].0, &pairs[r].0).await?
-                } else {
-                    less(rt, depth, &pairs[r].0, &pairs[l].0).await?
-                };
-                if right_first {
-                    merged.push(pairs[r].clone());
+                if right_first(&items[l], &items[r])? {
+                    merged.push(items[r].clone());
                     r += 1;
                 } else {
-                    merged.push(pairs[l].clone());
+                    merged.push(items[l].clone());
                     l += 1;
                 }
             }
-            merged.extend_from_slice(&pairs[l..mid]);
-            merged.extend_from_slice(&pairs[r..end]);
+            merged.extend_from_slice(&items[l..mid]);
+            merged.extend_from_slice(&items[r..end]);
             i = end;
         }
-        pairs = merged;
+        items = merged;
         width *= 2;
     }
-    Ok(pairs.into_iter().map(|(_, v)| v).collect())
+    Ok(items)
 }
 
 /// Sorts items, optionally by a key function (used by `sorted` and `sort`).
@@ -478,12 +474,12 @@ pub(crate) async fn sort_values(
     let mut pairs = Vec::with_capacity(items.len());
     for item in items {
         let k = match &key {
-            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1).await?,
+            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth).await?,
             None => item.clone(),
         };
         pairs.push((k, item));
     }
-    sort_pairs(rt, depth, pairs, reverse).await
+    sort_pairs(pairs, reverse, Nest::new(rt, depth))
 }
 
 async fn min_max(
@@ -508,16 +504,17 @@ async fn min_max(
     let mut best: Option<(Value, Value)> = None;
     for item in items {
         let k = match &key {
-            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1).await?,
+            Some(f) => call_value(rt.clone(), f.clone(), vec![item.clone()], depth).await?,
             None => item.clone(),
         };
         let better = match &best {
             None => true,
             Some((bk, _)) => {
+                let nest = Nest::new(&rt, depth);
                 if want_max {
-                    less(&rt, depth, bk, &k).await?
+                    less(bk, &k, nest)?
                 } else {
-                    less(&rt, depth, &k, bk).await?
+                    less(&k, bk, nest)?
                 }
             }
         };
@@ -638,7 +635,8 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         Bool => {
             arity(name, &args, 0, 1)?;
-            let truth = args.pos.first().map(Value::try_truthy).transpose()?;
+            let nest = Nest::new(rt, depth);
+            let truth = args.pos.first().map(|v| v.try_truthy(nest)).transpose()?;
             ready(Value::Bool(truth == Some(true)))
         }
         List | Tuple | Set | ListMutable | SetMutable | TupleMutable | ListMut | SetMut => {
@@ -646,22 +644,24 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             arity(name, &args, if b == TupleMutable { 1 } else { 0 }, 1)?;
             let source = args.pos.pop();
             let rt = rt.clone();
-            let build = move |items: Vec<Value>| -> Result<Value, RuntimeError> {
+            let build = move |items: Vec<Value>, nest: Nest| -> Result<Value, RuntimeError> {
                 Ok(match b {
                     List => Value::list(items),
                     Tuple => Value::tuple(items),
-                    Set => Value::Set(Arc::new(set_from(items)?)),
+                    Set => Value::Set(Arc::new(set_from(items, nest)?)),
                     ListMutable | ListMut => Value::list_mut(items),
-                    TupleMutable => Value::TupleMut(shared(items)),
-                    _ => Value::SetMut(shared(set_from(items)?)),
+                    TupleMutable => Value::tuple_mut(items),
+                    _ => Value::SetMut(shared(set_from(items, nest)?)),
                 })
             };
+            let nest = Nest::new(&rt, depth);
             match source {
-                None => ready(build(Vec::new())?),
-                Some(v @ Value::Instance(_)) => {
-                    suspend(async move { build(items_of(&rt, depth, v).await?) })
-                }
-                Some(v) => ready(build(crate::iter::collect_sync(&v)?)?),
+                None => ready(build(Vec::new(), nest)?),
+                Some(v @ Value::Instance(_)) => suspend(async move {
+                    let items = items_of(&rt, depth, v).await?;
+                    build(items, Nest::new(&rt, depth))
+                }),
+                Some(v) => ready(build(crate::iter::collect_sync(&v)?, nest)?),
             }
         }
         Dict | DictMutable | DictMut => {
@@ -669,7 +669,10 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 0 => new_dict(),
                 1 => match dict_of(&args.pos[0]) {
                     Some(d) => d,
-                    None => dict_from_items(crate::iter::collect_sync(&args.pos[0])?)?,
+                    None => dict_from_items(
+                        crate::iter::collect_sync(&args.pos[0])?,
+                        Nest::new(rt, depth),
+                    )?,
                 },
                 _ => {
                     return Err(RuntimeError::type_error(format!(
@@ -678,7 +681,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 }
             };
             for (k, v) in args.kw {
-                d.insert(key_of(Value::str(k.to_string()))?, v);
+                d.insert(Key::str(&k), v, Nest::new(rt, depth))?;
             }
             ready(if b == Dict {
                 Value::Dict(Arc::new(d))
@@ -799,10 +802,10 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 if b == Filter {
                     for item in lists.into_iter().next().unwrap_or_default() {
                         let keep = match &f {
-                            Value::None => item.truthy(),
-                            f => call_value(rt.clone(), f.clone(), vec![item.clone()], depth + 1)
+                            Value::None => item.try_truthy(Nest::new(&rt, depth))?,
+                            f => call_value(rt.clone(), f.clone(), vec![item.clone()], depth)
                                 .await?
-                                .truthy(),
+                                .try_truthy(Nest::new(&rt, depth))?,
                         };
                         if keep {
                             out.push(item);
@@ -812,7 +815,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
                     for i in 0..n {
                         let call_args = lists.iter().map(|l| l[i].clone()).collect();
-                        out.push(call_value(rt.clone(), f.clone(), call_args, depth + 1).await?);
+                        out.push(call_value(rt.clone(), f.clone(), call_args, depth).await?);
                     }
                 }
                 Ok(Value::list(out))
@@ -849,12 +852,13 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             let rt = rt.clone();
             suspend(async move {
                 for item in items_of(&rt, depth, source).await? {
-                    total = match ops::binary(pyro_compiler::Op::Add, &total, &item) {
+                    let nest = Nest::new(&rt, depth);
+                    total = match ops::binary(pyro_compiler::Op::Add, &total, &item, nest) {
                         Ok(v) => v,
                         Err(ops::Slow::Error(e)) => return Err(e),
                         Err(ops::Slow::Dunder(sym)) => {
                             let m = crate::attr::get_attr(&total, sym)?;
-                            call_value(rt.clone(), m, vec![item], depth + 1).await?
+                            call_value(rt.clone(), m, vec![item], depth).await?
                         }
                     };
                 }
@@ -891,22 +895,22 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         DivMod => {
             arity(name, &args, 2, 2)?;
             let q = div_value(&args.pos[0], &args.pos[1])?;
-            let r = mod_value(&args.pos[0], &args.pos[1])?;
+            let r = mod_value(&args.pos[0], &args.pos[1], Nest::new(rt, depth))?;
             ready(Value::tuple(vec![q, r]))
         }
         Hash => {
             arity(name, &args, 1, 1)?;
-            let h = hash_value(&args.pos[0])
-                .map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))?;
+            let (h, _) = hash_value(&args.pos[0], Nest::new(rt, depth))?;
             ready(Value::Int(h as i64))
         }
         Id => {
             arity(name, &args, 1, 1)?;
             let v = &args.pos[0];
-            ready(Value::Int(v.identity().map_or_else(
-                || hash_value(v).unwrap_or(0) as i64,
-                |p| p as i64,
-            )))
+            let id = match v.identity() {
+                Some(p) => p as i64,
+                None => hash_value(v, Nest::new(rt, depth))?.0 as i64,
+            };
+            ready(Value::Int(id))
         }
         Any | All => {
             arity(name, &args, 1, 1)?;
@@ -972,7 +976,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                         Some(d) => {
                             let rt = rt.clone();
                             suspend(async move {
-                                match call_value(rt, m, vec![], depth + 1).await {
+                                match call_value(rt, m, vec![], depth).await {
                                     Err(e) if e.is(StopIteration) => Ok(d),
                                     other => other,
                                 }
@@ -1055,7 +1059,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         | RandomShuffle | RandomSeed | FsReadToString | FsWrite | FsAppend | FsExists
         | FsIsFile | FsIsDir | FsCreateDir | FsRemoveFile | FsRemoveDir | FsListDir | FsRename
         | FsCopy | IoReadFile | IoWriteFile | IoReadLine | IoEprint | ProcessExec | ProcessExit => {
-            crate::hostlib::call(rt, b, args)
+            crate::hostlib::call(rt, depth, b, args)
         }
         _ => crate::stdlib::call(rt, depth, b, args),
     }
@@ -1131,10 +1135,10 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
     }
 }
 
-pub(crate) fn set_of(v: &Value) -> Result<Set, RuntimeError> {
+pub(crate) fn set_of(v: &Value, nest: Nest) -> Result<Set, RuntimeError> {
     match v {
         Value::Set(s) => Ok((**s).clone()),
         Value::SetMut(s) => Ok(s.lock().clone()),
-        other => set_from(crate::iter::collect_sync(other)?),
+        other => set_from(crate::iter::collect_sync(other)?, nest),
     }
 }

@@ -332,10 +332,7 @@ fn bind_slow(
             }
             Some(i) => slots[i] = Some(value.clone()),
             None if proto.kwargs.is_some() => {
-                extra.insert(
-                    Key::new(Value::str(kname)).map_err(RuntimeError::type_error)?,
-                    value.clone(),
-                );
+                extra.insert_plain(Key::str(kname), value.clone());
             }
             None => {
                 return Err(RuntimeError::type_error(format!(

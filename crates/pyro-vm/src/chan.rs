@@ -74,6 +74,19 @@ pub fn closed_error(what: &str) -> RuntimeError {
     RuntimeError::new(Builtin::ChannelClosed, what)
 }
 
+/// Values still buffered are freed through [`crate::free::release`] (a
+/// chain of channels each holding the next is freed without recursion).
+impl Drop for Channel {
+    fn drop(&mut self) {
+        let rx = self.rx.get_mut();
+        let mut values = Vec::new();
+        while let Ok(message) = rx.try_recv() {
+            values.push(message.value);
+        }
+        crate::free::release(values);
+    }
+}
+
 impl Channel {
     pub fn new(capacity: usize, elem: Option<Arc<str>>) -> Channel {
         let (tx, rx) = mpsc::channel(capacity.max(1));

@@ -1,8 +1,9 @@
 //! Knowing when everything is asleep (DESIGN-NOTES §4).
 //!
-//! Each task's top-level driver enters the watch the first time it blocks,
-//! and from then on records in its own slot where it is blocked while it
-//! waits (channel operations, joins, locks, `select`): blocking touches no
+//! Each task's top-level driver enters the watch the first time it waits,
+//! and from then on records in its own slot where it is blocked while its
+//! wait is parked (channel operations, joins, locks, `select`; a native
+//! computing inside a wait is running, not blocked): blocking touches no
 //! lock or counter shared with other tasks. Timers and host I/O in
 //! flight are counted separately, since they can still wake someone. A
 //! watchdog checks every 100 ms: when every live task is blocked, no timer or
@@ -10,8 +11,11 @@
 //! counter guards against races), nothing can ever happen again, and the
 //! program stops with `DeadlockError` listing each blocked task and where.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -70,22 +74,63 @@ impl Drop for Registered<'_> {
 }
 
 impl Registered<'_> {
-    /// Marks the task blocked until the guard is dropped.
-    pub fn blocked(&self, function: Arc<str>, span: Span) -> Blocked<'_> {
-        *self.state.blocked.lock() = Some((function, span));
+    /// Records where the task is blocked, or that it runs again (`None`).
+    fn set_blocked(&self, at: Option<(Arc<str>, Span)>) {
+        let old = std::mem::replace(&mut *self.state.blocked.lock(), at);
         self.state.progress.fetch_add(1, Ordering::Release);
-        Blocked(&self.state)
+        drop(old);
+    }
+
+    /// `wait`, during which the task counts as blocked at `at` only while
+    /// the wait is parked (its poll returned `Pending`). Work done inside
+    /// the wait — formatting a huge value, a native running Pyro callbacks —
+    /// is running, not blocked, however long it takes.
+    pub fn parked<'a, F: Future + Unpin>(
+        &'a self,
+        wait: F,
+        function: Arc<str>,
+        span: Span,
+    ) -> Parked<'a, F> {
+        Parked {
+            wait,
+            task: self,
+            at: (function, span),
+            blocked: false,
+        }
     }
 }
 
-/// Held while a task is blocked; clears its blocked state on drop.
-pub struct Blocked<'a>(&'a TaskState);
+/// See [`Registered::parked`].
+pub struct Parked<'a, F> {
+    wait: F,
+    task: &'a Registered<'a>,
+    at: (Arc<str>, Span),
+    blocked: bool,
+}
 
-impl Drop for Blocked<'_> {
+impl<F: Future + Unpin> Future for Parked<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        if this.blocked {
+            this.blocked = false;
+            this.task.set_blocked(None);
+        }
+        let poll = Pin::new(&mut this.wait).poll(cx);
+        if poll.is_pending() {
+            this.blocked = true;
+            this.task.set_blocked(Some(this.at.clone()));
+        }
+        poll
+    }
+}
+
+impl<F> Drop for Parked<'_, F> {
     fn drop(&mut self) {
-        let old = self.0.blocked.lock().take();
-        self.0.progress.fetch_add(1, Ordering::Release);
-        drop(old);
+        if self.blocked {
+            self.task.set_blocked(None);
+        }
     }
 }
 

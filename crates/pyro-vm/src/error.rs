@@ -218,18 +218,48 @@ pub struct Frame {
 }
 
 /// An uncaught runtime error, ready to render: type, message, the span
-/// where it was raised, the frames it crossed, and its cause.
+/// where it was raised, the frames it crossed, and its chain of causes.
 #[derive(Clone, Debug)]
 pub struct UncaughtError {
     pub type_name: String,
     pub message: String,
     pub span: Option<Span>,
     pub frames: Vec<Frame>,
-    pub cause: Option<Box<UncaughtError>>,
+    /// The error's `cause`, that one's cause, and so on: each with its
+    /// type, message and frames. The chain stops at the first error met
+    /// again (`raise e from e`, two errors causing each other), as Python's
+    /// traceback printing does, and after [`MAX_CAUSES`] links.
+    pub causes: Vec<UncaughtError>,
+    /// The chain of causes was longer than [`MAX_CAUSES`].
+    pub causes_cut: bool,
 }
+
+/// Causes listed for an uncaught error; a longer chain is cut with a note.
+pub const MAX_CAUSES: usize = 100;
 
 impl UncaughtError {
     pub fn new(error: &RuntimeError, sources: &SourceMap) -> UncaughtError {
+        let mut uncaught = UncaughtError::one(error, sources);
+        let mut seen = vec![Arc::as_ptr(&error.0) as usize];
+        let mut next = error.cause();
+        while let Some(cause) = next {
+            let id = Arc::as_ptr(&cause.0) as usize;
+            if seen.contains(&id) {
+                break;
+            }
+            if uncaught.causes.len() >= MAX_CAUSES {
+                uncaught.causes_cut = true;
+                break;
+            }
+            seen.push(id);
+            uncaught.causes.push(UncaughtError::one(&cause, sources));
+            next = cause.cause();
+        }
+        uncaught
+    }
+
+    /// The error itself, without its causes.
+    fn one(error: &RuntimeError, sources: &SourceMap) -> UncaughtError {
         let trace = error.trace();
         // A deadlock's "trace" is the list of blocked tasks, main first.
         let deadlock = error.is(pyro_builtins::Builtin::DeadlockError);
@@ -250,9 +280,8 @@ impl UncaughtError {
             message: error.message(),
             span: trace.first().map(|t| t.span),
             frames,
-            cause: error
-                .cause()
-                .map(|c| Box::new(UncaughtError::new(&c, sources))),
+            causes: Vec::new(),
+            causes_cut: false,
         }
     }
 }
@@ -272,7 +301,7 @@ impl std::error::Error for UncaughtError {}
 impl Diagnostic for UncaughtError {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         // One frame is the span already shown: only a deeper trace helps.
-        if self.frames.len() < 2 && self.cause.is_none() && self.type_name != "DeadlockError" {
+        if self.frames.len() < 2 && self.causes.is_empty() && self.type_name != "DeadlockError" {
             return None;
         }
         let mut text = String::new();
@@ -304,8 +333,7 @@ impl Diagnostic for UncaughtError {
                 i += same;
             }
         }
-        let mut cause = self.cause.as_deref();
-        while let Some(c) = cause {
+        for c in &self.causes {
             if !text.is_empty() {
                 text.push('\n');
             }
@@ -313,7 +341,9 @@ impl Diagnostic for UncaughtError {
             if let Some(frame) = c.frames.last() {
                 text.push_str(&format!(" (at {})", frame.location));
             }
-            cause = c.cause.as_deref();
+        }
+        if self.causes_cut {
+            text.push_str("\n[the chain of causes goes on]");
         }
         Some(Box::new(text))
     }

@@ -166,7 +166,7 @@ pub struct Fiber {
     /// An error delivered by a resumed wait, raised when the fiber runs again.
     pub pending_error: Option<RuntimeError>,
     /// Files whose top level this fiber is running an import of (cycle detection).
-    pub import_chain: Vec<std::path::PathBuf>,
+    pub import_chain: Option<Arc<crate::modules::ImportLink>>,
     /// The task this fiber runs (None for the main program and callbacks).
     pub task: Option<Arc<crate::task::TaskHandle>>,
     /// `for x in channel` suspended: the outcome goes here instead of onto
@@ -246,7 +246,7 @@ impl Fiber {
             handlers: Vec::new(),
             depth_base,
             pending_error: None,
-            import_chain: Vec::new(),
+            import_chain: None,
             task: None,
             iter_resume: false,
             iter_value: None,
@@ -304,26 +304,19 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
                 }
             }
             Halt::Suspend(wait) => {
-                let _blocked = task_id.map(|id| {
-                    let watched = watched.get_or_insert_with(|| rt.watch.register(id));
-                    let (function, span) = fiber.frames.last().map_or(
-                        ("<module>".into(), pyro_source::Span::DUMMY),
-                        |f| match &f.func {
-                            Some(func) => {
-                                let code = &func.proto.code;
-                                (
-                                    code.name.clone(),
-                                    code.span_at(f.pc.saturating_sub(1) as usize),
-                                )
-                            }
-                            None => ("?".into(), pyro_source::Span::DUMMY),
-                        },
-                    );
-                    watched.blocked(function, span)
-                });
                 if task_id.is_none() {
                     rt.watch.progressed();
                 }
+                type Parked<'a> =
+                    Pin<Box<dyn Future<Output = Result<Value, RuntimeError>> + Send + 'a>>;
+                let wait: Parked<'_> = match task_id {
+                    None => wait,
+                    Some(id) => {
+                        let watched = watched.get_or_insert_with(|| rt.watch.register(id));
+                        let (function, span) = blocked_at(fiber);
+                        Box::pin(watched.parked(wait, function, span))
+                    }
+                };
                 // ...and races every wait, so a blocked task wakes to `Cancelled`.
                 let outcome = match fiber.task.clone() {
                     Some(task) if task.take_cancel() => Err(crate::task::cancelled_error()),
@@ -343,44 +336,45 @@ async fn drive_as(rt: &Rt, fiber: &mut Fiber, task_id: Option<u64>) -> Result<Va
     }
 }
 
-thread_local! {
-    /// The runtime whose interpreter is running on this thread, for
-    /// [`call_sync`] from deep inside native code (hashing, equality).
-    static CURRENT: std::cell::RefCell<Option<Rt>> = const { std::cell::RefCell::new(None) };
+/// The function and source position a fiber waits at.
+fn blocked_at(fiber: &Fiber) -> (Arc<str>, pyro_source::Span) {
+    fiber.frames.last().map_or(
+        ("<module>".into(), pyro_source::Span::DUMMY),
+        |f| match &f.func {
+            Some(func) => {
+                let code = &func.proto.code;
+                (
+                    code.name.clone(),
+                    code.span_at(f.pc.saturating_sub(1) as usize),
+                )
+            }
+            None => ("?".into(), pyro_source::Span::DUMMY),
+        },
+    )
 }
 
-/// Records the runtime running on this thread (called on interpreter entry).
-pub(crate) fn set_current(rt: &Rt) {
-    CURRENT.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.as_ref().is_none_or(|cur| !Arc::ptr_eq(cur, rt)) {
-            *c = Some(rt.clone());
-        }
-    });
-}
-
-/// Runs a Pyro call to completion on a nested fiber, synchronously. For
-/// user methods that native code needs an answer from immediately
-/// (`__hash__` and `__eq__` of dict keys, `__eq__` inside a list
-/// comparison). They must not block: a wait inside one is an error, never
-/// a blocked thread.
-pub fn call_sync(func: Value, args: Vec<Value>) -> Result<Value, RuntimeError> {
-    let Some(rt) = CURRENT.with(|c| c.borrow().clone()) else {
-        return Err(RuntimeError::type_error(
-            "internal error: no runtime for a nested call",
-        ));
-    };
-    let mut fiber = Fiber::new(0);
+/// Runs a Pyro call to completion on a nested fiber, synchronously (see
+/// [`crate::nest::Nest::call`], the way to reach it). For user methods that
+/// native code needs an answer from immediately (`__hash__` and `__eq__` of
+/// dict keys, `__eq__` and `__lt__` inside a structural comparison). They
+/// must not block: a wait inside one is an error, never a blocked thread.
+pub(crate) fn call_sync(
+    nest: crate::nest::Nest,
+    func: Value,
+    args: Vec<Value>,
+) -> Result<Value, RuntimeError> {
+    let rt = nest.rt;
+    let mut fiber = Fiber::new(nest.depth);
     let argc = args.len();
     fiber.stack.push(func);
     fiber.stack.extend(args);
-    match crate::call::invoke(&rt, &mut fiber, 0, argc, None, OnReturn::Push)? {
+    match crate::call::invoke(rt, &mut fiber, 0, argc, None, OnReturn::Push)? {
         crate::call::Invoked::Done => return Ok(fiber.stack.pop().unwrap_or(Value::None)),
         crate::call::Invoked::Suspend(_) => return Err(cannot_block()),
         crate::call::Invoked::Pushed => {}
     }
     loop {
-        match crate::interp::run(&rt, &mut fiber) {
+        match crate::interp::run(rt, &mut fiber) {
             Halt::Done(v) => return Ok(v),
             Halt::Error(e) => return Err(e),
             Halt::Yield => {}
@@ -394,15 +388,13 @@ fn cannot_block() -> RuntimeError {
 }
 
 /// Calls a Pyro value from native code (a key function, `__str__`, a host
-/// callback) on a fresh fiber driven on the current task. The call may itself
-/// suspend; it never blocks a thread.
+/// callback) on a fresh fiber driven on the current task, whose frames count
+/// from `depth` (the caller's). The call may itself suspend; it never blocks
+/// a thread, and its future polls on a fresh stack segment when needed.
 pub fn call_value(rt: Rt, func: Value, args: Vec<Value>, depth: usize) -> Wait {
-    Box::pin(async move {
-        if depth > rt.recursion_limit {
-            return Err(RuntimeError::new(
-                pyro_builtins::Builtin::RecursionError,
-                "maximum recursion depth exceeded",
-            ));
+    crate::nest::grow_wait(Box::pin(async move {
+        if depth >= rt.recursion_limit {
+            return Err(crate::nest::recursion_error());
         }
         let mut fiber = Fiber::new(depth);
         let argc = args.len();
@@ -413,5 +405,5 @@ pub fn call_value(rt: Rt, func: Value, args: Vec<Value>, depth: usize) -> Wait {
             crate::call::Invoked::Done => Ok(fiber.stack.pop().unwrap_or(Value::None)),
             crate::call::Invoked::Suspend(wait) => wait.await,
         }
-    })
+    }))
 }

@@ -8,8 +8,11 @@ use std::pin::Pin;
 
 use crate::error::RuntimeError;
 use crate::fiber::{call_value, Wait};
+use crate::nest::Nest;
 use crate::object::BoundTarget;
-use crate::repr::{display_sync, has_user_method, repr_sync};
+use crate::repr::{
+    container_id, display_sync, has_user_method, recursive_mark, repr_sync, try_text,
+};
 use crate::runtime::Rt;
 use crate::symbol::names;
 use crate::text::{self, FormatArg};
@@ -113,13 +116,45 @@ pub fn to_string(
     repr: bool,
 ) -> Pin<Box<dyn Future<Output = Result<String, RuntimeError>> + Send + '_>> {
     Box::pin(async move {
-        let sync = if repr {
-            repr_sync(&value)
-        } else {
-            display_sync(&value)
-        };
-        if let Some(s) = sync {
-            return Ok(s);
+        let mut path = Vec::new();
+        stringify(rt, depth, value, repr, &mut path, true).await
+    })
+}
+
+/// [`to_string`] inside the containers on `path` (outermost first): one
+/// met again prints as `[...]`; each level counts against the recursion
+/// limit and is polled on a fresh stack segment when needed.
+///
+/// Each level first tries the synchronous path (most items need no user
+/// code), unless that already failed above for depth: then the rest is
+/// walked here, so a deep value costs time linear in its size.
+fn stringify<'a>(
+    rt: &'a Rt,
+    depth: usize,
+    value: Value,
+    repr: bool,
+    path: &'a mut Vec<usize>,
+    try_sync: bool,
+) -> Pin<Box<dyn Future<Output = Result<String, RuntimeError>> + Send + 'a>> {
+    let level = Box::pin(async move {
+        let mut try_sync = try_sync;
+        if try_sync {
+            match try_text(&value, repr) {
+                Ok(s) => return Ok(s),
+                Err(too_deep) => try_sync = !too_deep,
+            }
+        }
+        if let Some(id) = container_id(&value) {
+            if path.contains(&id) {
+                return Ok(recursive_mark(&value).to_string());
+            }
+            Nest::new(rt, depth + path.len()).check()?;
+            path.push(id);
+            let s = items_string(rt, depth, &value, path, try_sync).await;
+            path.pop();
+            if let Some(s) = s? {
+                return Ok(s);
+            }
         }
         match &value {
             Value::Instance(_) | Value::Record(_) => {
@@ -128,12 +163,8 @@ pub fn to_string(
                 } else {
                     names::repr()
                 };
-                if !has_user_method(&value, method) {
-                    return Ok(repr_sync(&value)
-                        .unwrap_or_else(|| format!("<{} object>", value.type_name())));
-                }
                 let bound = crate::attr::get_attr(&value, method)?;
-                let result = call_value(rt.clone(), bound, vec![], depth + 1).await?;
+                let result = call_value(rt.clone(), bound, vec![], depth + path.len()).await?;
                 match result {
                     Value::Str(s) => Ok(s.as_str().to_string()),
                     other => Err(RuntimeError::type_error(format!(
@@ -143,54 +174,69 @@ pub fn to_string(
                     ))),
                 }
             }
-            Value::List(_) | Value::ListMut(_) | Value::Tuple(_) | Value::TupleMut(_) => {
-                let items = crate::iter::collect_sync(&value)?;
-                let mut parts = Vec::with_capacity(items.len());
-                for item in items {
-                    parts.push(to_string(rt, depth, item, true).await?);
-                }
-                Ok(match &value {
-                    Value::Tuple(_) | Value::TupleMut(_) if parts.len() == 1 => {
-                        format!("({},)", parts[0])
-                    }
-                    Value::Tuple(_) | Value::TupleMut(_) => format!("({})", parts.join(", ")),
-                    _ => format!("[{}]", parts.join(", ")),
-                })
-            }
-            Value::Dict(_) | Value::DictMut(_) => {
-                let pairs: Vec<(Value, Value)> = match &value {
-                    Value::Dict(d) => d
-                        .iter()
-                        .map(|(k, v)| (k.value().clone(), v.clone()))
-                        .collect(),
-                    Value::DictMut(d) => d
-                        .lock()
-                        .iter()
-                        .map(|(k, v)| (k.value().clone(), v.clone()))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                let mut parts = Vec::with_capacity(pairs.len());
-                for (k, v) in pairs {
-                    let k = to_string(rt, depth, k, true).await?;
-                    let v = to_string(rt, depth, v, true).await?;
-                    parts.push(format!("{k}: {v}"));
-                }
-                Ok(format!("{{{}}}", parts.join(", ")))
-            }
-            Value::Set(_) | Value::SetMut(_) => {
-                let items = crate::iter::collect_sync(&value)?;
-                let mut parts = Vec::with_capacity(items.len());
-                for item in items {
-                    parts.push(to_string(rt, depth, item, true).await?);
-                }
-                Ok(format!("{{{}}}", parts.join(", ")))
-            }
             Value::BoundMethod(m) => match &m.method {
                 BoundTarget::Callable(Value::Function(f)) => Ok(format!("<method {}>", f.name())),
                 _ => Ok("<method>".to_string()),
             },
             other => Ok(other.type_name()),
         }
-    })
+    });
+    crate::nest::grow_future(level)
+}
+
+/// The text of a container whose items may need user code (`None` for a
+/// record, which prints through its class's method when it has one).
+async fn items_string(
+    rt: &Rt,
+    depth: usize,
+    value: &Value,
+    path: &mut Vec<usize>,
+    try_sync: bool,
+) -> Result<Option<String>, RuntimeError> {
+    Ok(Some(match value {
+        Value::List(_) | Value::ListMut(_) | Value::Tuple(_) | Value::TupleMut(_) => {
+            let items = crate::iter::collect_sync(value)?;
+            let mut parts = Vec::with_capacity(items.len());
+            for v in items {
+                parts.push(stringify(rt, depth, v, true, path, try_sync).await?);
+            }
+            match value {
+                Value::Tuple(_) | Value::TupleMut(_) if parts.len() == 1 => {
+                    format!("({},)", parts[0])
+                }
+                Value::Tuple(_) | Value::TupleMut(_) => format!("({})", parts.join(", ")),
+                _ => format!("[{}]", parts.join(", ")),
+            }
+        }
+        Value::Dict(_) | Value::DictMut(_) => {
+            let pairs = crate::collections::dict_pairs(value);
+            let mut parts = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                let k = stringify(rt, depth, k, true, path, try_sync).await?;
+                let v = stringify(rt, depth, v, true, path, try_sync).await?;
+                parts.push(format!("{k}: {v}"));
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Set(_) | Value::SetMut(_) => {
+            let items = crate::iter::collect_sync(value)?;
+            let mut parts = Vec::with_capacity(items.len());
+            for v in items {
+                parts.push(stringify(rt, depth, v, true, path, try_sync).await?);
+            }
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Record(r) if !has_user_method(value, names::repr()) => {
+            let mut parts = Vec::with_capacity(r.fields.len());
+            for (name, v) in r.named_fields() {
+                parts.push(format!(
+                    "{}={}",
+                    name.name(),
+                    stringify(rt, depth, v.clone(), true, path, try_sync).await?
+                ));
+            }
+            format!("{}({})", r.class.name, parts.join(", "))
+        }
+        _ => return Ok(None),
+    }))
 }

@@ -9,14 +9,16 @@ use std::sync::{Arc, OnceLock};
 use parking_lot::Mutex;
 use pyro_builtins::Builtin;
 
-use crate::builtins::{arity, float_arg, int_arg, key_of, no_kw, ready, str_arg, suspend, take_kw};
+use crate::builtins::{arity, float_arg, int_arg, no_kw, ready, str_arg, suspend, take_kw};
 use crate::call::{Args, NativeResult};
 use crate::collections::new_dict;
+use crate::collections::Key;
 use crate::error::RuntimeError;
+use crate::nest::Nest;
 use crate::runtime::Rt;
 use crate::value::Value;
 
-pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
+pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     use Builtin::*;
     let name = b.name();
     match b {
@@ -29,7 +31,12 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
                 Some(v) => Some(int_arg(name, v)?.clamp(0, 64) as usize),
             };
             let mut out = String::new();
-            to_json(&args.pos[0], indent, 0, &mut out)?;
+            let mut json = Json {
+                indent,
+                path: Vec::new(),
+                out: &mut out,
+            };
+            json.value(&args.pos[0], Nest::new(rt, depth))?;
             ready(Value::str(out))
         }
         JsonParse => {
@@ -99,8 +106,7 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
             arity(name, &args, 1, 1)?;
             let n = match &args.pos[0] {
                 Value::Int(n) => *n as u64,
-                other => crate::collections::hash_value(other)
-                    .map_err(|t| RuntimeError::type_error(format!("cannot seed with a {t}")))?,
+                other => crate::collections::hash_value(other, Nest::new(rt, depth))?.0,
             };
             *rng().lock() = seeded(n);
             ready(Value::None)
@@ -220,16 +226,16 @@ pub fn call(rt: &Rt, b: Builtin, mut args: Args) -> NativeResult {
                     .output()
                     .map_err(|e| io_error("run", &cmd, &e))?;
                 let mut d = new_dict();
-                d.insert(
-                    key_of(Value::str("stdout"))?,
+                d.insert_plain(
+                    Key::str("stdout"),
                     Value::str(String::from_utf8_lossy(&out.stdout).into_owned()),
                 );
-                d.insert(
-                    key_of(Value::str("stderr"))?,
+                d.insert_plain(
+                    Key::str("stderr"),
                     Value::str(String::from_utf8_lossy(&out.stderr).into_owned()),
                 );
-                d.insert(
-                    key_of(Value::str("code"))?,
+                d.insert_plain(
+                    Key::str("code"),
                     Value::Int(out.status.code().map_or(-1, i64::from)),
                 );
                 Ok(Value::Dict(Arc::new(d)))
@@ -363,100 +369,120 @@ fn newline(indent: Option<usize>, level: usize, out: &mut String) {
     }
 }
 
-/// JSON text in Python's `json.dumps` format (`", "` and `": "` separators;
-/// with an indent, one item per line).
-fn to_json(
-    v: &Value,
+/// Writes JSON text in Python's `json.dumps` format (`", "` and `": "`
+/// separators; with an indent, one item per line).
+struct Json<'a> {
     indent: Option<usize>,
-    level: usize,
-    out: &mut String,
-) -> Result<(), RuntimeError> {
-    if level > 200 {
-        return Err(RuntimeError::value_error(
-            "value is too deeply nested for JSON (or contains itself)",
-        ));
+    /// The containers being written, outermost first: one met again is a
+    /// circular reference.
+    path: Vec<usize>,
+    out: &'a mut String,
+}
+
+impl Json<'_> {
+    fn newline(&mut self, level: usize) {
+        newline(self.indent, level, self.out);
     }
-    let items_sep = if indent.is_some() { "," } else { ", " };
-    match v {
-        Value::None => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(n) => out.push_str(&n.to_string()),
-        Value::Float(x) if x.is_finite() => out.push_str(&crate::text::float_repr(*x)),
-        Value::Float(x) => {
-            return Err(RuntimeError::value_error(format!(
-                "{} has no JSON form",
-                crate::text::float_repr(*x)
-            )))
-        }
-        Value::Str(s) => json_string(s.as_str(), out),
-        Value::List(_) | Value::ListMut(_) | Value::Tuple(_) | Value::TupleMut(_) => {
-            let items = crate::iter::collect_sync(v)?;
-            if items.is_empty() {
-                out.push_str("[]");
-                return Ok(());
+
+    fn value(&mut self, v: &Value, nest: Nest) -> Result<(), RuntimeError> {
+        let level = self.path.len();
+        let items_sep = if self.indent.is_some() { "," } else { ", " };
+        match v {
+            Value::None => self.out.push_str("null"),
+            Value::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            Value::Int(n) => self.out.push_str(&n.to_string()),
+            Value::Float(x) if x.is_finite() => self.out.push_str(&crate::text::float_repr(*x)),
+            Value::Float(x) => {
+                return Err(RuntimeError::value_error(format!(
+                    "{} has no JSON form",
+                    crate::text::float_repr(*x)
+                )))
             }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(items_sep);
+            Value::Str(s) => json_string(s.as_str(), self.out),
+            Value::List(_) | Value::ListMut(_) | Value::Tuple(_) | Value::TupleMut(_) => {
+                let items = crate::iter::collect_sync(v)?;
+                if items.is_empty() {
+                    self.out.push_str("[]");
+                    return Ok(());
                 }
-                newline(indent, level + 1, out);
-                to_json(item, indent, level + 1, out)?;
-            }
-            newline(indent, level, out);
-            out.push(']');
-        }
-        Value::Dict(_) | Value::DictMut(_) => {
-            let pairs: Vec<(Value, Value)> = match v {
-                Value::Dict(d) => d
-                    .iter()
-                    .map(|(k, v)| (k.value().clone(), v.clone()))
-                    .collect(),
-                Value::DictMut(d) => d
-                    .lock()
-                    .iter()
-                    .map(|(k, v)| (k.value().clone(), v.clone()))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            if pairs.is_empty() {
-                out.push_str("{}");
-                return Ok(());
-            }
-            out.push('{');
-            for (i, (k, value)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(items_sep);
-                }
-                newline(indent, level + 1, out);
-                let key = match k {
-                    Value::Str(s) => s.as_str().to_string(),
-                    Value::Int(n) => n.to_string(),
-                    Value::Float(x) => crate::text::float_repr(*x),
-                    Value::Bool(b) => b.to_string(),
-                    Value::None => "null".to_string(),
-                    other => {
-                        return Err(RuntimeError::value_error(format!(
-                            "JSON object keys must be strings, numbers, booleans or None, not {}",
-                            other.type_name()
-                        )))
+                self.enter(v, nest, |json, nest| {
+                    json.out.push('[');
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            json.out.push_str(items_sep);
+                        }
+                        json.newline(level + 1);
+                        json.value(item, nest)?;
                     }
-                };
-                json_string(&key, out);
-                out.push_str(": ");
-                to_json(value, indent, level + 1, out)?;
+                    json.newline(level);
+                    json.out.push(']');
+                    Ok(())
+                })?;
             }
-            newline(indent, level, out);
-            out.push('}');
+            Value::Dict(_) | Value::DictMut(_) => {
+                let pairs = crate::collections::dict_pairs(v);
+                if pairs.is_empty() {
+                    self.out.push_str("{}");
+                    return Ok(());
+                }
+                self.enter(v, nest, |json, nest| {
+                    json.out.push('{');
+                    for (i, (k, value)) in pairs.iter().enumerate() {
+                        if i > 0 {
+                            json.out.push_str(items_sep);
+                        }
+                        json.newline(level + 1);
+                        let key = match k {
+                            Value::Str(s) => s.as_str().to_string(),
+                            Value::Int(n) => n.to_string(),
+                            Value::Float(x) => crate::text::float_repr(*x),
+                            Value::Bool(b) => b.to_string(),
+                            Value::None => "null".to_string(),
+                            other => {
+                                return Err(RuntimeError::value_error(format!(
+                                    "JSON object keys must be strings, numbers, booleans or None, not {}",
+                                    other.type_name()
+                                )))
+                            }
+                        };
+                        json_string(&key, json.out);
+                        json.out.push_str(": ");
+                        json.value(value, nest)?;
+                    }
+                    json.newline(level);
+                    json.out.push('}');
+                    Ok(())
+                })?;
+            }
+            other => {
+                return Err(RuntimeError::value_error(format!(
+                    "a {} has no JSON form",
+                    other.type_name()
+                )))
+            }
         }
-        other => {
-            return Err(RuntimeError::value_error(format!(
-                "a {} has no JSON form",
-                other.type_name()
-            )))
-        }
+        Ok(())
     }
-    Ok(())
+
+    /// Writes the items of container `v` one level deeper: a `ValueError`
+    /// if `v` contains itself, a `RecursionError` past the limit.
+    fn enter(
+        &mut self,
+        v: &Value,
+        nest: Nest,
+        write: impl FnOnce(&mut Self, Nest) -> Result<(), RuntimeError>,
+    ) -> Result<(), RuntimeError> {
+        let id = v.identity().unwrap_or(0);
+        if self.path.contains(&id) {
+            return Err(RuntimeError::value_error(
+                "circular reference detected (a value contains itself)",
+            ));
+        }
+        self.path.push(id);
+        let result = nest.deeper(|nest| write(self, nest));
+        self.path.pop();
+        result
+    }
 }
 
 fn from_json(v: serde_json::Value) -> Result<Value, RuntimeError> {
@@ -474,7 +500,7 @@ fn from_json(v: serde_json::Value) -> Result<Value, RuntimeError> {
         serde_json::Value::Object(map) => {
             let mut d = new_dict();
             for (k, v) in map {
-                d.insert(key_of(Value::str(k))?, from_json(v)?);
+                d.insert_plain(Key::str(&k), from_json(v)?);
             }
             Value::Dict(Arc::new(d))
         }

@@ -14,31 +14,31 @@ use pyro_builtins::Builtin;
 use pyro_compiler::Op;
 
 use crate::call::{self, Invoked};
-use crate::collections::{new_dict, new_set, Key};
+use crate::collections::{insert_locked, new_dict, new_set, Key};
 use crate::error::RuntimeError;
 use crate::fiber::{Fiber, Frame, Halt, Handler, OnReturn, BUDGET};
+use crate::nest::Nest;
 use crate::object::{shared, Function, Global, Peek, SuperProxy};
 use crate::ops::{self, Slow};
 use crate::runtime::Rt;
 use crate::symbol::{names, Sym};
-use crate::value::{RangeValue, Value};
+use crate::value::{Items, RangeValue, Value};
 use crate::{attr, build, iter, modules};
 
 /// Runs the fiber until it halts.
 pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
-    crate::fiber::set_current(rt);
     let mut budget = BUDGET;
     if let Some(error) = fiber.pending_error.take() {
-        let fresh = error.trace().is_empty();
-        if fresh {
-            if let Some(frame) = fiber.frames.last() {
-                if let Some(func) = &frame.func {
-                    let code = &func.proto.code;
-                    error.push_trace(
-                        code.name.clone(),
-                        code.span_at(frame.pc.saturating_sub(1) as usize),
-                    );
-                }
+        // The error reached this frame where it waits: raised by the wait
+        // itself, or coming out of Pyro code a native ran on a nested fiber
+        // (whose frames the trace already holds).
+        if let Some(frame) = fiber.frames.last() {
+            if let Some(func) = &frame.func {
+                let code = &func.proto.code;
+                error.push_trace(
+                    code.name.clone(),
+                    code.span_at(frame.pc.saturating_sub(1) as usize),
+                );
             }
         }
         if let Err(e) = unwind(fiber, error) {
@@ -115,6 +115,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 if let Some(f) = fiber.frames.last_mut() {
                     f.pc = pc as u32;
                 }
+            };
+        }
+        // The nesting context of a structural operation run here.
+        macro_rules! nest {
+            () => {
+                Nest::new(rt, fiber.depth_base + depth)
             };
         }
         macro_rules! tri {
@@ -271,7 +277,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         on_return
                     ));
                 } else {
-                    push!(Value::Bool(ops::equal(&a, &b) != negate));
+                    push!(Value::Bool(tri!(ops::equal(&a, &b, nest!())) != negate));
                 }
             }};
         }
@@ -281,7 +287,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
             ($op:expr, $a:expr, $b:expr) => {{
                 std::hint::cold_path();
                 let (op, a, b) = ($op, $a, $b);
-                match ops::compare(&a, &b, op) {
+                match ops::compare(&a, &b, op, nest!()) {
                     Ok(ord) => push!(Value::Bool(ops::ordering_holds(op, &a, &b, ord))),
                     Err(Slow::Error(e)) => break (e, false),
                     Err(Slow::Dunder(sym)) => {
@@ -538,9 +544,9 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         Value::Cell(c) => {
                             let c = c.clone();
                             let mut guard = c.lock();
-                            add_in_place(&mut guard, &rhs)
+                            add_in_place(&mut guard, &rhs, nest!())
                         }
-                        _ => add_in_place(&mut stack[slot], &rhs),
+                        _ => add_in_place(&mut stack[slot], &rhs, nest!()),
                     };
                     match result {
                         Ok(()) => {}
@@ -570,7 +576,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         if let Value::Unbound = slot {
                             return Err(None);
                         }
-                        match add_in_place(slot, &rhs) {
+                        match add_in_place(slot, &rhs, nest!()) {
                             Ok(()) => Ok(()),
                             Err(Slow::Dunder(sym)) => Err(Some(Ok((slot.clone(), sym)))),
                             Err(Slow::Error(e)) => Err(Some(Err(e))),
@@ -653,7 +659,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                     let b = pop!();
                     let a = pop!();
-                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                    slow!(ops::binary(op, &a, &b, nest!()), OnReturn::Push, a, vec![b]);
                 }
                 Op::Div
                 | Op::Mod
@@ -683,7 +689,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                             continue;
                         }
                     }
-                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                    slow!(ops::binary(op, &a, &b, nest!()), OnReturn::Push, a, vec![b]);
                 }
                 Op::Neg => {
                     let a = pop!();
@@ -699,7 +705,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Not => {
                     let a = pop!();
-                    let truthy = tri!(a.try_truthy());
+                    let truthy = tri!(a.try_truthy(nest!()));
                     push!(Value::Bool(!truthy));
                 }
                 Op::Eq | Op::Ne => {
@@ -740,7 +746,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     // general operation, as if the constant had been pushed.
                     let a = pop!();
                     let b = Value::Int(y);
-                    slow!(ops::binary(unfused(op), &a, &b), OnReturn::Push, a, vec![b]);
+                    slow!(
+                        ops::binary(unfused(op), &a, &b, nest!()),
+                        OnReturn::Push,
+                        a,
+                        vec![b]
+                    );
                 }
                 Op::LocalAddInt(s, k) | Op::LocalSubInt(s, k) => {
                     let sub = matches!(op, Op::LocalSubInt(..));
@@ -759,7 +770,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let a = local_operand!(s);
                     let b = Value::Int(k as i64);
                     let op = if sub { Op::Sub } else { Op::Add };
-                    slow!(ops::binary(op, &a, &b), OnReturn::Push, a, vec![b]);
+                    slow!(ops::binary(op, &a, &b, nest!()), OnReturn::Push, a, vec![b]);
                 }
                 Op::LocalLtInt(s, k)
                 | Op::LocalLeInt(s, k)
@@ -807,7 +818,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::In | Op::NotIn => {
                     let container = pop!();
                     let item = pop!();
-                    match ops::contains(&container, &item) {
+                    match ops::contains(&container, &item, nest!()) {
                         Ok(Some(found)) => {
                             push!(Value::Bool(found != matches!(op, Op::NotIn)))
                         }
@@ -854,7 +865,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let v = pop!();
                     let go = match v {
                         Value::Bool(b) => !b,
-                        ref other => !tri!(other.try_truthy()),
+                        ref other => !tri!(other.try_truthy(nest!())),
                     };
                     if go {
                         pc = t as usize;
@@ -862,12 +873,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::JumpIfTrue(t) => {
                     let v = pop!();
-                    if tri!(v.try_truthy()) {
+                    if tri!(v.try_truthy(nest!())) {
                         pc = t as usize;
                     }
                 }
                 Op::JumpIfFalseOrPop(t) => {
-                    let top = stack.last().map(Value::try_truthy).transpose();
+                    let top = stack.last().map(|v| v.try_truthy(nest!())).transpose();
                     if tri!(top) == Some(false) {
                         pc = t as usize;
                     } else {
@@ -875,7 +886,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     }
                 }
                 Op::JumpIfTrueOrPop(t) => {
-                    let top = stack.last().map(Value::try_truthy).transpose();
+                    let top = stack.last().map(|v| v.try_truthy(nest!())).transpose();
                     if tri!(top) == Some(true) {
                         pc = t as usize;
                     } else {
@@ -1054,7 +1065,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let callee = stack.len() - argc as usize - 1;
                     let names = match &proto.consts[k as usize] {
                         Value::Tuple(t) => t.clone(),
-                        _ => Arc::new(Vec::new()),
+                        _ => Arc::new(Items::default()),
                     };
                     invoked!(call::invoke(
                         rt,
@@ -1076,11 +1087,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         argc += items.len();
                     }
                     let mut names = Vec::new();
-                    let pairs: Vec<(Value, Value)> = match &kwargs {
-                        Value::Dict(d) => d
-                            .iter()
-                            .map(|(k, v)| (k.value().clone(), v.clone()))
-                            .collect(),
+                    let pairs = match &kwargs {
+                        Value::Dict(_) => crate::collections::dict_pairs(&kwargs),
                         _ => Vec::new(),
                     };
                     for (k, v) in pairs {
@@ -1210,7 +1218,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::GetIndex => {
                     let index = pop!();
                     let obj = pop!();
-                    match attr::get_index(&obj, &index) {
+                    match attr::get_index(&obj, &index, nest!()) {
                         Ok(Some(v)) => push!(v),
                         Ok(None) => {
                             save_pc!();
@@ -1233,7 +1241,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     let value = pop!();
                     let index = pop!();
                     let obj = pop!();
-                    match attr::set_index(&obj, index.clone(), value.clone()) {
+                    match attr::set_index(&obj, index.clone(), value.clone(), nest!()) {
                         Ok(true) => {}
                         Ok(false) => {
                             save_pc!();
@@ -1262,18 +1270,12 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::BuildSet(n) => {
                     let items = stack.split_off(stack.len() - n as usize);
-                    let set: Result<crate::collections::Set, RuntimeError> =
-                        items.into_iter().map(key).collect();
-                    let set = tri!(set);
+                    let set = tri!(build::set(items, nest!()));
                     push!(Value::Set(Arc::new(set)));
                 }
                 Op::BuildDict(n) => {
                     let items = stack.split_off(stack.len() - 2 * n as usize);
-                    let dict: Result<crate::collections::Dict, RuntimeError> = items
-                        .chunks(2)
-                        .map(|kv| Ok((key(kv[0].clone())?, kv[1].clone())))
-                        .collect();
-                    let dict = tri!(dict);
+                    let dict = tri!(build::dict(items, nest!()));
                     push!(Value::Dict(Arc::new(dict)));
                 }
                 Op::BuildSlice => {
@@ -1316,38 +1318,39 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 Op::NewBuilder(kind) => push!(match kind {
                     2 => Value::SetMut(shared(new_set())),
                     3 => Value::DictMut(shared(new_dict())),
-                    4 => Value::TupleMut(shared(Vec::new())),
-                    _ => Value::ListMut(shared(Vec::new())),
+                    4 => Value::tuple_mut(Vec::new()),
+                    _ => Value::list_mut(Vec::new()),
                 }),
-                Op::ListAppend(depth) => {
+                Op::ListAppend(under) => {
                     let v = pop!();
-                    let at = stack.len() - 1 - depth as usize;
+                    let at = stack.len() - 1 - under as usize;
                     if let Value::ListMut(items) | Value::TupleMut(items) = &stack[at] {
                         items.lock().push(v);
                     }
                 }
-                Op::SetAdd(depth) => {
+                Op::SetAdd(under) => {
                     let v = pop!();
-                    let k = tri!(key(v));
-                    let at = stack.len() - 1 - depth as usize;
+                    let k = tri!(Key::new(v, nest!()));
+                    let at = stack.len() - 1 - under as usize;
                     if let Value::SetMut(set) = &stack[at] {
-                        set.lock().insert(k);
+                        tri!(insert_locked(&**set, k, (), nest!()));
                     }
                 }
-                Op::DictInsert(depth) => {
+                Op::DictInsert(under) => {
                     let v = pop!();
                     let k = pop!();
-                    let k = tri!(key(k));
-                    let at = stack.len() - 1 - depth as usize;
+                    let k = tri!(Key::new(k, nest!()));
+                    let at = stack.len() - 1 - under as usize;
                     if let Value::DictMut(d) = &stack[at] {
-                        d.lock().insert(k, v);
+                        let old = tri!(insert_locked(&**d, k, v, nest!()));
+                        drop(old);
                     }
                 }
-                Op::ListExtend(depth) => {
+                Op::ListExtend(under) => {
                     let source = pop!();
-                    let at = stack.len() - 1 - depth as usize;
+                    let at = stack.len() - 1 - under as usize;
                     let builder = stack[at].clone();
-                    tri!(build::extend(&builder, source));
+                    tri!(build::extend(&builder, source, nest!()));
                 }
                 Op::Freeze => {
                     let builder = pop!();
@@ -1654,7 +1657,7 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     std::hint::cold_path();
                     let kinds = match &proto.consts[k as usize] {
                         Value::Tuple(t) => t.clone(),
-                        _ => Arc::new(Vec::new()),
+                        _ => Arc::new(Items::default()),
                     };
                     let count: usize = kinds
                         .iter()
@@ -1799,10 +1802,6 @@ fn global_name(func: &Function, g: u32) -> String {
         .map_or_else(|| "?".to_string(), |(n, _)| n.to_string())
 }
 
-fn key(v: Value) -> Result<Key, RuntimeError> {
-    Key::new(v).map_err(|t| RuntimeError::type_error(format!("unhashable type: '{t}'")))
-}
-
 fn unpack_error(expected: usize, got: usize) -> RuntimeError {
     if got > expected {
         RuntimeError::value_error(format!("too many values to unpack (expected {expected})"))
@@ -1838,7 +1837,7 @@ fn make_range(start: &Value, end: &Value, inclusive: bool) -> Result<Value, Runt
 
 /// `x += y` / `x = x + y` on a variable: append in place when the string or
 /// list has no other owner, otherwise compute `x + y`.
-fn add_in_place(target: &mut Value, rhs: &Value) -> Result<(), Slow> {
+fn add_in_place(target: &mut Value, rhs: &Value, nest: Nest) -> Result<(), Slow> {
     match (&mut *target, rhs) {
         (Value::Int(x), Value::Int(y)) => {
             *x = x
@@ -1866,7 +1865,7 @@ fn add_in_place(target: &mut Value, rhs: &Value) -> Result<(), Slow> {
         }
         _ => {}
     }
-    let result = ops::binary(Op::Add, target, rhs)?;
+    let result = ops::binary(Op::Add, target, rhs, nest)?;
     *target = result;
     Ok(())
 }

@@ -21,7 +21,7 @@ pub fn native_iter(v: &Value) -> Result<Option<Iter>, RuntimeError> {
             index: 0,
         },
         Value::ListMut(items) | Value::TupleMut(items) => Iter::Snapshot {
-            items: items.lock().clone(),
+            items: items.lock().to_vec(),
             index: 0,
         },
         Value::Dict(d) => Iter::Snapshot {
@@ -84,7 +84,7 @@ pub fn get_iter(v: Value) -> Result<GotIter, RuntimeError> {
 pub fn collect_sync(v: &Value) -> Result<Vec<Value>, RuntimeError> {
     match v {
         Value::List(items) | Value::Tuple(items) => return Ok(items.to_vec()),
-        Value::ListMut(items) | Value::TupleMut(items) => return Ok(items.lock().clone()),
+        Value::ListMut(items) | Value::TupleMut(items) => return Ok(items.lock().to_vec()),
         Value::Iterator(it) => {
             let mut it = it.lock();
             let mut out = Vec::new();

@@ -6,10 +6,13 @@ use std::sync::Arc;
 
 use pyro_builtins::{has_method as has, Receiver as R};
 
-use crate::builtins::{arity, int_arg, key_of, no_kw, ready, set_of, str_arg, suspend, take_kw};
+use parking_lot::Mutex;
+
+use crate::builtins::{arity, int_arg, no_kw, ready, set_of, str_arg, suspend, take_kw};
 use crate::call::{Args, NativeResult};
-use crate::collections::{new_dict, Set};
+use crate::collections::{insert_locked, locate, remove_locked, Dict, Key, Set};
 use crate::error::RuntimeError;
+use crate::nest::Nest;
 use crate::object::shared;
 use crate::ops;
 use crate::runtime::Rt;
@@ -75,22 +78,19 @@ pub fn call_method(
     if !has_method(receiver, name) {
         return Err(crate::attr::no_attribute(receiver, Sym::intern(name)));
     }
+    let nest = Nest::new(rt, depth);
     match receiver {
         Value::Str(s) => str_method(s.as_str(), s.char_len(), name, args),
         Value::List(items) | Value::Tuple(items) => {
             if has(R::ListMut, name) {
                 return Err(immutable("list", "ListMutable"));
             }
-            seq_method(receiver, items, name, args)
+            seq_method(receiver, items, name, args, nest)
         }
-        Value::TupleMut(items) => {
-            let items = Arc::new(items.lock().clone());
-            seq_method(receiver, &items, name, args)
-        }
+        Value::TupleMut(items) => seq_mut_method(receiver, items, name, args, nest),
         Value::ListMut(items) => {
             if has(R::Seq, name) {
-                let snapshot = Arc::new(items.lock().clone());
-                return seq_method(receiver, &snapshot, name, args);
+                return seq_mut_method(receiver, items, name, args, nest);
             }
             list_mut_method(rt, depth, items, name, &mut args)
         }
@@ -98,27 +98,25 @@ pub fn call_method(
             if has(R::DictMut, name) {
                 return Err(immutable("dict", "DictMutable"));
             }
-            dict_method(receiver, &d.clone(), name, args)
+            dict_method(receiver, DictRef::Shared(d), name, args, nest)
         }
         Value::DictMut(d) => {
             if has(R::Dict, name) {
-                let snapshot = Arc::new(d.lock().clone());
-                return dict_method(receiver, &snapshot, name, args);
+                return dict_method(receiver, DictRef::Locked(d), name, args, nest);
             }
-            dict_mut_method(d, name, args)
+            dict_mut_method(d, name, args, nest)
         }
         Value::Set(s) => {
             if has(R::SetMut, name) {
                 return Err(immutable("set", "SetMutable"));
             }
-            set_method(receiver, s, name, args)
+            set_method(receiver, SetRef::Shared(s), name, args, nest)
         }
         Value::SetMut(s) => {
             if has(R::Set, name) {
-                let snapshot = Arc::new(s.lock().clone());
-                return set_method(receiver, &snapshot, name, args);
+                return set_method(receiver, SetRef::Locked(s), name, args, nest);
             }
-            set_mut_method(s, name, args)
+            set_mut_method(s, name, args, nest)
         }
         Value::Float(x) => ready(Value::Bool(x.is_finite() && x.fract() == 0.0)),
         Value::Chan(chan, dir) => crate::chan::method(chan, *dir, name, args),
@@ -370,30 +368,84 @@ fn format_method(template: &str, args: &Args) -> Result<String, RuntimeError> {
     Ok(out)
 }
 
-fn seq_method(receiver: &Value, items: &Arc<Vec<Value>>, name: &str, args: Args) -> NativeResult {
+fn seq_method(
+    receiver: &Value,
+    items: &[Value],
+    name: &str,
+    args: Args,
+    nest: Nest,
+) -> NativeResult {
     no_kw(name, &args)?;
-    let v = match name {
-        "len" => Value::Int(items.len() as i64),
-        "contains" => {
-            arity(name, &args, 1, 1)?;
-            Value::Bool(items.iter().any(|v| ops::equal(v, &args.pos[0])))
-        }
-        "count" => {
-            arity(name, &args, 1, 1)?;
-            Value::Int(items.iter().filter(|v| ops::equal(v, &args.pos[0])).count() as i64)
-        }
-        "index" => {
-            arity(name, &args, 1, 1)?;
-            match items.iter().position(|v| ops::equal(v, &args.pos[0])) {
-                Some(i) => Value::Int(i as i64),
-                None => return Err(RuntimeError::value_error("value is not in the list")),
+    let position = |from: usize| -> Result<Option<usize>, RuntimeError> {
+        for (i, v) in items.iter().enumerate().skip(from) {
+            if v.is(&args.pos[0]) && !matches!(v, Value::Float(_))
+                || ops::equal(v, &args.pos[0], nest)?
+            {
+                return Ok(Some(i));
             }
         }
-        "copy" => match receiver {
-            Value::ListMut(_) => Value::list_mut(items.to_vec()),
-            Value::TupleMut(_) => Value::TupleMut(shared(items.to_vec())),
-            other => other.clone(),
+        Ok(None)
+    };
+    let v = match name {
+        "len" => Value::Int(items.len() as i64),
+        "copy" => receiver.clone(),
+        _ => {
+            arity(name, &args, 1, 1)?;
+            seq_search(name, position)?
+        }
+    };
+    ready(v)
+}
+
+/// `contains`, `count` and `index` of a sequence, given where the first
+/// item equal to the argument at or after an index is.
+fn seq_search(
+    name: &str,
+    position: impl Fn(usize) -> Result<Option<usize>, RuntimeError>,
+) -> Result<Value, RuntimeError> {
+    Ok(match name {
+        "contains" => Value::Bool(position(0)?.is_some()),
+        "count" => {
+            let mut n = 0;
+            let mut from = 0;
+            while let Some(i) = position(from)? {
+                n += 1;
+                from = i + 1;
+            }
+            Value::Int(n)
+        }
+        _ => match position(0)? {
+            Some(i) => Value::Int(i as i64),
+            None => return Err(RuntimeError::value_error("value is not in the list")),
         },
+    })
+}
+
+/// The read-only methods of a mutable list or tuple, in place: nothing is
+/// copied to be read (items are compared outside the lock).
+fn seq_mut_method(
+    receiver: &Value,
+    items: &crate::value::Shared<crate::value::Items>,
+    name: &str,
+    args: Args,
+    nest: Nest,
+) -> NativeResult {
+    no_kw(name, &args)?;
+    let v = match name {
+        "len" => Value::Int(items.lock().len() as i64),
+        "copy" => {
+            let copy = items.lock().to_vec();
+            match receiver {
+                Value::TupleMut(_) => Value::tuple_mut(copy),
+                _ => Value::list_mut(copy),
+            }
+        }
+        "contains" | "count" | "index" => {
+            arity(name, &args, 1, 1)?;
+            seq_search(name, |from| {
+                ops::position_in(items, &args.pos[0], from, nest)
+            })?
+        }
         _ => {
             return Err(RuntimeError::attribute(format!(
                 "'{}' object has no attribute '{name}'",
@@ -407,7 +459,7 @@ fn seq_method(receiver: &Value, items: &Arc<Vec<Value>>, name: &str, args: Args)
 fn list_mut_method(
     rt: &Rt,
     depth: usize,
-    items: &Arc<parking_lot::Mutex<Vec<Value>>>,
+    items: &Arc<parking_lot::Mutex<crate::value::Items>>,
     name: &str,
     args: &mut Args,
 ) -> NativeResult {
@@ -416,11 +468,12 @@ fn list_mut_method(
         let reverse = take_kw(args, "reverse").is_some_and(|r| r.truthy());
         no_kw(name, args)?;
         arity(name, args, 0, 0)?;
-        let snapshot = items.lock().clone();
+        let snapshot = items.lock().to_vec();
         let (rt, items) = (rt.clone(), items.clone());
         return suspend(async move {
             let sorted = crate::builtins::sort_values(&rt, depth, snapshot, key, reverse).await?;
-            *items.lock() = sorted;
+            let old = std::mem::replace(&mut **items.lock(), sorted);
+            drop(old);
             Ok(Value::None)
         });
     }
@@ -460,10 +513,16 @@ fn list_mut_method(
         }
         "remove" => {
             arity(name, args, 1, 1)?;
-            let mut items = items.lock();
-            match items.iter().position(|v| ops::equal(v, &args.pos[0])) {
+            let nest = Nest::new(rt, depth);
+            match ops::position_in(items, &args.pos[0], 0, nest)? {
                 Some(i) => {
-                    items.remove(i);
+                    // Compared outside the lock: the list may have shrunk.
+                    let mut items = items.lock();
+                    if i < items.len() {
+                        let removed = items.remove(i);
+                        drop(items);
+                        drop(removed);
+                    }
                 }
                 None => return Err(RuntimeError::value_error("list.remove(x): x not in list")),
             }
@@ -486,36 +545,61 @@ fn list_mut_method(
     ready(v)
 }
 
-fn dict_method(
-    receiver: &Value,
-    d: &Arc<crate::collections::Dict>,
-    name: &str,
-    args: Args,
-) -> NativeResult {
+/// A dict whose read-only methods run in place: shared (immutable) or
+/// behind its lock (mutable).
+enum DictRef<'a> {
+    Shared(&'a Arc<Dict>),
+    Locked(&'a Arc<Mutex<Dict>>),
+}
+
+impl DictRef<'_> {
+    /// Applies `f` to the table (under the lock for a mutable dict).
+    fn with<R>(&self, f: impl FnOnce(&Dict) -> R) -> R {
+        match self {
+            DictRef::Shared(d) => f(d),
+            DictRef::Locked(d) => f(&d.lock()),
+        }
+    }
+
+    /// The value for `key`, if present.
+    fn get(&self, key: &Key, nest: Nest) -> Result<Option<Value>, RuntimeError> {
+        Ok(match self {
+            DictRef::Shared(d) => d.get(key, nest)?.cloned(),
+            DictRef::Locked(d) => {
+                let (d, at) = locate(&***d, key, nest)?;
+                at.map(|at| d.value_at(at).clone())
+            }
+        })
+    }
+}
+
+fn dict_method(receiver: &Value, d: DictRef, name: &str, args: Args, nest: Nest) -> NativeResult {
     no_kw(name, &args)?;
     let v = match name {
-        "len" => Value::Int(d.len() as i64),
-        "keys" => Value::list(d.keys().map(|k| k.value().clone()).collect()),
-        "values" => Value::list(d.values().cloned().collect()),
-        "items" => Value::list(
+        "len" => Value::Int(d.with(|d| d.len()) as i64),
+        "keys" => Value::list(d.with(|d| d.keys().map(|k| k.value().clone()).collect())),
+        "values" => Value::list(d.with(|d| d.values().cloned().collect())),
+        "items" => Value::list(d.with(|d| {
             d.iter()
                 .map(|(k, v)| Value::tuple(vec![k.value().clone(), v.clone()]))
-                .collect(),
-        ),
+                .collect()
+        })),
         "get" => {
             arity(name, &args, 1, 2)?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            d.get(&key_of(args.pos[0].clone())?)
-                .cloned()
+            d.get(&Key::new(args.pos[0].clone(), nest)?, nest)?
                 .unwrap_or(default)
         }
         "contains" => {
             arity(name, &args, 1, 1)?;
-            Value::Bool(d.contains_key(&key_of(args.pos[0].clone())?))
+            Value::Bool(
+                d.get(&Key::new(args.pos[0].clone(), nest)?, nest)?
+                    .is_some(),
+            )
         }
-        "copy" => match receiver {
-            Value::DictMut(_) => Value::DictMut(shared((**d).clone())),
-            other => other.clone(),
+        "copy" => match d {
+            DictRef::Locked(d) => Value::DictMut(shared(d.lock().clone())),
+            DictRef::Shared(_) => receiver.clone(),
         },
         _ => {
             return Err(RuntimeError::attribute(format!(
@@ -527,39 +611,35 @@ fn dict_method(
     ready(v)
 }
 
-fn dict_mut_method(
-    d: &Arc<parking_lot::Mutex<crate::collections::Dict>>,
-    name: &str,
-    args: Args,
-) -> NativeResult {
+fn missing_key(key: &Value) -> RuntimeError {
+    RuntimeError::key_error(crate::repr::repr_sync(key).unwrap_or_default())
+}
+
+fn dict_mut_method(d: &Arc<Mutex<Dict>>, name: &str, args: Args, nest: Nest) -> NativeResult {
+    // Values replaced or removed are dropped after the lock is released.
     let v = match name {
         "insert" => {
             arity(name, &args, 2, 2)?;
-            d.lock()
-                .insert(key_of(args.pos[0].clone())?, args.pos[1].clone());
+            let key = Key::new(args.pos[0].clone(), nest)?;
+            let old = insert_locked(&**d, key, args.pos[1].clone(), nest)?;
+            drop(old);
             Value::None
         }
         "remove" => {
             arity(name, &args, 1, 1)?;
-            let key = key_of(args.pos[0].clone())?;
-            if d.lock().remove(&key).is_none() {
-                return Err(RuntimeError::key_error(
-                    crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
-                ));
+            let key = Key::new(args.pos[0].clone(), nest)?;
+            if remove_locked(&**d, &key, nest)?.is_none() {
+                return Err(missing_key(&args.pos[0]));
             }
             Value::None
         }
         "pop" => {
             arity(name, &args, 1, 2)?;
-            let key = key_of(args.pos[0].clone())?;
-            match (d.lock().remove(&key), args.pos.get(1)) {
-                (Some(v), _) => v,
+            let key = Key::new(args.pos[0].clone(), nest)?;
+            match (remove_locked(&**d, &key, nest)?, args.pos.get(1)) {
+                (Some((_, v)), _) => v,
                 (None, Some(default)) => default.clone(),
-                (None, None) => {
-                    return Err(RuntimeError::key_error(
-                        crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
-                    ))
-                }
+                (None, None) => return Err(missing_key(&args.pos[0])),
             }
         }
         "popitem" => match d.lock().pop() {
@@ -567,35 +647,53 @@ fn dict_mut_method(
             None => return Err(RuntimeError::key_error("popitem(): dictionary is empty")),
         },
         "clear" => {
-            d.lock().clear();
+            let old = std::mem::take(&mut *d.lock());
+            drop(old);
             Value::None
         }
         "setdefault" => {
             arity(name, &args, 1, 2)?;
-            let key = key_of(args.pos[0].clone())?;
+            let key = Key::new(args.pos[0].clone(), nest)?;
             let default = args.pos.get(1).cloned().unwrap_or(Value::None);
-            d.lock().get_or_insert_with(key, || default).clone()
+            let (mut table, at) = locate(&**d, &key, nest)?;
+            match at {
+                Some(at) => table.value_at(at).clone(),
+                None => {
+                    table.insert_new(key, default.clone());
+                    default
+                }
+            }
         }
         "update" => {
-            let mut pairs = match args.pos.first() {
-                Some(Value::Dict(o)) => (**o).clone(),
-                Some(Value::DictMut(o)) => o.lock().clone(),
+            let mut pairs: Vec<(Key, Value)> = match args.pos.first() {
+                Some(Value::Dict(o)) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Some(Value::DictMut(o)) => o
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 Some(other) => {
-                    let mut tmp = new_dict();
+                    let mut pairs = Vec::new();
                     for item in crate::iter::collect_sync(other)? {
                         let pair = crate::iter::collect_sync(&item)?;
-                        if let [k, v] = pair.as_slice() {
-                            tmp.insert(key_of(k.clone())?, v.clone());
-                        }
+                        let [k, v] = pair.as_slice() else {
+                            return Err(RuntimeError::value_error(
+                                "update() needs a dict or pairs of (key, value)",
+                            ));
+                        };
+                        pairs.push((Key::new(k.clone(), nest)?, v.clone()));
                     }
-                    tmp
+                    pairs
                 }
-                None => new_dict(),
+                None => Vec::new(),
             };
             for (k, v) in args.kw {
-                pairs.insert(key_of(Value::str(k.to_string()))?, v);
+                pairs.push((Key::str(&k), v));
             }
-            d.lock().extend(pairs);
+            for (k, v) in pairs {
+                let old = insert_locked(&**d, k, v, nest)?;
+                drop(old);
+            }
             Value::None
         }
         _ => {
@@ -607,7 +705,33 @@ fn dict_mut_method(
     ready(v)
 }
 
-fn set_method(receiver: &Value, s: &Arc<Set>, name: &str, args: Args) -> NativeResult {
+/// A set whose read-only methods run in place, as [`DictRef`].
+enum SetRef<'a> {
+    Shared(&'a Arc<Set>),
+    Locked(&'a Arc<Mutex<Set>>),
+}
+
+impl SetRef<'_> {
+    fn contains(&self, key: &Key, nest: Nest) -> Result<bool, RuntimeError> {
+        match self {
+            SetRef::Shared(s) => s.contains(key, nest),
+            SetRef::Locked(s) => Ok(locate(&***s, key, nest)?.1.is_some()),
+        }
+    }
+
+    /// The set's keys, to compute a new set from (a mutable set is copied:
+    /// the result needs its own table anyway, and user `__eq__` must not
+    /// run under the lock).
+    fn snapshot(&self) -> Set {
+        match self {
+            SetRef::Shared(s) => (***s).clone(),
+            SetRef::Locked(s) => s.lock().clone(),
+        }
+    }
+}
+
+fn set_method(receiver: &Value, s: SetRef, name: &str, args: Args, nest: Nest) -> NativeResult {
+    use pyro_compiler::Op;
     no_kw(name, &args)?;
     let mutable = matches!(receiver, Value::SetMut(_));
     let wrap = |set: Set| {
@@ -618,55 +742,58 @@ fn set_method(receiver: &Value, s: &Arc<Set>, name: &str, args: Args) -> NativeR
         }
     };
     let other = |i: usize| -> Result<Set, RuntimeError> {
-        args.pos.get(i).map_or_else(|| Ok(Set::default()), set_of)
+        args.pos
+            .get(i)
+            .map_or_else(|| Ok(Set::default()), |v| set_of(v, nest))
+    };
+    // Folds the set with every argument through a set operator.
+    let fold = |op: Op| -> Result<Value, RuntimeError> {
+        let mut out = s.snapshot();
+        for i in 0..args.pos.len() {
+            out = ops::set_operation(op, &out, &other(i)?, nest)?;
+        }
+        Ok(wrap(out))
     };
     let v = match name {
-        "len" => Value::Int(s.len() as i64),
+        "len" => Value::Int(match &s {
+            SetRef::Shared(s) => s.len(),
+            SetRef::Locked(s) => s.lock().len(),
+        } as i64),
         "contains" => {
             arity(name, &args, 1, 1)?;
-            Value::Bool(key_of(args.pos[0].clone()).is_ok_and(|k| s.contains(&k)))
-        }
-        "union" => {
-            let mut out = (**s).clone();
-            for i in 0..args.pos.len() {
-                out.extend(other(i)?);
+            match Key::new(args.pos[0].clone(), nest) {
+                Ok(k) => Value::Bool(s.contains(&k, nest)?),
+                // An unhashable value is in no set.
+                Err(e) if e.is(pyro_builtins::Builtin::TypeError) => Value::Bool(false),
+                Err(e) => return Err(e),
             }
-            wrap(out)
         }
-        "intersection" => {
-            let mut out = (**s).clone();
-            for i in 0..args.pos.len() {
-                let o = other(i)?;
-                out.retain(|k| o.contains(k));
-            }
-            wrap(out)
-        }
-        "difference" => {
-            let mut out = (**s).clone();
-            for i in 0..args.pos.len() {
-                let o = other(i)?;
-                out.retain(|k| !o.contains(k));
-            }
-            wrap(out)
-        }
+        "union" => fold(Op::BitOr)?,
+        "intersection" => fold(Op::BitAnd)?,
+        "difference" => fold(Op::Sub)?,
         "symmetric_difference" => {
             arity(name, &args, 1, 1)?;
-            let o = other(0)?;
-            let mut out: Set = s.iter().filter(|k| !o.contains(k)).cloned().collect();
-            out.extend(o.iter().filter(|k| !s.contains(k)).cloned());
-            wrap(out)
+            fold(Op::BitXor)?
         }
-        "issubset" => Value::Bool(s.iter().all(|k| other(0).is_ok_and(|o| o.contains(k)))),
-        "issuperset" => {
-            let o = other(0)?;
-            let all = o.iter().all(|k| s.contains(k));
-            Value::Bool(all)
+        "issubset" | "issuperset" | "isdisjoint" => {
+            arity(name, &args, 1, 1)?;
+            let (mine, theirs) = (s.snapshot(), other(0)?);
+            let (x, y) = if name == "issuperset" {
+                (&theirs, &mine)
+            } else {
+                (&mine, &theirs)
+            };
+            let mut answer = true;
+            for k in x.iter() {
+                let found = y.contains(k, nest)?;
+                if found == (name == "isdisjoint") {
+                    answer = false;
+                    break;
+                }
+            }
+            Value::Bool(answer)
         }
-        "isdisjoint" => {
-            let o = other(0)?;
-            Value::Bool(!s.iter().any(|k| o.contains(k)))
-        }
-        "copy" => wrap((**s).clone()),
+        "copy" => wrap(s.snapshot()),
         _ => {
             return Err(RuntimeError::attribute(format!(
                 "'{}' object has no attribute '{name}'",
@@ -677,30 +804,27 @@ fn set_method(receiver: &Value, s: &Arc<Set>, name: &str, args: Args) -> NativeR
     ready(v)
 }
 
-fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> NativeResult {
+fn set_mut_method(s: &Arc<Mutex<Set>>, name: &str, args: Args, nest: Nest) -> NativeResult {
     no_kw(name, &args)?;
     let v = match name {
         "add" => {
             arity(name, &args, 1, 1)?;
-            s.lock().insert(key_of(args.pos[0].clone())?);
+            insert_locked(&**s, Key::new(args.pos[0].clone(), nest)?, (), nest)?;
             Value::None
         }
-        "remove" => {
+        "remove" | "discard" => {
             arity(name, &args, 1, 1)?;
-            if !s.lock().remove(&key_of(args.pos[0].clone())?) {
-                return Err(RuntimeError::key_error(
-                    crate::repr::repr_sync(&args.pos[0]).unwrap_or_default(),
-                ));
+            let key = Key::new(args.pos[0].clone(), nest)?;
+            let removed = remove_locked(&**s, &key, nest)?;
+            if removed.is_none() && name == "remove" {
+                return Err(missing_key(&args.pos[0]));
             }
-            Value::None
-        }
-        "discard" => {
-            arity(name, &args, 1, 1)?;
-            s.lock().remove(&key_of(args.pos[0].clone())?);
+            drop(removed);
             Value::None
         }
         "clear" => {
-            s.lock().clear();
+            let old = std::mem::take(&mut *s.lock());
+            drop(old);
             Value::None
         }
         "pop" => match s.lock().pop() {
@@ -709,8 +833,9 @@ fn set_mut_method(s: &Arc<parking_lot::Mutex<Set>>, name: &str, args: Args) -> N
         },
         "update" => {
             for v in &args.pos {
-                let more = set_of(v)?;
-                s.lock().extend(more);
+                for k in set_of(v, nest)? {
+                    insert_locked(&**s, k, (), nest)?;
+                }
             }
             Value::None
         }

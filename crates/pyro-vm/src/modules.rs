@@ -92,7 +92,7 @@ pub fn import(
         };
         // Embedded modules are keyed by a pseudo-path so they load once.
         let key = PathBuf::from(format!("<std>/{}.pyro", path.trim_start_matches("std.")));
-        return Ok(load_cached(rt, key, Vec::new(), Some(source)));
+        return Ok(load_cached(rt, key, None, Some(source), fiber.depth()));
     }
     let file = resolve(from, path);
     if let Some(cell) = rt.files.get(&file).map(|c| c.clone()) {
@@ -100,46 +100,78 @@ pub fn import(
             return Ok(Imported::Ready(Value::Module(m.clone())));
         }
     }
-    if fiber.import_chain.contains(&file) || from.path.as_deref() == Some(file.as_path()) {
-        let mut chain: Vec<String> = fiber.import_chain.iter().map(|p| display_name(p)).collect();
-        if chain.is_empty() {
-            if let Some(p) = &from.path {
-                chain.push(display_name(p));
-            }
-        }
-        chain.push(display_name(&file));
+    let chain = match &fiber.import_chain {
+        Some(link) => Some(link.clone()),
+        // The main program starts the chain.
+        None => from.path.clone().map(|p| ImportLink::new(p, None)),
+    };
+    if ImportLink::files(&chain).any(|p| *p == file) {
+        let mut shown: Vec<String> = ImportLink::files(&chain).map(|p| display_name(p)).collect();
+        shown.reverse();
+        shown.push(display_name(&file));
         return Err(import_error(format!(
             "import cycle: {}",
-            chain.join(" -> ")
+            shown.join(" -> ")
         )));
     }
-    let mut chain = fiber.import_chain.clone();
-    if chain.is_empty() {
-        if let Some(p) = &from.path {
-            chain.push(p.clone());
-        }
-    }
-    Ok(load_cached(rt, file, chain, None))
+    Ok(load_cached(rt, file, chain, None, fiber.depth()))
 }
 
-/// Loads a module once (other importers wait for the first).
+/// One file in a chain of imports being run (each importing the next),
+/// innermost first: shared, so a chain of `n` imports costs `n` links.
+pub struct ImportLink {
+    file: PathBuf,
+    parent: Option<Arc<ImportLink>>,
+}
+
+impl ImportLink {
+    fn new(file: PathBuf, parent: Option<Arc<ImportLink>>) -> Arc<ImportLink> {
+        Arc::new(ImportLink { file, parent })
+    }
+
+    /// The files of a chain, innermost first.
+    fn files(chain: &Option<Arc<ImportLink>>) -> impl Iterator<Item = &PathBuf> {
+        std::iter::successors(chain.as_deref(), |link| link.parent.as_deref()).map(|l| &l.file)
+    }
+}
+
+/// Links are freed one by one, not recursively (a long chain of imports).
+impl Drop for ImportLink {
+    fn drop(&mut self) {
+        let mut next = self.parent.take();
+        while let Some(link) = next {
+            next = match Arc::try_unwrap(link) {
+                Ok(mut link) => link.parent.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+/// Loads a module once (other importers wait for the first). Its top level
+/// runs on a fiber whose frames count from the importer's `depth`, so a
+/// runaway chain of imports meets the recursion limit.
 fn load_cached(
     rt: &Rt,
     file: PathBuf,
-    chain: Vec<PathBuf>,
+    chain: Option<Arc<ImportLink>>,
     embedded: Option<&'static str>,
+    depth: usize,
 ) -> Imported {
     if let Some(m) = rt.files.get(&file).and_then(|c| c.get().cloned()) {
         return Imported::Ready(Value::Module(m));
     }
     let rt = rt.clone();
-    Imported::Wait(Box::pin(async move {
+    Imported::Wait(crate::nest::grow_wait(Box::pin(async move {
+        if depth >= rt.recursion_limit {
+            return Err(crate::nest::recursion_error());
+        }
         let cell = rt.files.entry(file.clone()).or_default().clone();
         let module = cell
-            .get_or_try_init(|| load_file(&rt, file.clone(), chain, embedded))
+            .get_or_try_init(|| load_file(&rt, file.clone(), chain, embedded, depth))
             .await?;
         Ok(Value::Module(module.clone()))
-    }))
+    })))
 }
 
 fn display_name(path: &Path) -> String {
@@ -152,8 +184,9 @@ fn display_name(path: &Path) -> String {
 async fn load_file(
     rt: &Rt,
     file: PathBuf,
-    mut chain: Vec<PathBuf>,
+    chain: Option<Arc<ImportLink>>,
     embedded: Option<&'static str>,
+    depth: usize,
 ) -> Result<Arc<Module>, RuntimeError> {
     let shown = display_name(&file);
     let text = match embedded {
@@ -184,9 +217,8 @@ async fn load_file(
             )));
         }
     };
-    chain.push(file);
-    let mut fiber = Fiber::new(0);
-    fiber.import_chain = chain;
+    let mut fiber = Fiber::new(depth);
+    fiber.import_chain = Some(ImportLink::new(file, chain));
     run_body(rt, &mut fiber, body, false).await?;
     Ok(module)
 }

@@ -57,6 +57,20 @@ pub struct Function {
     pub owner: OnceLock<Weak<Class>>,
 }
 
+/// Defaults and captured cells are freed through [`crate::free::release`]
+/// (a chain of closures each capturing the previous one).
+impl Drop for Function {
+    fn drop(&mut self) {
+        let mut values = std::mem::take(&mut self.defaults);
+        for cell in std::mem::take(&mut self.cells) {
+            if let Ok(cell) = Arc::try_unwrap(cell) {
+                values.push(cell.into_inner());
+            }
+        }
+        crate::free::release(values);
+    }
+}
+
 impl Function {
     pub fn new(
         proto: Arc<Proto>,
@@ -141,6 +155,15 @@ pub struct Instance {
     shadows: AtomicBool,
 }
 
+/// Fields are freed through [`crate::free::release`] (a linked list of
+/// instances, a chain of error causes).
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let fields = std::mem::take(self.fields.get_mut());
+        crate::free::release(fields.into_iter().map(|(_, v)| v));
+    }
+}
+
 impl Instance {
     pub fn new(class: Arc<Class>) -> Instance {
         Instance {
@@ -221,6 +244,25 @@ impl Instance {
 pub struct Record {
     pub class: Arc<Class>,
     pub fields: Vec<Value>,
+}
+
+impl Record {
+    /// The fields with their names, in declaration order.
+    pub fn named_fields(&self) -> impl Iterator<Item = (Sym, &Value)> {
+        let names = self
+            .class
+            .record
+            .as_ref()
+            .map_or(&[][..], |s| &s.fields[..]);
+        names.iter().copied().zip(self.fields.iter())
+    }
+}
+
+/// Fields are freed through [`crate::free::release`].
+impl Drop for Record {
+    fn drop(&mut self) {
+        crate::free::release(std::mem::take(&mut self.fields));
+    }
 }
 
 pub struct Interface {
@@ -440,6 +482,19 @@ pub struct BoundMethod {
     pub method: BoundTarget,
 }
 
+/// The receiver and target are freed through [`crate::free::release`]
+/// (`f = partial(f, 1)` in a loop chains bound methods).
+impl Drop for BoundMethod {
+    fn drop(&mut self) {
+        let receiver = std::mem::replace(&mut self.receiver, Value::None);
+        let target = match &mut self.method {
+            BoundTarget::Callable(v) | BoundTarget::Partial(v) => std::mem::replace(v, Value::None),
+            BoundTarget::Native(_) => Value::None,
+        };
+        crate::free::release([receiver, target]);
+    }
+}
+
 pub enum BoundTarget {
     /// A Pyro function, a builtin or a host function taking the receiver first.
     Callable(Value),
@@ -452,7 +507,7 @@ pub enum BoundTarget {
 /// The state of an iterator value.
 pub enum Iter {
     Seq {
-        items: Arc<Vec<Value>>,
+        items: Arc<crate::value::Items>,
         index: usize,
     },
     Snapshot {

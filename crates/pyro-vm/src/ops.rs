@@ -5,13 +5,15 @@
 //! These never run Pyro code. When an operand is an instance that may define
 //! a dunder method, they return [`Slow::Dunder`] and the interpreter calls it.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
 use pyro_compiler::Op;
 
-use crate::collections::{Key, Set};
+use crate::collections::{Dict, Key, Set};
 use crate::error::RuntimeError;
+use crate::nest::Nest;
 use crate::symbol::{names, Sym};
 use crate::value::{Str, Value};
 
@@ -154,7 +156,24 @@ pub fn float_floor_div(a: f64, b: f64) -> Result<f64, RuntimeError> {
     if b == 0.0 {
         return Err(RuntimeError::zero_division("float floor division by zero"));
     }
-    Ok((a / b).floor())
+    // CPython's float_divmod: the quotient of `a - fmod(a, b)` by `b`,
+    // adjusted to the sign of `b` and rounded to the nearest integer, which
+    // `floor(a / b)` is not when the division rounds (`3.0 // 0.1` is 29.0).
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    Ok(if div != 0.0 {
+        let floor = div.floor();
+        if div - floor > 0.5 {
+            floor + 1.0
+        } else {
+            floor
+        }
+    } else {
+        0.0f64.copysign(a / b)
+    })
 }
 
 fn int_pow(a: i64, b: i64) -> Result<Value, RuntimeError> {
@@ -191,25 +210,37 @@ fn concat(a: &[Value], b: &[Value]) -> Vec<Value> {
     v
 }
 
-/// The items of a list-like value (lists, tuples, mutable lists).
-fn seq_items(v: &Value) -> Option<Vec<Value>> {
+/// The items of a list-like value (lists, tuples, mutable lists): shared
+/// when immutable; a mutable one is copied, since comparing its items may
+/// run user code, which must not run under its lock.
+fn seq_items(v: &Value) -> Option<Cow<'_, [Value]>> {
     match v {
-        Value::List(items) | Value::Tuple(items) => Some(items.to_vec()),
-        Value::ListMut(items) | Value::TupleMut(items) => Some(items.lock().clone()),
+        Value::List(items) | Value::Tuple(items) => Some(Cow::Borrowed(&items[..])),
+        Value::ListMut(items) | Value::TupleMut(items) => Some(Cow::Owned(items.lock().to_vec())),
         _ => None,
     }
 }
 
-fn set_items(v: &Value) -> Option<Set> {
+/// A set's table, shared or (for a mutable one) copied, as [`seq_items`].
+fn set_items(v: &Value) -> Option<Cow<'_, Set>> {
     match v {
-        Value::Set(s) => Some((**s).clone()),
-        Value::SetMut(s) => Some(s.lock().clone()),
+        Value::Set(s) => Some(Cow::Borrowed(&**s)),
+        Value::SetMut(s) => Some(Cow::Owned(s.lock().clone())),
+        _ => None,
+    }
+}
+
+/// A dict's table, shared or (for a mutable one) copied, as [`seq_items`].
+fn dict_items(v: &Value) -> Option<Cow<'_, Dict>> {
+    match v {
+        Value::Dict(d) => Some(Cow::Borrowed(&**d)),
+        Value::DictMut(d) => Some(Cow::Owned(d.lock().clone())),
         _ => None,
     }
 }
 
 /// A binary arithmetic or bitwise operator.
-pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
+pub fn binary(op: Op, a: &Value, b: &Value, nest: Nest) -> Result<Value, Slow> {
     if let (Some(x), Some(y)) = (as_int(a), as_int(b)) {
         if !(matches!(a, Value::Bool(_))
             && matches!(b, Value::Bool(_))
@@ -268,7 +299,7 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
             })
         }
         (Op::Mul, Value::Int(n), Value::List(_) | Value::ListMut(_)) => {
-            binary(op, b, &Value::Int(*n))
+            binary(op, b, &Value::Int(*n), nest)
         }
         (
             Op::BitOr | Op::BitAnd | Op::Sub | Op::BitXor,
@@ -279,18 +310,7 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
                 set_items(a).unwrap_or_default(),
                 set_items(b).unwrap_or_default(),
             );
-            let result: Set = match op {
-                Op::BitOr => x.iter().chain(y.iter()).cloned().collect(),
-                Op::BitAnd => x.iter().filter(|k| y.contains(k)).cloned().collect(),
-                Op::Sub => x.iter().filter(|k| !y.contains(k)).cloned().collect(),
-                _ => {
-                    let only_x = x.iter().filter(|k| !y.contains(k));
-                    only_x
-                        .chain(y.iter().filter(|k| !x.contains(k)))
-                        .cloned()
-                        .collect()
-                }
-            };
+            let result = set_operation(op, &x, &y, nest)?;
             Ok(if matches!(a, Value::SetMut(_)) {
                 Value::SetMut(crate::object::shared(result))
             } else {
@@ -308,7 +328,9 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
                 Value::DictMut(d) => d.lock().clone(),
                 _ => crate::collections::new_dict(),
             };
-            merged.extend(other);
+            for (k, v) in other {
+                merged.insert(k, v, nest)?;
+            }
             Ok(if matches!(a, Value::DictMut(_)) {
                 Value::DictMut(crate::object::shared(merged))
             } else {
@@ -317,6 +339,33 @@ pub fn binary(op: Op, a: &Value, b: &Value) -> Result<Value, Slow> {
         }
         (_, Value::Instance(_) | Value::Record(_), _) => Err(Slow::Dunder(dunder(op))),
         _ => Err(Slow::Error(unsupported(op, a, b))),
+    }
+}
+
+/// `x / y` for ints, correctly rounded as Python computes it (`y` is not
+/// zero). Converting both to floats first rounds twice when either needs
+/// more than 53 bits.
+pub fn int_true_div(x: i64, y: i64) -> f64 {
+    const EXACT: u64 = 1 << 53;
+    let (n, d) = (x.unsigned_abs(), y.unsigned_abs());
+    let negative = (x < 0) != (y < 0);
+    let q = if n <= EXACT && d <= EXACT {
+        n as f64 / d as f64
+    } else {
+        // Scale the dividend so the integer quotient has at least 56 bits:
+        // 53 for the result, the rest to round by, and the remainder as a
+        // sticky bit; then one correct rounding to f64 and an exact scaling.
+        let bits = |v: u64| 64 - v.leading_zeros() as i32;
+        let shift = (56 - (bits(n) - bits(d))).max(0);
+        let scaled = (n as u128) << shift;
+        let (quotient, remainder) = (scaled / d as u128, scaled % d as u128);
+        let sticky = (remainder != 0) as u128;
+        ((quotient | sticky) as f64) * 2f64.powi(-shift)
+    };
+    if negative {
+        -q
+    } else {
+        q
     }
 }
 
@@ -329,7 +378,7 @@ pub fn int_binary(op: Op, x: i64, y: i64) -> Result<Value, Slow> {
             if y == 0 {
                 return Err(Slow::Error(RuntimeError::zero_division("division by zero")));
             }
-            return Ok(Value::Float(x as f64 / y as f64));
+            return Ok(Value::Float(int_true_div(x, y)));
         }
         Op::Mod => return int_mod(x, y).map(Value::Int).map_err(Slow::Error),
         Op::Pow => return int_pow(x, y).map_err(Slow::Error),
@@ -407,11 +456,17 @@ pub fn float_binary(op: Op, x: f64, y: f64) -> Result<Value, RuntimeError> {
     }))
 }
 
-/// Structural equality. Instances compare by identity unless their class
-/// defines `__eq__` (the interpreter calls it as a frame for a top-level
-/// `==`; inside containers and dict keys it runs through `call_sync`).
-pub fn equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
+/// Whether two items are one and the same, which makes them equal without
+/// asking (`x is y or x == y`, as Python compares container items): for
+/// everything but floats, where `nan` is not equal to itself.
+fn same(a: &Value, b: &Value) -> bool {
+    !matches!(a, Value::Float(_)) && a.is(b)
+}
+
+/// Equality decided without running user code or descending into a
+/// container (`None` when either would be needed).
+pub fn plain_equal(a: &Value, b: &Value) -> Option<bool> {
+    Some(match (a, b) {
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Str(x), Value::Str(y)) => x.as_str() == y.as_str(),
         (Value::None, Value::None) => true,
@@ -423,70 +478,189 @@ pub fn equal(a: &Value, b: &Value) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => as_float(a) == as_float(b),
         },
+        (
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) | Value::None,
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Str(_) | Value::None,
+        ) => false,
+        _ => return None,
+    })
+}
+
+/// Structural equality. Instances compare by identity unless their class
+/// defines `__eq__` (the interpreter calls it as a frame for a top-level
+/// `==`; inside containers and dict keys it runs synchronously through
+/// [`Nest::call`]). Nesting counts against the recursion limit, so two
+/// self-containing lists give a `RecursionError` (as in Python), and an
+/// error raised by a user `__eq__` propagates.
+pub fn equal(a: &Value, b: &Value, nest: Nest) -> Result<bool, RuntimeError> {
+    if let Some(eq) = plain_equal(a, b) {
+        return Ok(eq);
+    }
+    match (a, b) {
         (Value::List(_) | Value::ListMut(_), Value::List(_) | Value::ListMut(_))
         | (Value::Tuple(_) | Value::TupleMut(_), Value::Tuple(_) | Value::TupleMut(_)) => {
             if a.is(b) {
-                return true;
+                return Ok(true);
             }
-            match (seq_items(a), seq_items(b)) {
-                (Some(x), Some(y)) => {
-                    x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))
+            let (Some(x), Some(y)) = (seq_items(a), seq_items(b)) else {
+                return Ok(false);
+            };
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            nest.deeper(|nest| {
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !(same(p, q) || equal(p, q, nest)?) {
+                        return Ok(false);
+                    }
                 }
-                _ => false,
-            }
+                Ok(true)
+            })
         }
         (Value::Dict(_) | Value::DictMut(_), Value::Dict(_) | Value::DictMut(_)) => {
-            let x = match a {
-                Value::Dict(d) => (**d).clone(),
-                Value::DictMut(d) => d.lock().clone(),
-                _ => return false,
+            if a.is(b) {
+                return Ok(true);
+            }
+            let (Some(x), Some(y)) = (dict_items(a), dict_items(b)) else {
+                return Ok(false);
             };
-            let y = match b {
-                Value::Dict(d) => (**d).clone(),
-                Value::DictMut(d) => d.lock().clone(),
-                _ => return false,
-            };
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
+            if x.len() != y.len() {
+                return Ok(false);
+            }
+            nest.deeper(|nest| {
+                for (k, v) in x.iter() {
+                    let Some(at) = y.find(k, nest)? else {
+                        return Ok(false);
+                    };
+                    let w = y.value_at(at);
+                    if !(same(v, w) || equal(v, w, nest)?) {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            })
         }
         (Value::Set(_) | Value::SetMut(_), Value::Set(_) | Value::SetMut(_)) => {
-            match (set_items(a), set_items(b)) {
-                (Some(x), Some(y)) => x.len() == y.len() && x.iter().all(|k| y.contains(k)),
-                _ => false,
+            if a.is(b) {
+                return Ok(true);
             }
+            let (Some(x), Some(y)) = (set_items(a), set_items(b)) else {
+                return Ok(false);
+            };
+            Ok(x.len() == y.len() && nest.deeper(|nest| subset(&x, &y, nest))?)
         }
-        (Value::Range(x), Value::Range(y)) => {
-            let (lx, ly) = (x.len(), y.len());
-            lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
-        }
+        (Value::Range(_), Value::Range(_)) => Ok(plain_range_equal(a, b)),
         (Value::Record(x), Value::Record(y)) => {
-            Arc::ptr_eq(&x.class, &y.class)
-                && x.fields
-                    .iter()
-                    .zip(y.fields.iter())
-                    .all(|(p, q)| equal(p, q))
+            if !Arc::ptr_eq(&x.class, &y.class) {
+                return Ok(false);
+            }
+            if crate::repr::has_user_method(a, names::eq()) {
+                return user_equal(a, b, nest);
+            }
+            nest.deeper(|nest| {
+                for (p, q) in x.fields.iter().zip(y.fields.iter()) {
+                    if !(same(p, q) || equal(p, q, nest)?) {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            })
         }
         _ => {
-            for (x, y) in [(a, b), (b, a)] {
-                if crate::repr::has_user_method(x, names::eq()) {
-                    return crate::attr::get_attr(x, names::eq())
-                        .and_then(|m| crate::fiber::call_sync(m, vec![y.clone()]))
-                        .is_ok_and(|r| r.truthy());
-                }
+            if crate::repr::has_user_method(a, names::eq())
+                || crate::repr::has_user_method(b, names::eq())
+            {
+                return user_equal(a, b, nest);
             }
             // `raise "text"` then `except e:` — the error equals its text.
             if let (Value::Instance(i), Value::Str(s)) | (Value::Str(s), Value::Instance(i)) =
                 (a, b)
             {
-                return i.get(crate::error::raised_string()).is_some()
-                    && crate::error::RuntimeError(i.clone()).message() == s.as_str();
+                return Ok(i.get(crate::error::raised_string()).is_some()
+                    && crate::error::RuntimeError(i.clone()).message() == s.as_str());
             }
-            a.is(b)
+            Ok(a.is(b))
         }
     }
 }
 
-/// Ordering for `<` and friends, and for sorting.
-pub fn compare(a: &Value, b: &Value, op: Op) -> Result<Ordering, Slow> {
+/// `|`, `&`, `-` and `^` of two sets, in Python's order.
+pub fn set_operation(op: Op, x: &Set, y: &Set, nest: Nest) -> Result<Set, RuntimeError> {
+    let mut out = Set::default();
+    let (first, second) = match op {
+        Op::BitOr => (x, Some(y)),
+        _ => (x, None),
+    };
+    for k in first.iter() {
+        let keep = match op {
+            Op::BitAnd => y.contains(k, nest)?,
+            Op::Sub | Op::BitXor => !y.contains(k, nest)?,
+            _ => true,
+        };
+        if keep {
+            out.insert(k.clone(), nest)?;
+        }
+    }
+    if let Some(second) = second {
+        for k in second.iter() {
+            out.insert(k.clone(), nest)?;
+        }
+    }
+    if op == Op::BitXor {
+        for k in y.iter() {
+            if !x.contains(k, nest)? {
+                out.insert(k.clone(), nest)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Ranges are equal when they produce the same items.
+pub fn plain_range_equal(a: &Value, b: &Value) -> bool {
+    let (Value::Range(x), Value::Range(y)) = (a, b) else {
+        return false;
+    };
+    let (lx, ly) = (x.len(), y.len());
+    lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
+}
+
+/// `a == b` through the user's `__eq__` (of `a`, else the reflected one of `b`).
+fn user_equal(a: &Value, b: &Value, nest: Nest) -> Result<bool, RuntimeError> {
+    let (recv, other) = if crate::repr::has_user_method(a, names::eq()) {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let method = crate::attr::get_attr(recv, names::eq())?;
+    nest.call(method, vec![other.clone()])?.try_truthy(nest)
+}
+
+/// Whether every key of `x` is in `y`.
+fn subset(x: &Set, y: &Set, nest: Nest) -> Result<bool, RuntimeError> {
+    for k in x.iter() {
+        if !y.contains(k, nest)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// An ordering that makes `op` hold (or fail), for a user comparison
+/// method's boolean answer inside a sequence comparison.
+fn ordering_for(op: Op, holds: bool) -> Ordering {
+    let less = matches!(op, Op::Lt | Op::Le) == holds;
+    if less {
+        Ordering::Less
+    } else {
+        Ordering::Greater
+    }
+}
+
+/// Ordering for `<` and friends, and for sorting. A top-level instance or
+/// record answers [`Slow::Dunder`] (the interpreter calls the method as a
+/// frame); inside sequences the method runs synchronously.
+pub fn compare(a: &Value, b: &Value, op: Op, nest: Nest) -> Result<Ordering, Slow> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
         (Value::Str(x), Value::Str(y)) => Ok(x.as_str().cmp(y.as_str())),
@@ -512,20 +686,22 @@ pub fn compare(a: &Value, b: &Value, op: Op) -> Result<Ordering, Slow> {
                 seq_items(a).unwrap_or_default(),
                 seq_items(b).unwrap_or_default(),
             );
-            for (p, q) in x.iter().zip(y.iter()) {
-                if !equal(p, q) {
-                    return compare(p, q, op);
+            Ok(nest.deeper(|nest| {
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !(same(p, q) || equal(p, q, nest)?) {
+                        return item_order(p, q, op, nest);
+                    }
                 }
-            }
-            Ok(x.len().cmp(&y.len()))
+                Ok(x.len().cmp(&y.len()))
+            })?)
         }
         (Value::Set(_) | Value::SetMut(_), Value::Set(_) | Value::SetMut(_)) => {
             let (x, y) = (
                 set_items(a).unwrap_or_default(),
                 set_items(b).unwrap_or_default(),
             );
-            let sub = x.iter().all(|k| y.contains(k));
-            let sup = y.iter().all(|k| x.contains(k));
+            let (sub, sup) =
+                nest.deeper(|nest| Ok((subset(&x, &y, nest)?, subset(&y, &x, nest)?)))?;
             Ok(match (sub, sup) {
                 (true, true) => Ordering::Equal,
                 (true, false) => Ordering::Less,
@@ -546,6 +722,27 @@ pub fn compare(a: &Value, b: &Value, op: Op) -> Result<Ordering, Slow> {
     }
 }
 
+/// The order of two differing items of compared sequences: natively, or
+/// through the left item's comparison method, run synchronously.
+fn item_order(p: &Value, q: &Value, op: Op, nest: Nest) -> Result<Ordering, RuntimeError> {
+    match compare(p, q, op, nest) {
+        Ok(ord) => Ok(ord),
+        Err(Slow::Error(e)) => Err(e),
+        Err(Slow::Dunder(sym)) => {
+            let method = crate::attr::get_attr(p, sym).map_err(|_| {
+                RuntimeError::type_error(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    symbol(op),
+                    p.type_name(),
+                    q.type_name()
+                ))
+            })?;
+            let holds = nest.call(method, vec![q.clone()])?.try_truthy(nest)?;
+            Ok(ordering_for(op, holds))
+        }
+    }
+}
+
 /// Applies an ordering operator; NaN makes every comparison false.
 pub fn ordering_holds(op: Op, a: &Value, b: &Value, ord: Ordering) -> bool {
     let nan =
@@ -561,8 +758,11 @@ pub fn ordering_holds(op: Op, a: &Value, b: &Value, ord: Ordering) -> bool {
     }
 }
 
-/// `item in container` without user code (`None` when `__contains__` must run).
-pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, RuntimeError> {
+/// `item in container`, or `None` when the container's own `__contains__`
+/// must run (the interpreter calls it as a frame). Items compare as
+/// `x is item or x == item`; a user `__eq__` or `__hash__` runs with no lock
+/// held and its errors propagate.
+pub fn contains(container: &Value, item: &Value, nest: Nest) -> Result<Option<bool>, RuntimeError> {
     Ok(Some(match container {
         Value::Str(s) => match item {
             Value::Str(sub) => s.as_str().contains(sub.as_str()),
@@ -573,14 +773,21 @@ pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, Runtime
                 )))
             }
         },
-        Value::List(items) | Value::Tuple(items) => items.iter().any(|v| equal(v, item)),
-        Value::ListMut(items) | Value::TupleMut(items) => {
-            items.lock().iter().any(|v| equal(v, item))
+        Value::List(items) | Value::Tuple(items) => {
+            for v in items.iter() {
+                if same(v, item) || equal(v, item, nest)? {
+                    return Ok(Some(true));
+                }
+            }
+            false
         }
-        Value::Dict(d) => Key::new(item.clone()).is_ok_and(|k| d.contains_key(&k)),
-        Value::DictMut(d) => Key::new(item.clone()).is_ok_and(|k| d.lock().contains_key(&k)),
-        Value::Set(s) => Key::new(item.clone()).is_ok_and(|k| s.contains(&k)),
-        Value::SetMut(s) => Key::new(item.clone()).is_ok_and(|k| s.lock().contains(&k)),
+        Value::ListMut(items) | Value::TupleMut(items) => {
+            position_in(items, item, 0, nest)?.is_some()
+        }
+        Value::Dict(_) | Value::DictMut(_) | Value::Set(_) | Value::SetMut(_) => {
+            let key = Key::new(item.clone(), nest)?;
+            crate::collections::contains_key(container, &key, nest)?
+        }
         Value::Range(r) => match item {
             Value::Int(n) => {
                 let in_bounds = if r.step > 0 {
@@ -588,11 +795,12 @@ pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, Runtime
                 } else {
                     *n <= r.start && *n > r.stop
                 };
-                in_bounds && (n - r.start) % r.step == 0
+                in_bounds && (*n as i128 - r.start as i128) % r.step as i128 == 0
             }
-            Value::Float(x) if x.fract() == 0.0 => {
-                return contains(container, &Value::Int(*x as i64))
+            Value::Float(x) if x.fract() == 0.0 && x.abs() < 9.2e18 => {
+                return contains(container, &Value::Int(*x as i64), nest)
             }
+            Value::Bool(b) => return contains(container, &Value::Int(*b as i64), nest),
             _ => false,
         },
         Value::Instance(_) => return Ok(None),
@@ -603,6 +811,41 @@ pub fn contains(container: &Value, item: &Value) -> Result<Option<bool>, Runtime
             )))
         }
     }))
+}
+
+/// The first index of a mutable sequence holding an item equal to `item`.
+/// Items are compared one at a time outside the lock (a user `__eq__` may
+/// read or change the list), as CPython does: the list may change meanwhile.
+pub fn position_in(
+    items: &crate::value::Shared<crate::value::Items>,
+    item: &Value,
+    from: usize,
+    nest: Nest,
+) -> Result<Option<usize>, RuntimeError> {
+    let mut i = from;
+    loop {
+        // Under the lock, skip what can be decided natively.
+        let v = {
+            let items = items.lock();
+            loop {
+                let Some(v) = items.get(i) else {
+                    return Ok(None);
+                };
+                if same(v, item) {
+                    return Ok(Some(i));
+                }
+                match plain_equal(v, item) {
+                    Some(true) => return Ok(Some(i)),
+                    Some(false) => i += 1,
+                    None => break v.clone(),
+                }
+            }
+        };
+        if equal(&v, item, nest)? {
+            return Ok(Some(i));
+        }
+        i += 1;
+    }
 }
 
 pub fn negate(v: &Value) -> Result<Value, Slow> {

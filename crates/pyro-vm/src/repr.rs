@@ -4,34 +4,93 @@
 //! immutable twins, records as `Point(x=1, y=2)`.
 //!
 //! These functions never run Pyro code: they return `None` when a value (or
-//! an item inside it) has a user-defined `__str__`/`__repr__`; the VM then
-//! formats it through the async path, which may call those methods.
+//! an item inside it) has a user-defined `__str__`/`__repr__`, or nests
+//! deeper than [`SYNC_DEPTH`]; the VM then formats it through the async path
+//! (`format::to_string`), which may call those methods and counts nesting
+//! against the recursion limit. A container met again inside itself prints
+//! as `[...]` (`{...}`, `(...)`), as CPython's `Py_ReprEnter` does.
 
 use crate::object::BoundTarget;
 use crate::symbol::names;
 use crate::text;
 use crate::value::Value;
 
-/// Depth at which self-containing collections print as `...`.
-const MAX_DEPTH: usize = 64;
+/// Nesting beyond which the synchronous path hands over to the async one.
+const SYNC_DEPTH: usize = 200;
 
 /// `str(value)`, if no user code is needed.
 pub fn display_sync(value: &Value) -> Option<String> {
-    match value {
-        Value::Str(s) => Some(s.as_str().to_string()),
-        Value::Instance(i) if i.class.is_error && !has_user_method(value, names::str_()) => {
-            Some(crate::error::RuntimeError(i.clone()).message())
-        }
-        Value::Instance(_) if has_user_method(value, names::str_()) => None,
-        Value::Instance(_) if has_user_method(value, names::repr()) => None,
-        _ => repr_sync(value),
-    }
+    try_text(value, false).ok()
 }
 
 /// `repr(value)`, if no user code is needed.
 pub fn repr_sync(value: &Value) -> Option<String> {
+    try_text(value, true).ok()
+}
+
+/// `str(value)` or `repr(value)` without user code; `Err(true)` when the
+/// value nests too deeply for this path, `Err(false)` when user code is
+/// needed.
+pub fn try_text(value: &Value, repr: bool) -> Result<String, bool> {
+    if !repr {
+        match value {
+            Value::Str(s) => return Ok(s.as_str().to_string()),
+            Value::Instance(i) if i.class.is_error && !has_user_method(value, names::str_()) => {
+                return Ok(crate::error::RuntimeError(i.clone()).message())
+            }
+            Value::Instance(_)
+                if has_user_method(value, names::str_())
+                    || has_user_method(value, names::repr()) =>
+            {
+                return Err(false)
+            }
+            _ => {}
+        }
+    }
     let mut out = String::new();
-    write_repr(value, &mut out, 0).then_some(out)
+    let mut walk = Walk {
+        path: Vec::new(),
+        too_deep: false,
+    };
+    if write_repr(value, &mut out, &mut walk) {
+        Ok(out)
+    } else {
+        Err(walk.too_deep)
+    }
+}
+
+/// The state of a synchronous walk: the containers being written,
+/// outermost first, and whether it stopped for depth.
+struct Walk {
+    path: Vec<usize>,
+    too_deep: bool,
+}
+
+/// How a container that contains itself prints inside itself.
+pub fn recursive_mark(value: &Value) -> &'static str {
+    match value {
+        Value::Dict(_) | Value::DictMut(_) => "{...}",
+        Value::Tuple(_) | Value::TupleMut(_) => "(...)",
+        Value::Set(_) | Value::SetMut(_) => "{...}",
+        Value::Record(_) | Value::Instance(_) => "...",
+        _ => "[...]",
+    }
+}
+
+/// The identity of a container whose items are printed, if `value` is one.
+pub fn container_id(value: &Value) -> Option<usize> {
+    match value {
+        Value::List(_)
+        | Value::ListMut(_)
+        | Value::Tuple(_)
+        | Value::TupleMut(_)
+        | Value::Dict(_)
+        | Value::DictMut(_)
+        | Value::Set(_)
+        | Value::SetMut(_)
+        | Value::Record(_) => value.identity(),
+        _ => None,
+    }
 }
 
 /// Whether `value` is an instance whose class defines `name` itself
@@ -44,23 +103,38 @@ pub fn has_user_method(value: &Value, name: crate::symbol::Sym) -> bool {
     }
 }
 
-fn write_items(items: &[Value], out: &mut String, depth: usize) -> bool {
+fn write_items(items: &[Value], out: &mut String, walk: &mut Walk) -> bool {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        if !write_repr(item, out, depth + 1) {
+        if !write_repr(item, out, walk) {
             return false;
         }
     }
     true
 }
 
-fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        out.push_str("...");
+/// Writes `value`.
+fn write_repr(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
+    let Some(id) = container_id(value) else {
+        return write_one(value, out, walk);
+    };
+    if walk.path.contains(&id) {
+        out.push_str(recursive_mark(value));
         return true;
     }
+    if walk.path.len() >= SYNC_DEPTH {
+        walk.too_deep = true;
+        return false;
+    }
+    walk.path.push(id);
+    let done = pyro_source::stack::grow(|| write_one(value, out, walk));
+    walk.path.pop();
+    done
+}
+
+fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
     match value {
         Value::None => out.push_str("None"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -69,7 +143,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         Value::Str(s) => out.push_str(&text::str_repr(s.as_str())),
         Value::List(items) => {
             out.push('[');
-            if !write_items(items, out, depth) {
+            if !write_items(items, out, walk) {
                 return false;
             }
             out.push(']');
@@ -77,38 +151,26 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         Value::ListMut(items) => {
             let items = items.lock().clone();
             out.push('[');
-            if !write_items(&items, out, depth) {
+            if !write_items(&items, out, walk) {
                 return false;
             }
             out.push(']');
         }
-        Value::Tuple(items) => return write_tuple(items, out, depth),
+        Value::Tuple(items) => return write_tuple(items, out, walk),
         Value::TupleMut(items) => {
             let items = items.lock().clone();
-            return write_tuple(&items, out, depth);
+            return write_tuple(&items, out, walk);
         }
-        Value::Dict(d) => {
-            let pairs: Vec<(Value, Value)> = d
-                .iter()
-                .map(|(k, v)| (k.value().clone(), v.clone()))
-                .collect();
-            return write_dict(&pairs, out, depth);
-        }
-        Value::DictMut(d) => {
-            let pairs: Vec<(Value, Value)> = d
-                .lock()
-                .iter()
-                .map(|(k, v)| (k.value().clone(), v.clone()))
-                .collect();
-            return write_dict(&pairs, out, depth);
+        Value::Dict(_) | Value::DictMut(_) => {
+            return write_dict(&crate::collections::dict_pairs(value), out, walk);
         }
         Value::Set(s) => {
             let items: Vec<Value> = s.iter().map(|k| k.value().clone()).collect();
-            return write_set(&items, out, depth);
+            return write_set(&items, out, walk);
         }
         Value::SetMut(s) => {
             let items: Vec<Value> = s.lock().iter().map(|k| k.value().clone()).collect();
-            return write_set(&items, out, depth);
+            return write_set(&items, out, walk);
         }
         Value::Range(r) => {
             if r.step == 1 {
@@ -119,7 +181,7 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         }
         Value::Slice(parts) => {
             out.push_str("slice(");
-            if !write_items(&parts[..], out, depth) {
+            if !write_items(&parts[..], out, walk) {
                 return false;
             }
             out.push(')');
@@ -162,19 +224,13 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
             }
             out.push_str(&r.class.name);
             out.push('(');
-            let fields = r
-                .class
-                .record
-                .as_ref()
-                .map(|s| s.fields.clone())
-                .unwrap_or_default();
-            for (i, (name, v)) in fields.iter().zip(r.fields.iter()).enumerate() {
+            for (i, (name, v)) in r.named_fields().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
                 out.push_str(&name.name());
                 out.push('=');
-                if !write_repr(v, out, depth + 1) {
+                if !write_repr(v, out, walk) {
                     return false;
                 }
             }
@@ -198,16 +254,16 @@ fn write_repr(value: &Value, out: &mut String, depth: usize) -> bool {
         Value::Super(_) => out.push_str("<super>"),
         Value::Cell(c) => {
             let inner = c.lock().clone();
-            return write_repr(&inner, out, depth);
+            return write_repr(&inner, out, walk);
         }
         Value::Unbound | Value::Callee(None) => out.push_str("<unbound>"),
     }
     true
 }
 
-fn write_tuple(items: &[Value], out: &mut String, depth: usize) -> bool {
+fn write_tuple(items: &[Value], out: &mut String, walk: &mut Walk) -> bool {
     out.push('(');
-    if !write_items(items, out, depth) {
+    if !write_items(items, out, walk) {
         return false;
     }
     if items.len() == 1 {
@@ -217,17 +273,17 @@ fn write_tuple(items: &[Value], out: &mut String, depth: usize) -> bool {
     true
 }
 
-fn write_dict(pairs: &[(Value, Value)], out: &mut String, depth: usize) -> bool {
+fn write_dict(pairs: &[(Value, Value)], out: &mut String, walk: &mut Walk) -> bool {
     out.push('{');
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        if !write_repr(k, out, depth + 1) {
+        if !write_repr(k, out, walk) {
             return false;
         }
         out.push_str(": ");
-        if !write_repr(v, out, depth + 1) {
+        if !write_repr(v, out, walk) {
             return false;
         }
     }
@@ -235,13 +291,13 @@ fn write_dict(pairs: &[(Value, Value)], out: &mut String, depth: usize) -> bool 
     true
 }
 
-fn write_set(items: &[Value], out: &mut String, depth: usize) -> bool {
+fn write_set(items: &[Value], out: &mut String, walk: &mut Walk) -> bool {
     if items.is_empty() {
         out.push_str("set()");
         return true;
     }
     out.push('{');
-    if !write_items(items, out, depth) {
+    if !write_items(items, out, walk) {
         return false;
     }
     out.push('}');

@@ -72,6 +72,17 @@ impl Runtime {
         }
     }
 
+    /// A runtime for unit tests: no arguments, output discarded.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Rt {
+        Arc::new(Runtime::new(
+            10_000,
+            Vec::new(),
+            Box::new(std::io::sink()),
+            Vec::new(),
+        ))
+    }
+
     /// Writes program output; each call is written whole under the lock, so
     /// lines printed by concurrent tasks never interleave. Output to a
     /// closed pipe raises `IOError` (as Python's `BrokenPipeError` does), so

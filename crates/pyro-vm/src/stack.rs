@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn released_values_are_dropped() {
-        let shared = std::sync::Arc::new(Vec::new());
+        let shared = std::sync::Arc::new(crate::value::Items::default());
         let mut s = Stack::default();
         for _ in 0..10 {
             s.push(Value::List(shared.clone()));

@@ -330,9 +330,7 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
             arity(name, &args, 0, 0)?;
             let mut d = new_dict();
             for (k, v) in std::env::vars() {
-                if let Ok(k) = Key::new(Value::str(k)) {
-                    d.insert(k, Value::str(v));
-                }
+                d.insert_plain(Key::str(&k), Value::str(v));
             }
             ready(Value::Dict(Arc::new(d)))
         }

@@ -356,7 +356,13 @@ fn atomic(
     // The quick operations take the lock without waiting when they can.
     if name != "update" {
         if let Ok(mut guard) = value.try_lock() {
-            return ready(atomic_op(&mut guard, name, std::mem::take(&mut args.pos))?);
+            let nest = crate::nest::Nest::new(rt, depth);
+            return ready(atomic_op(
+                &mut guard,
+                name,
+                std::mem::take(&mut args.pos),
+                nest,
+            )?);
         }
     }
     let (rt, name, args) = (rt.clone(), name.to_string(), std::mem::take(&mut args.pos));
@@ -368,15 +374,20 @@ fn atomic(
         if name == "update" {
             // The function runs while the value is locked: updates never interleave.
             let f = args.into_iter().next().unwrap_or(Value::None);
-            let new = crate::fiber::call_value(rt, f, vec![guard.clone()], depth + 1).await?;
+            let new = crate::fiber::call_value(rt, f, vec![guard.clone()], depth).await?;
             *guard = new.clone();
             return Ok(new);
         }
-        atomic_op(&mut guard, &name, args)
+        atomic_op(&mut guard, &name, args, crate::nest::Nest::new(&rt, depth))
     })
 }
 
-fn atomic_op(current: &mut Value, name: &str, args: Vec<Value>) -> Result<Value, RuntimeError> {
+fn atomic_op(
+    current: &mut Value,
+    name: &str,
+    args: Vec<Value>,
+    nest: crate::nest::Nest,
+) -> Result<Value, RuntimeError> {
     let mut args = args.into_iter();
     Ok(match name {
         "get" => current.clone(),
@@ -387,7 +398,7 @@ fn atomic_op(current: &mut Value, name: &str, args: Vec<Value>) -> Result<Value,
         "swap" => std::mem::replace(current, args.next().unwrap_or(Value::None)),
         "add" => {
             let delta = args.next().unwrap_or(Value::Int(0));
-            let sum = match crate::ops::binary(pyro_compiler::Op::Add, current, &delta) {
+            let sum = match crate::ops::binary(pyro_compiler::Op::Add, current, &delta, nest) {
                 Ok(v) => v,
                 Err(crate::ops::Slow::Error(e)) => return Err(e),
                 Err(crate::ops::Slow::Dunder(_)) => {
@@ -404,7 +415,7 @@ fn atomic_op(current: &mut Value, name: &str, args: Vec<Value>) -> Result<Value,
         "compare_and_set" => {
             let old = args.next().unwrap_or(Value::None);
             let new = args.next().unwrap_or(Value::None);
-            if crate::ops::equal(current, &old) {
+            if crate::ops::equal(current, &old, nest)? {
                 *current = new;
                 Value::Bool(true)
             } else {

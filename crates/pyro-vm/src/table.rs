@@ -11,7 +11,11 @@
 //! `0, 1, 2, …` fill consecutive slots, so building a dict of consecutive
 //! ints walks memory in order.
 
+use parking_lot::{Mutex, MutexGuard};
+
 use crate::collections::Key;
+use crate::error::RuntimeError;
+use crate::nest::Nest;
 use crate::value::Value;
 
 /// A slot that never held an entry: probing stops here.
@@ -23,7 +27,7 @@ const MIN_SLOTS: usize = 8;
 
 /// An insertion-ordered map from [`Key`] to `V`.
 #[derive(Clone)]
-pub struct Table<V> {
+pub struct Table<V: Slot> {
     /// Positions in `entries`, `EMPTY` or `REMOVED`; a power of two long,
     /// or empty before the first insertion.
     slots: Vec<u32>,
@@ -36,18 +40,20 @@ pub struct Table<V> {
     removed: usize,
 }
 
-/// Where a probe for a key ended.
-enum Probe {
-    /// The key is at this slot.
+/// What a lookup found without running user code.
+pub enum Lookup {
+    /// The key is at this entry position.
     Found(usize),
-    /// The key is absent; this slot can take it.
-    Vacant(usize),
+    Absent,
+    /// Entries with the key's hash whose equality to it needs user code
+    /// (`__eq__`), in probe order: the first equal one is the key's entry.
+    Ask(Vec<(usize, Key)>),
 }
 
 /// `dict` and `dict_mut`.
 pub type Dict = Table<Value>;
 
-impl<V> Default for Table<V> {
+impl<V: Slot> Default for Table<V> {
     fn default() -> Self {
         Table {
             slots: Vec::new(),
@@ -58,7 +64,7 @@ impl<V> Default for Table<V> {
     }
 }
 
-impl<V> Table<V> {
+impl<V: Slot> Table<V> {
     pub fn new() -> Self {
         Self::default()
     }
@@ -80,86 +86,161 @@ impl<V> Table<V> {
         self.len == 0
     }
 
-    /// The slot holding `key`, or the one it would go into.
+    /// Finds `key` as far as it can without running user code: keys whose
+    /// equality needs `__eq__` are handed back to ask ([`Table::find`],
+    /// [`locate`]).
     #[inline]
-    fn probe(&self, key: &Key) -> Probe {
+    pub fn lookup(&self, key: &Key) -> Lookup {
+        if self.len == 0 {
+            return Lookup::Absent;
+        }
         let mask = self.slots.len() - 1;
         let hash = key.digest();
         let mut perturb = hash;
         let mut i = hash as usize & mask;
-        let mut reusable = None;
+        let mut ask = Vec::new();
         loop {
             match self.slots[i] {
-                EMPTY => return Probe::Vacant(reusable.unwrap_or(i)),
-                REMOVED => {
-                    reusable.get_or_insert(i);
-                }
+                EMPTY => break,
+                REMOVED => {}
                 at => {
                     if let Some((k, _)) = &self.entries[at as usize] {
-                        if k == key {
-                            return Probe::Found(i);
+                        match k.plain_eq(key) {
+                            Some(true) if ask.is_empty() => return Lookup::Found(at as usize),
+                            Some(true) => {
+                                ask.push((at as usize, k.clone()));
+                                break;
+                            }
+                            Some(false) => {}
+                            None => ask.push((at as usize, k.clone())),
                         }
                     }
                 }
             }
             i = next_probe(i, &mut perturb, mask);
         }
-    }
-
-    /// The entry position of `key`.
-    fn position(&self, key: &Key) -> Option<usize> {
-        if self.len == 0 {
-            return None;
-        }
-        match self.probe(key) {
-            Probe::Found(slot) => Some(self.slots[slot] as usize),
-            Probe::Vacant(_) => None,
+        if ask.is_empty() {
+            Lookup::Absent
+        } else {
+            Lookup::Ask(ask)
         }
     }
 
-    pub fn get(&self, key: &Key) -> Option<&V> {
-        let at = self.position(key)?;
-        self.entries[at].as_ref().map(|(_, v)| v)
+    /// The entry position of `key` in a table no lock guards (an immutable
+    /// one, or one being built): user `__eq__` runs here, and its errors
+    /// propagate.
+    pub fn find(&self, key: &Key, nest: Nest) -> Result<Option<usize>, RuntimeError> {
+        match self.lookup(key) {
+            Lookup::Found(at) => Ok(Some(at)),
+            Lookup::Absent => Ok(None),
+            Lookup::Ask(candidates) => ask(candidates, key, nest),
+        }
     }
 
-    pub fn get_mut(&mut self, key: &Key) -> Option<&mut V> {
-        let at = self.position(key)?;
-        self.entries[at].as_mut().map(|(_, v)| v)
+    pub fn get(&self, key: &Key, nest: Nest) -> Result<Option<&V>, RuntimeError> {
+        Ok(self.find(key, nest)?.map(|at| self.value_at(at)))
     }
 
-    pub fn contains_key(&self, key: &Key) -> bool {
-        self.position(key).is_some()
+    pub fn contains_key(&self, key: &Key, nest: Nest) -> Result<bool, RuntimeError> {
+        Ok(self.find(key, nest)?.is_some())
     }
 
-    /// Inserts or replaces; a replaced value keeps its place in the order
-    /// (as in Python) and is returned.
-    pub fn insert(&mut self, key: Key, value: V) -> Option<V> {
-        self.reserve(1);
-        match self.probe(&key) {
-            Probe::Found(slot) => {
-                let at = self.slots[slot] as usize;
-                self.entries[at]
-                    .as_mut()
-                    .map(|(_, v)| std::mem::replace(v, value))
+    /// Inserts or replaces in a table no lock guards (see [`Table::find`]);
+    /// a replaced value keeps its place in the order (as in Python) and is
+    /// returned.
+    pub fn insert(&mut self, key: Key, value: V, nest: Nest) -> Result<Option<V>, RuntimeError> {
+        Ok(match self.find(&key, nest)? {
+            Some(at) => Some(std::mem::replace(self.value_at_mut(at), value)),
+            None => {
+                self.insert_new(key, value);
+                None
             }
-            Probe::Vacant(slot) => {
-                self.occupy(slot, Some((key, value)));
+        })
+    }
+
+    /// Inserts or replaces a string key (or any key whose equality never
+    /// runs user code) in a table of such keys (keyword arguments, JSON
+    /// objects, environment variables): no user code can run.
+    pub fn insert_plain(&mut self, key: Key, value: V) -> Option<V> {
+        match self.lookup(&key) {
+            Lookup::Found(at) => Some(std::mem::replace(self.value_at_mut(at), value)),
+            // A table of plain keys never asks.
+            Lookup::Absent | Lookup::Ask(_) => {
+                self.insert_new(key, value);
                 None
             }
         }
     }
 
-    /// The value for `key`, inserting `make()` first if it is absent.
-    pub fn get_or_insert_with(&mut self, key: Key, make: impl FnOnce() -> V) -> &mut V {
-        self.reserve(1);
-        let at = match self.probe(&key) {
-            Probe::Found(slot) => self.slots[slot] as usize,
-            Probe::Vacant(slot) => self.occupy(slot, Some((key, make()))),
-        };
+    /// Removes `key` from a table no lock guards (see [`Table::find`]).
+    pub fn remove(&mut self, key: &Key, nest: Nest) -> Result<Option<V>, RuntimeError> {
+        Ok(self.find(key, nest)?.map(|at| self.remove_at(at).1))
+    }
+
+    /// The key and value at an entry position found by a lookup.
+    pub fn entry_at(&self, at: usize) -> (&Key, &V) {
+        match &self.entries[at] {
+            Some((k, v)) => (k, v),
+            None => unreachable!("a lookup returns live entries"),
+        }
+    }
+
+    pub fn value_at(&self, at: usize) -> &V {
+        self.entry_at(at).1
+    }
+
+    pub fn value_at_mut(&mut self, at: usize) -> &mut V {
         match &mut self.entries[at] {
             Some((_, v)) => v,
-            None => unreachable!("a slot points at a live entry"),
+            None => unreachable!("a lookup returns live entries"),
         }
+    }
+
+    /// Adds a key known to be absent (a lookup just said so); returns its
+    /// entry position.
+    pub fn insert_new(&mut self, key: Key, value: V) -> usize {
+        self.reserve(1);
+        let mask = self.slots.len() - 1;
+        let hash = key.digest();
+        let mut perturb = hash;
+        let mut i = hash as usize & mask;
+        while !matches!(self.slots[i], EMPTY | REMOVED) {
+            i = next_probe(i, &mut perturb, mask);
+        }
+        self.occupy(i, Some((key, value)))
+    }
+
+    /// Removes the entry at a position found by a lookup, keeping the order
+    /// of the others.
+    pub fn remove_at(&mut self, at: usize) -> (Key, V) {
+        let Some((key, value)) = self.entries[at].take() else {
+            unreachable!("a lookup returns live entries")
+        };
+        let mask = self.slots.len() - 1;
+        let mut perturb = key.digest();
+        let mut i = key.digest() as usize & mask;
+        while self.slots[i] != at as u32 {
+            i = next_probe(i, &mut perturb, mask);
+        }
+        self.slots[i] = REMOVED;
+        self.removed += 1;
+        self.len -= 1;
+        self.trim();
+        (key, value)
+    }
+
+    /// The value for `key`, inserting `make()` first if it is absent.
+    pub fn get_or_insert_with(
+        &mut self,
+        key: Key,
+        make: impl FnOnce() -> V,
+        nest: Nest,
+    ) -> Result<&mut V, RuntimeError> {
+        let at = match self.find(&key, nest)? {
+            Some(at) => at,
+            None => self.insert_new(key, make()),
+        };
+        Ok(self.value_at_mut(at))
     }
 
     /// Appends `entry` and points the vacant `slot` at it; returns its position.
@@ -174,28 +255,10 @@ impl<V> Table<V> {
         at
     }
 
-    /// Removes `key`, keeping the order of the others.
-    pub fn remove(&mut self, key: &Key) -> Option<V> {
-        if self.len == 0 {
-            return None;
-        }
-        let Probe::Found(slot) = self.probe(key) else {
-            return None;
-        };
-        let at = self.slots[slot] as usize;
-        self.slots[slot] = REMOVED;
-        self.removed += 1;
-        self.len -= 1;
-        let removed = self.entries[at].take().map(|(_, v)| v);
-        self.trim();
-        removed
-    }
-
     /// Removes and returns the most recently inserted entry.
     pub fn pop(&mut self) -> Option<(Key, V)> {
-        let key = self.entries.iter().rev().flatten().next()?.0.clone();
-        let value = self.remove(&key)?;
-        Some((key, value))
+        let at = self.entries.iter().rposition(Option::is_some)?;
+        Some(self.remove_at(at))
     }
 
     pub fn clear(&mut self) {
@@ -294,30 +357,44 @@ fn slots_for(n: usize) -> usize {
     (n * 3 / 2 + 1).next_power_of_two().max(MIN_SLOTS)
 }
 
-impl<V> IntoIterator for Table<V> {
+impl<V: Slot> IntoIterator for Table<V> {
     type Item = (Key, V);
     type IntoIter = std::iter::Flatten<std::vec::IntoIter<Option<(Key, V)>>>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter().flatten()
+    fn into_iter(mut self) -> Self::IntoIter {
+        std::mem::take(&mut self.entries).into_iter().flatten()
     }
 }
 
-impl<V> Extend<(Key, V)> for Table<V> {
-    fn extend<I: IntoIterator<Item = (Key, V)>>(&mut self, items: I) {
-        let items = items.into_iter();
-        self.reserve(items.size_hint().0);
-        for (k, v) in items {
-            self.insert(k, v);
+/// What a table holds beside its keys: values (a dict) or nothing (a set).
+pub trait Slot {
+    fn into_value(self) -> Option<Value>;
+}
+
+impl Slot for Value {
+    fn into_value(self) -> Option<Value> {
+        Some(self)
+    }
+}
+
+impl Slot for () {
+    fn into_value(self) -> Option<Value> {
+        None
+    }
+}
+
+/// A table's keys and values are freed through [`crate::free::release`]:
+/// a chain of nested dicts is freed without deep recursion.
+impl<V: Slot> Drop for Table<V> {
+    fn drop(&mut self) {
+        if self.len == 0 {
+            return;
         }
-    }
-}
-
-impl<V> FromIterator<(Key, V)> for Table<V> {
-    fn from_iter<I: IntoIterator<Item = (Key, V)>>(items: I) -> Self {
-        let mut d = Self::new();
-        d.extend(items);
-        d
+        let entries = std::mem::take(&mut self.entries);
+        crate::free::release(entries.into_iter().flatten().flat_map(|(k, v)| {
+            let v = v.into_value();
+            std::iter::once(k.into_value()).chain(v)
+        }));
     }
 }
 
@@ -334,18 +411,19 @@ impl Set {
         self.0.is_empty()
     }
 
-    /// Adds `key`; false if it was there already.
-    pub fn insert(&mut self, key: Key) -> bool {
-        self.0.insert(key, ()).is_none()
+    /// Adds `key` to a set no lock guards; false if it was there already.
+    pub fn insert(&mut self, key: Key, nest: Nest) -> Result<bool, RuntimeError> {
+        Ok(self.0.insert(key, (), nest)?.is_none())
     }
 
-    pub fn contains(&self, key: &Key) -> bool {
-        self.0.contains_key(key)
+    pub fn contains(&self, key: &Key, nest: Nest) -> Result<bool, RuntimeError> {
+        self.0.contains_key(key, nest)
     }
 
-    /// Removes `key`, keeping the order of the others; false if absent.
-    pub fn remove(&mut self, key: &Key) -> bool {
-        self.0.remove(key).is_some()
+    /// Removes `key` from a set no lock guards, keeping the order of the
+    /// others; false if absent.
+    pub fn remove(&mut self, key: &Key, nest: Nest) -> Result<bool, RuntimeError> {
+        Ok(self.0.remove(key, nest)?.is_some())
     }
 
     /// Removes and returns the most recently added key.
@@ -379,18 +457,139 @@ impl IntoIterator for Set {
     }
 }
 
-impl Extend<Key> for Set {
-    fn extend<I: IntoIterator<Item = Key>>(&mut self, keys: I) {
-        self.0.extend(keys.into_iter().map(|k| (k, ())));
+/// Asks user `__eq__` about the candidates of a lookup, in probe order
+/// (the stored key's method first, as Python does).
+fn ask(
+    candidates: Vec<(usize, Key)>,
+    key: &Key,
+    nest: Nest,
+) -> Result<Option<usize>, RuntimeError> {
+    for (at, k) in candidates {
+        if crate::ops::equal(k.value(), key.value(), nest)? {
+            return Ok(Some(at));
+        }
+    }
+    Ok(None)
+}
+
+/// A dict's or a set's table, for the operations on a shared one.
+pub trait Lookups {
+    type Value: Slot;
+    fn table(&self) -> &Table<Self::Value>;
+    fn table_mut(&mut self) -> &mut Table<Self::Value>;
+}
+
+impl<V: Slot> Lookups for Table<V> {
+    type Value = V;
+    fn table(&self) -> &Table<V> {
+        self
+    }
+    fn table_mut(&mut self) -> &mut Table<V> {
+        self
     }
 }
 
-impl FromIterator<Key> for Set {
-    fn from_iter<I: IntoIterator<Item = Key>>(keys: I) -> Set {
-        let mut s = Set::default();
-        s.extend(keys);
-        s
+impl Lookups for Set {
+    type Value = ();
+    fn table(&self) -> &Table<()> {
+        &self.0
     }
+    fn table_mut(&mut self) -> &mut Table<()> {
+        &mut self.0
+    }
+}
+
+/// Inserts or replaces in a table behind a lock (see [`locate`]); returns
+/// the replaced value, which the caller drops after the lock.
+pub fn insert_locked<T: Lookups>(
+    table: &Mutex<T>,
+    key: Key,
+    value: T::Value,
+    nest: Nest,
+) -> Result<Option<T::Value>, RuntimeError> {
+    let (mut guard, at) = locate(table, &key, nest)?;
+    let table = guard.table_mut();
+    Ok(match at {
+        Some(at) => Some(std::mem::replace(table.value_at_mut(at), value)),
+        None => {
+            table.insert_new(key, value);
+            None
+        }
+    })
+}
+
+/// Removes `key` from a table behind a lock (see [`locate`]).
+pub fn remove_locked<T: Lookups>(
+    table: &Mutex<T>,
+    key: &Key,
+    nest: Nest,
+) -> Result<Option<(Key, T::Value)>, RuntimeError> {
+    let (mut guard, at) = locate(table, key, nest)?;
+    Ok(at.map(|at| guard.table_mut().remove_at(at)))
+}
+
+/// How many times a lookup in a shared table starts again because user
+/// code changed the entries it compared with.
+const RETRIES: usize = 100;
+
+/// Finds `key` in a table behind a lock, running any user `__eq__` with
+/// the lock released (the method may read or change the table, and other
+/// tasks may use it meanwhile); returns the locked table and the key's
+/// entry position, valid while the guard is held. The answer stands if the
+/// entries compared are still the ones with the key's hash when the lock is
+/// taken again; otherwise the lookup starts again.
+pub fn locate<'a, T: Lookups>(
+    table: &'a Mutex<T>,
+    key: &Key,
+    nest: Nest,
+) -> Result<(MutexGuard<'a, T>, Option<usize>), RuntimeError> {
+    let guard = table.lock();
+    match guard.table().lookup(key) {
+        Lookup::Found(at) => Ok((guard, Some(at))),
+        Lookup::Absent => Ok((guard, None)),
+        Lookup::Ask(candidates) => {
+            drop(guard);
+            locate_asking(table, candidates, key, nest)
+        }
+    }
+}
+
+/// [`locate`] when user `__eq__` must be asked.
+#[cold]
+#[inline(never)]
+fn locate_asking<'a, T: Lookups>(
+    table: &'a Mutex<T>,
+    candidates: Vec<(usize, Key)>,
+    key: &Key,
+    nest: Nest,
+) -> Result<(MutexGuard<'a, T>, Option<usize>), RuntimeError> {
+    let signature = |candidates: &[(usize, Key)]| -> Vec<(usize, usize)> {
+        candidates
+            .iter()
+            .map(|(at, k)| (*at, k.value().identity().unwrap_or(0)))
+            .collect()
+    };
+    let mut compared = signature(&candidates);
+    let mut answer = ask(candidates, key, nest)?;
+    for _ in 0..RETRIES {
+        let guard = table.lock();
+        let candidates = match guard.table().lookup(key) {
+            Lookup::Found(at) => return Ok((guard, Some(at))),
+            Lookup::Absent => return Ok((guard, None)),
+            Lookup::Ask(candidates) => candidates,
+        };
+        let now = signature(&candidates);
+        if now == compared {
+            return Ok((guard, answer));
+        }
+        drop(guard);
+        compared = now;
+        answer = ask(candidates, key, nest)?;
+    }
+    Err(RuntimeError::new(
+        pyro_builtins::Builtin::Error,
+        "a dict or set kept changing while its keys were compared (by __eq__)",
+    ))
 }
 
 /// The slot after `i` in CPython's probe sequence: every slot is visited,
@@ -408,8 +607,12 @@ fn next_probe(i: usize, perturb: &mut u64, mask: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn key(n: i64) -> Key {
-        Key::new(Value::Int(n)).unwrap()
+    fn rt() -> crate::runtime::Rt {
+        crate::runtime::Runtime::for_tests()
+    }
+
+    fn key(n: i64, nest: Nest) -> Key {
+        Key::new(Value::Int(n), nest).unwrap()
     }
 
     fn int(v: Option<&Value>) -> Option<i64> {
@@ -421,39 +624,45 @@ mod tests {
 
     #[test]
     fn inserts_finds_and_keeps_order() {
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
         let mut d = Dict::new();
         for n in (0..1000).rev() {
-            assert!(d.insert(key(n * 8), Value::Int(n)).is_none());
+            assert!(d
+                .insert(key(n * 8, nest), Value::Int(n), nest)
+                .unwrap()
+                .is_none());
         }
         assert_eq!(d.len(), 1000);
         for n in 0..1000 {
-            assert_eq!(int(d.get(&key(n * 8))), Some(n));
-            assert!(!d.contains_key(&key(n * 8 + 1)));
+            assert_eq!(int(d.get(&key(n * 8, nest), nest).unwrap()), Some(n));
+            assert!(!d.contains_key(&key(n * 8 + 1, nest), nest).unwrap());
         }
         let order: Vec<i64> = d.values().map(|v| int(Some(v)).unwrap()).collect();
         assert_eq!(order, (0..1000).rev().collect::<Vec<_>>());
         // Replacing keeps the place.
-        assert_eq!(
-            int(d.insert(key(999 * 8), Value::Int(-1)).as_ref()),
-            Some(999)
-        );
+        let old = d.insert(key(999 * 8, nest), Value::Int(-1), nest).unwrap();
+        assert_eq!(int(old.as_ref()), Some(999));
         assert_eq!(int(d.first().map(|(_, v)| v)), Some(-1));
     }
 
     #[test]
     fn removal_leaves_order_and_reuses_space() {
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
         let mut d = Dict::new();
         for round in 0..50 {
             for n in 0..100 {
-                d.insert(key(n), Value::Int(n + round));
+                d.insert(key(n, nest), Value::Int(n + round), nest).unwrap();
             }
             for n in (0..100).filter(|n| n % 3 != 0) {
-                assert_eq!(int(d.remove(&key(n)).as_ref()), Some(n + round));
+                let removed = d.remove(&key(n, nest), nest).unwrap();
+                assert_eq!(int(removed.as_ref()), Some(n + round));
             }
             let left: Vec<i64> = d.keys().map(|k| int(Some(k.value())).unwrap()).collect();
             assert_eq!(left, (0..100).filter(|n| n % 3 == 0).collect::<Vec<_>>());
             for n in 0..100 {
-                d.remove(&key(n));
+                d.remove(&key(n, nest), nest).unwrap();
             }
             assert!(d.is_empty());
         }
@@ -462,9 +671,14 @@ mod tests {
 
     #[test]
     fn pop_takes_the_newest() {
-        let mut d: Dict = (0..5).map(|n| (key(n), Value::Int(n))).collect();
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
+        let mut d = Dict::new();
+        for n in 0..5 {
+            d.insert(key(n, nest), Value::Int(n), nest).unwrap();
+        }
         assert_eq!(d.pop().map(|(k, _)| int(Some(k.value()))), Some(Some(4)));
-        d.remove(&key(3));
+        d.remove(&key(3, nest), nest).unwrap();
         assert_eq!(d.pop().map(|(k, _)| int(Some(k.value()))), Some(Some(2)));
         assert_eq!(d.len(), 2);
         assert_eq!(int(d.last().map(|(_, v)| v)), Some(1));
@@ -472,28 +686,50 @@ mod tests {
 
     #[test]
     fn sets_add_remove_and_keep_order() {
-        let mut s: Set = [3, 1, 2].into_iter().map(key).collect();
-        assert!(!s.insert(key(1)));
-        assert!(s.insert(key(7)));
-        assert!(s.remove(&key(1)));
-        assert!(!s.remove(&key(1)));
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
+        let mut s = Set::default();
+        for n in [3, 1, 2] {
+            assert!(s.insert(key(n, nest), nest).unwrap());
+        }
+        assert!(!s.insert(key(1, nest), nest).unwrap());
+        assert!(s.insert(key(7, nest), nest).unwrap());
+        assert!(s.remove(&key(1, nest), nest).unwrap());
+        assert!(!s.remove(&key(1, nest), nest).unwrap());
         let order: Vec<i64> = s.iter().map(|k| int(Some(k.value())).unwrap()).collect();
         assert_eq!(order, vec![3, 2, 7]);
         assert_eq!(s.pop().map(|k| int(Some(k.value()))), Some(Some(7)));
         s.retain(|k| int(Some(k.value())) != Some(3));
         assert_eq!(s.len(), 1);
-        assert!(s.contains(&key(2)));
+        assert!(s.contains(&key(2, nest), nest).unwrap());
     }
 
     #[test]
     fn colliding_hashes_still_resolve() {
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
         // Multiples of a large power of two share their low bits.
         let mut d = Dict::new();
         for n in 0..500 {
-            d.insert(key(n << 32), Value::Int(n));
+            d.insert(key(n << 32, nest), Value::Int(n), nest).unwrap();
         }
         for n in 0..500 {
-            assert_eq!(int(d.get(&key(n << 32))), Some(n));
+            assert_eq!(int(d.get(&key(n << 32, nest), nest).unwrap()), Some(n));
         }
+    }
+
+    #[test]
+    fn a_shared_table_is_found_under_its_lock() {
+        let rt = rt();
+        let nest = Nest::new(&rt, 0);
+        let d = Mutex::new(Dict::new());
+        assert!(insert_locked(&d, key(1, nest), Value::Int(10), nest)
+            .unwrap()
+            .is_none());
+        let (table, at) = locate(&d, &key(1, nest), nest).unwrap();
+        assert_eq!(int(at.map(|at| table.value_at(at))), Some(10));
+        drop(table);
+        assert!(remove_locked(&d, &key(1, nest), nest).unwrap().is_some());
+        assert!(d.lock().is_empty());
     }
 }

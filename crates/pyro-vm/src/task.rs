@@ -37,6 +37,17 @@ pub struct TaskHandle {
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
+/// A finished task's result is freed through [`crate::free::release`].
+impl Drop for TaskHandle {
+    fn drop(&mut self) {
+        match self.result.get_mut().take() {
+            Some(Ok(value)) => crate::free::release([value]),
+            Some(Err(error)) => crate::free::release([error.value()]),
+            None => {}
+        }
+    }
+}
+
 impl TaskHandle {
     pub fn is_done(&self) -> bool {
         self.result.lock().is_some()

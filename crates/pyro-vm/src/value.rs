@@ -23,12 +23,12 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(Arc<Str>),
-    List(Arc<Vec<Value>>),
-    Tuple(Arc<Vec<Value>>),
+    List(Arc<Items>),
+    Tuple(Arc<Items>),
     Dict(Arc<Dict>),
     Set(Arc<Set>),
-    ListMut(Shared<Vec<Value>>),
-    TupleMut(Shared<Vec<Value>>),
+    ListMut(Shared<Items>),
+    TupleMut(Shared<Items>),
     DictMut(Shared<Dict>),
     SetMut(Shared<Set>),
     Range(Arc<RangeValue>),
@@ -137,6 +137,45 @@ impl Value {
             Value::Bool(b) => Value::Bool(*b),
             Value::Int(n) => Value::Int(*n),
             Value::Float(x) => Value::Float(*x),
+        }
+    }
+}
+
+/// The items of a list or tuple: a `Vec` that frees its items through
+/// [`crate::free::release`], so that a long chain of nested lists or
+/// tuples is freed without deep recursion.
+#[derive(Clone, Default)]
+pub struct Items(Vec<Value>);
+
+impl Items {
+    pub fn into_vec(mut self) -> Vec<Value> {
+        std::mem::take(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Items {
+    fn deref_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.0
+    }
+}
+
+impl From<Vec<Value>> for Items {
+    fn from(items: Vec<Value>) -> Items {
+        Items(items)
+    }
+}
+
+impl Drop for Items {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            crate::free::release(std::mem::take(&mut self.0));
         }
     }
 }
@@ -277,15 +316,19 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(items))
+        Value::List(Arc::new(Items(items)))
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Arc::new(items))
+        Value::Tuple(Arc::new(Items(items)))
     }
 
     pub fn list_mut(items: Vec<Value>) -> Value {
-        Value::ListMut(Arc::new(Mutex::new(items)))
+        Value::ListMut(Arc::new(Mutex::new(Items(items))))
+    }
+
+    pub fn tuple_mut(items: Vec<Value>) -> Value {
+        Value::TupleMut(Arc::new(Mutex::new(Items(items))))
     }
 
     /// The type name used in messages (`int`, `list_mut`, `Point`).
@@ -344,7 +387,8 @@ impl Value {
             Value::DictMut(d) => !d.lock().is_empty(),
             Value::SetMut(s) => !s.lock().is_empty(),
             Value::Range(r) => !r.is_empty(),
-            Value::Instance(_) => self.try_truthy().unwrap_or(true),
+            // A user `__bool__` or `__len__` runs only through `try_truthy`.
+            Value::Instance(_) => true,
             _ => true,
         }
     }
@@ -352,7 +396,7 @@ impl Value {
     /// Truthiness that may run user code: an instance whose class defines
     /// `__bool__`, or `__len__` (zero length is false). Errors raised there
     /// propagate; every other value answers as [`Value::truthy`].
-    pub fn try_truthy(&self) -> Result<bool, crate::error::RuntimeError> {
+    pub fn try_truthy(&self, nest: crate::nest::Nest) -> Result<bool, crate::error::RuntimeError> {
         if !matches!(self, Value::Instance(_)) {
             return Ok(self.truthy());
         }
@@ -360,7 +404,7 @@ impl Value {
             let sym = crate::symbol::Sym::intern(name);
             if crate::repr::has_user_method(self, sym) {
                 let method = crate::attr::get_attr(self, sym)?;
-                return Ok(match crate::fiber::call_sync(method, vec![])? {
+                return Ok(match nest.call(method, vec![])? {
                     Value::Int(n) if by_len => n != 0,
                     v => v.truthy(),
                 });
