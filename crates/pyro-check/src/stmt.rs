@@ -28,7 +28,9 @@ impl Checker {
         // Imports first: annotations may name their types (`sync.Mutex`).
         for s in body {
             if let StmtKind::Import(_) | StmtKind::FromImport { .. } = &s.kind {
-                self.import(s);
+                // An import checks the imported module (whose imports do the
+                // same): a chain of modules recurses as deep as it is long.
+                grow(|| self.import(s));
             }
         }
         let mut classes = Vec::new();
@@ -449,7 +451,7 @@ impl Checker {
                 let result = self.binary(*op, &current, &rhs, s.span, target, value);
                 self.assign_target(target, &result, Some(value));
             }
-            StmtKind::If { cond, body, orelse } => self.if_stmt(cond, body, orelse),
+            StmtKind::If { branches, orelse } => self.if_stmt(branches, orelse),
             StmtKind::While { cond, body, orelse } => {
                 self.expr(cond);
                 let t = self.narrowing(cond, true);
@@ -956,41 +958,116 @@ impl Checker {
         }
     }
 
-    fn if_stmt(&mut self, cond: &Expr, body: &[Stmt], orelse: &[Stmt]) {
-        self.expr(cond);
-        let t = self.narrowing(cond, true);
-        let f = self.narrowing(cond, false);
-        let mut names: Vec<String> = t.iter().chain(&f).map(|(n, _)| n.clone()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let before: Vec<Option<Ty>> = names
-            .iter()
-            .map(|n| self.lookup_var(n).map(|v| v.ty))
-            .collect();
-        let body_end = self.watched_block(body, t, &names);
-        let else_end = self.watched_block(orelse, f, &names);
-        // After the `if`, a narrowed name has the type it has at the end of
+    /// An `if` with its `elif`s: checked as if each `elif` were an `if`
+    /// nested in the `else` of the one before, but without nesting (a chain
+    /// of 100 000 branches is legitimate code): one scope collects what the
+    /// failed tests imply, and the branches' ends are merged back to front.
+    fn if_stmt(&mut self, branches: &[(Expr, Vec<Stmt>)], orelse: &[Stmt]) {
+        /// What the merge after each test needs to know.
+        struct Level {
+            /// The names the test narrows (either way).
+            names: Vec<String>,
+            before: Vec<Option<Ty>>,
+            body_end: Vec<Option<Ty>>,
+            body_exits: bool,
+            /// The names' types after the test failed (what its `else`
+            /// starts with).
+            failed: Vec<Option<Ty>>,
+        }
+        let mut levels: Vec<Level> = Vec::with_capacity(branches.len());
+        for (i, (cond, body)) in branches.iter().enumerate() {
+            self.expr(cond);
+            let t = self.narrowing(cond, true);
+            let f = self.narrowing(cond, false);
+            let mut names: Vec<String> = t.iter().chain(&f).map(|(n, _)| n.clone()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let before: Vec<Option<Ty>> = names
+                .iter()
+                .map(|n| self.lookup_var(n).map(|v| v.ty))
+                .collect();
+            let body_end = self.watched_block(body, t, &names);
+            if i == 0 {
+                // The `else` side of the chain: one scope for all tests.
+                self.push_scope(false);
+            }
+            for (name, ty) in f {
+                self.narrow_var(&name, ty);
+            }
+            let failed = names
+                .iter()
+                .map(|n| self.lookup_var(n).map(|v| v.ty))
+                .collect();
+            levels.push(Level {
+                names,
+                before,
+                body_end,
+                body_exits: exits(&body[..]),
+                failed,
+            });
+        }
+        let Some(last) = levels.last() else {
+            return;
+        };
+        let last_names = last.names.clone();
+        let mut else_end = self.watched_block(orelse, vec![], &last_names);
+        self.pop_scope();
+        // Whether control leaves every branch from `i` on (the `else` of
+        // test `i - 1` exits): the last entry is the final `else`'s.
+        let mut rest_exits = vec![!orelse.is_empty() && exits(orelse); levels.len() + 1];
+        for i in (0..levels.len()).rev() {
+            rest_exits[i] = levels[i].body_exits && rest_exits[i + 1];
+        }
+        // After each test, a narrowed name has the type it has at the end of
         // each branch that falls through (an early return, raise, break or
-        // continue leaves the other branch's view).
-        let (body_exits, else_exits) = (exits(body), !orelse.is_empty() && exits(orelse));
-        for (i, name) in names.iter().enumerate() {
-            let mut parts = Vec::new();
-            if !body_exits {
-                parts.push(body_end[i].clone().or_else(|| before[i].clone()));
+        // continue leaves the other branch's view). The outermost test's
+        // result narrows the enclosing scope; an inner one's is what the
+        // `else` around it ends with.
+        for i in (0..levels.len()).rev() {
+            let level = &levels[i];
+            let mut merged: Vec<(String, Ty)> = Vec::new();
+            for (k, name) in level.names.iter().enumerate() {
+                let before = &level.before[k];
+                let mut parts = Vec::new();
+                if !level.body_exits {
+                    parts.push(level.body_end[k].clone().or_else(|| before.clone()));
+                }
+                if !rest_exits[i + 1] {
+                    parts.push(else_end[k].clone().or_else(|| before.clone()));
+                }
+                let Some(parts) = parts.into_iter().collect::<Option<Vec<Ty>>>() else {
+                    continue;
+                };
+                if parts.is_empty() {
+                    continue;
+                }
+                let after = Ty::union(parts);
+                if Some(&after) != before.as_ref() && !after.is_any() {
+                    merged.push((name.clone(), after));
+                }
             }
-            if !else_exits {
-                parts.push(else_end[i].clone().or_else(|| before[i].clone()));
+            if i == 0 {
+                for (name, ty) in merged {
+                    self.narrow_var(&name, ty);
+                }
+                break;
             }
-            let Some(parts) = parts.into_iter().collect::<Option<Vec<Ty>>>() else {
-                continue;
-            };
-            if parts.is_empty() {
-                continue;
-            }
-            let after = Ty::union(parts);
-            if Some(&after) != before[i].as_ref() && !after.is_any() {
-                self.narrow_var(name, after);
-            }
+            let upper = &levels[i - 1];
+            else_end = upper
+                .names
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    let written = merged
+                        .iter()
+                        .find(|(m, _)| m == name)
+                        .filter(|_| self.lookup_var(name).is_some() || name.contains('.'));
+                    match written {
+                        Some((_, ty)) => Some(ty.clone()),
+                        None => upper.failed[k].clone(),
+                    }
+                })
+                .collect();
         }
     }
 
@@ -1484,7 +1561,9 @@ fn stmt_terminates(s: &Stmt) -> bool {
 fn stmt_terminates_step(s: &Stmt) -> bool {
     match &s.kind {
         StmtKind::Return(_) | StmtKind::Raise { .. } => true,
-        StmtKind::If { body, orelse, .. } => terminates(body) && terminates(orelse),
+        StmtKind::If { branches, orelse } => {
+            branches.iter().all(|(_, body)| terminates(body)) && terminates(orelse)
+        }
         StmtKind::While { cond, body, orelse } => {
             !has_break(body) && (matches!(cond.kind, ExprKind::Bool(true)) || terminates(orelse))
         }
@@ -1541,7 +1620,9 @@ fn exits(body: &[Stmt]) -> bool {
 fn exits_step(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Break | StmtKind::Continue => true,
-        StmtKind::If { body, orelse, .. } => exits(body) && exits(orelse),
+        StmtKind::If { branches, orelse } => {
+            branches.iter().all(|(_, body)| exits(body)) && exits(orelse)
+        }
         _ => stmt_terminates(s),
     })
 }

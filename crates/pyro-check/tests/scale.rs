@@ -370,7 +370,7 @@ fn nesting_to_the_limit_checks_on_a_small_stack() {
         ),
         (
             "optional",
-            format!("let x: int{} = None\nlet y: int = x\n", "?".repeat(5000)),
+            format!("let x: int{} = None\nlet y: int = x\n", "?".repeat(d)),
             vec!["E0308"],
         ),
         (

@@ -108,9 +108,12 @@ fn fully_annotated(source: &str) -> bool {
             StmtKind::RecordDef(r) => {
                 r.fields.iter().all(|p| p.ty.is_some()) && block(&r.body, true)
             }
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => block(body, false) && block(orelse, false),
+            StmtKind::If { branches, orelse } => {
+                branches.iter().all(|(_, body)| block(body, false)) && block(orelse, false)
+            }
+            StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                block(body, false) && block(orelse, false)
+            }
             StmtKind::Try {
                 body,
                 handlers,

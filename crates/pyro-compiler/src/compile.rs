@@ -50,7 +50,7 @@ pub(crate) struct GlobalInfo {
 }
 
 /// Where a captured cell comes from in the enclosing function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum FreeSource {
     Local(u32),
     Free(u32),
@@ -67,17 +67,18 @@ pub(crate) struct LoopCtx {
 
 /// What leaving a protected region on a normal path (return, break,
 /// continue) must do.
-#[derive(Clone)]
-pub(crate) enum Exit {
+#[derive(Clone, Copy)]
+pub(crate) enum Exit<'a> {
     /// Just leave (an `except` region).
     PopOnly,
-    /// Run a `finally` body.
-    Finally(Vec<Stmt>),
+    /// Run a `finally` body (borrowed from the module's tree: the stack of
+    /// exits is copied at every `return`, `break` and `continue`).
+    Finally(&'a [Stmt]),
     /// Call `__exit__(None)` on the context manager in this slot.
     LeaveContext(u32),
 }
 
-pub(crate) struct FnState {
+pub(crate) struct FnState<'a> {
     pub kind: CodeKind,
     pub name: Arc<str>,
     pub ops: Vec<Op>,
@@ -91,9 +92,11 @@ pub(crate) struct FnState {
     /// Block scopes, innermost last; `scopes[0]` is the function level.
     pub scopes: Vec<HashMap<String, BindingId>>,
     pub free: Vec<(Arc<str>, FreeSource)>,
+    /// Where each entry of `free` is (a function may capture thousands).
+    pub free_index: HashMap<(Arc<str>, FreeSource), u32>,
     pub params: Vec<Param>,
     pub loops: Vec<LoopCtx>,
-    pub tries: Vec<Exit>,
+    pub tries: Vec<Exit<'a>>,
     /// Hidden slots holding the error of each enclosing `except` body.
     pub handled_errors: Vec<u32>,
     pub span: Span,
@@ -108,8 +111,8 @@ pub(crate) enum ConstKey {
     Str(Arc<str>),
 }
 
-impl FnState {
-    fn new(kind: CodeKind, name: &str, span: Span) -> FnState {
+impl FnState<'_> {
+    fn new<'a>(kind: CodeKind, name: &str, span: Span) -> FnState<'a> {
         FnState {
             kind,
             name: name.into(),
@@ -124,6 +127,7 @@ impl FnState {
             local_names: Vec::new(),
             scopes: vec![HashMap::new()],
             free: Vec::new(),
+            free_index: HashMap::new(),
             params: Vec::new(),
             loops: Vec::new(),
             tries: Vec::new(),
@@ -144,14 +148,39 @@ pub(crate) enum Resolved {
     Dynamic,
 }
 
-pub struct Compiler {
-    pub(crate) fns: Vec<FnState>,
+pub struct Compiler<'a> {
+    pub(crate) fns: Vec<FnState<'a>>,
     pub(crate) globals: HashMap<String, GlobalInfo>,
     pub(crate) global_names: Vec<Arc<str>>,
     /// The module star-imports another, so unknown names resolve at run time.
     pub(crate) dynamic_names: bool,
     pub(crate) errors: Vec<CompileError>,
+    /// Instructions emitted so far, in every code object of the module.
+    pub(crate) emitted: usize,
+    /// How many the module may compile to (see [`instruction_budget`]).
+    pub(crate) budget: usize,
+    /// The module went past its budget: the rest is not compiled.
+    pub(crate) too_large: bool,
+    /// Undefined names reported so far (only the first few get a "did you
+    /// mean" search through every visible name).
+    pub(crate) undefined: usize,
 }
+
+/// Most instructions a module of `source_len` bytes may compile to. A
+/// `finally` body is compiled once for each way out of its `try` (`return`,
+/// `break`, `continue`), and `finally` bodies nest, so a small file can ask
+/// for exponentially much code; past the budget the module is refused with
+/// an error instead, after work and memory in proportion to its size. Code
+/// compiles to well under one instruction per byte (a list literal of two
+/// million items is six megabytes and two million instructions), so the
+/// budget leaves a wide margin.
+pub fn instruction_budget(source_len: usize) -> usize {
+    (1 << 20) + 16 * source_len
+}
+
+/// Undefined names that get a "did you mean" suggestion (each costs a
+/// search through every visible name).
+const SUGGESTED_NAMES: usize = 100;
 
 /// Options for [`compile_module_with`].
 #[derive(Default)]
@@ -181,6 +210,10 @@ pub fn compile_module_with(
         global_names: Vec::new(),
         dynamic_names: false,
         errors: Vec::new(),
+        emitted: 0,
+        budget: instruction_budget(module.span.len() as usize),
+        too_large: false,
+        undefined: 0,
     };
     for name in options.predeclared {
         c.declare_global(name, module.span, true);
@@ -215,14 +248,8 @@ pub fn compile_module_with(
     }
 }
 
-/// Which function body is being compiled.
-pub(crate) enum Body<'a> {
-    Block(&'a [Stmt]),
-    Expr(&'a Expr),
-}
-
-impl Compiler {
-    pub(crate) fn f(&mut self) -> &mut FnState {
+impl<'a> Compiler<'a> {
+    pub(crate) fn f(&mut self) -> &mut FnState<'a> {
         self.fns.last_mut().expect("a function is being compiled")
     }
 
@@ -237,6 +264,14 @@ impl Compiler {
     // ------------------------------------------------------------ emitting
 
     pub(crate) fn emit(&mut self, op: Op, span: Span) -> usize {
+        self.emitted += 1;
+        if self.emitted > self.budget && !self.too_large {
+            self.too_large = true;
+            self.error(CompileError::TooLarge {
+                span,
+                limit: self.budget,
+            });
+        }
         if let Some(pc) = self.fuse(op, span) {
             return pc;
         }
@@ -269,7 +304,7 @@ impl Compiler {
                 if let Ok(s) = u16::try_from(s) {
                     f.ops.truncate(at);
                     f.ops.push(Op::SetLocalAttr(s, n));
-                    f.spans.retain(|(start, _)| (*start as usize) < at);
+                    drop_spans_from(&mut f.spans, at);
                     f.spans.push((at as u32, span));
                     return Some(at);
                 }
@@ -295,7 +330,7 @@ impl Compiler {
                 .and_then(|s| Self::with_local(fused, s))
             {
                 f.ops.truncate(at);
-                f.spans.retain(|(start, _)| (*start as usize) < at);
+                drop_spans_from(&mut f.spans, at);
                 at -= 1;
                 fused = local;
             }
@@ -486,15 +521,14 @@ impl Compiler {
         let mut index = 0;
         for j in k + 1..self.fns.len() {
             let f = &mut self.fns[j];
-            index = match f
-                .free
-                .iter()
-                .position(|(n, s)| &**n == name && *s == source)
-            {
-                Some(i) => i as u32,
+            let key: (Arc<str>, FreeSource) = (name.into(), source);
+            index = match f.free_index.get(&key) {
+                Some(&i) => i,
                 None => {
-                    f.free.push((name.into(), source));
-                    (f.free.len() - 1) as u32
+                    let i = f.free.len() as u32;
+                    f.free.push(key.clone());
+                    f.free_index.insert(key, i);
+                    i
                 }
             };
             source = FreeSource::Free(index);
@@ -552,10 +586,15 @@ impl Compiler {
                 self.emit(Op::LoadName(n), span);
             }
             None => {
-                let help = suggest(name, self.visible_names());
+                self.undefined += 1;
+                let help = if self.undefined <= SUGGESTED_NAMES {
+                    suggest(name, self.visible_names())
+                } else {
+                    None
+                };
                 self.error(CompileError::UndefinedName {
                     span,
-                    name: name.to_string(),
+                    name: pyro_source::clip::shorten(name, 60).into_owned(),
                     help,
                 });
                 self.emit(Op::LoadNone, span);
@@ -632,7 +671,7 @@ impl Compiler {
             self.error(CompileError::AssignToLet {
                 span,
                 declared,
-                name: name.to_string(),
+                name: pyro_source::clip::shorten(name, 60).into_owned(),
             });
             self.emit(Op::Pop, span);
         }
@@ -755,14 +794,15 @@ impl Compiler {
     // ------------------------------------------------------------ functions
 
     /// Compiles a function body into a code object (the caller emits
-    /// `MakeFunction`). Parameters' defaults are not compiled here.
+    /// `MakeFunction`). Parameters' defaults are not compiled here; `body`
+    /// compiles the body, ending with a return.
     pub(crate) fn function(
         &mut self,
         name: &str,
         params: &[ast::Param],
-        body: Body<'_>,
         kind: CodeKind,
         span: Span,
+        body: impl FnOnce(&mut Self),
     ) -> (Arc<Code>, Vec<FreeSource>) {
         self.fns.push(FnState::new(kind, name, span));
         for p in params {
@@ -778,18 +818,7 @@ impl Compiler {
                 has_default: p.default.is_some(),
             });
         }
-        match body {
-            Body::Block(stmts) => {
-                self.hoist_function_names(stmts);
-                self.block(stmts);
-                self.emit(Op::LoadNone, span.end());
-                self.emit(Op::Return, span.end());
-            }
-            Body::Expr(e) => {
-                self.expr(e);
-                self.emit(Op::Return, e.span);
-            }
-        }
+        body(self);
         let state = self.fns.pop().expect("pushed above");
         let free: Vec<FreeSource> = state.free.iter().map(|(_, s)| *s).collect();
         (Arc::new(self.finish(state)), free)
@@ -825,16 +854,16 @@ impl Compiler {
     }
 
     /// Compiles a `def` (or a lambda): defaults, body, closure.
-    pub(crate) fn def_function(&mut self, def: &ast::FuncDef, kind: CodeKind) {
+    pub(crate) fn def_function(&mut self, def: &'a ast::FuncDef, kind: CodeKind) {
         let defaults = self.defaults(&def.params);
         let body = def.body.as_deref().unwrap_or(&[]);
-        let (code, free) = self.function(
-            &def.name.name,
-            &def.params,
-            Body::Block(body),
-            kind,
-            def.span,
-        );
+        let end = def.span.end();
+        let (code, free) = self.function(&def.name.name, &def.params, kind, def.span, |c| {
+            c.hoist_function_names(body);
+            c.block(body);
+            c.emit(Op::LoadNone, end);
+            c.emit(Op::Return, end);
+        });
         self.make_function(code, &free, defaults, def.name.span);
     }
 
@@ -857,7 +886,7 @@ impl Compiler {
         count > 0
     }
 
-    fn finish(&mut self, state: FnState) -> Code {
+    fn finish(&mut self, state: FnState<'_>) -> Code {
         let cell_slots = state
             .bindings
             .iter()
@@ -898,9 +927,9 @@ pub(crate) fn target_names(target: &Expr) -> Vec<(String, Span)> {
     fn walk(e: &Expr, out: &mut Vec<(String, Span)>) {
         match &e.kind {
             ExprKind::Name(n) => out.push((n.clone(), e.span)),
-            ExprKind::Tuple(items) | ExprKind::List(items) => {
-                items.iter().for_each(|i| walk(i, out))
-            }
+            ExprKind::Tuple(items) | ExprKind::List(items) => items
+                .iter()
+                .for_each(|i| pyro_source::stack::grow(|| walk(i, out))),
             ExprKind::Starred(inner) => walk(inner, out),
             _ => {}
         }
@@ -923,7 +952,7 @@ struct Assigned {
 /// with `let`/`mut` anywhere in it.
 fn collect_assigned(body: &[Stmt], out: &mut Vec<Assigned>, lets: &mut HashSet<String>) {
     for stmt in body {
-        collect_stmt(stmt, out, lets);
+        pyro_source::stack::grow(|| collect_stmt(stmt, out, lets));
     }
 }
 
@@ -975,7 +1004,13 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
                 lets.insert(n);
             }
         }
-        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } => {
+        StmtKind::If { branches, orelse } => {
+            for (_, body) in branches {
+                collect_assigned(body, out, lets);
+            }
+            collect_assigned(orelse, out, lets);
+        }
+        StmtKind::While { body, orelse, .. } => {
             collect_assigned(body, out, lets);
             collect_assigned(orelse, out, lets);
         }
@@ -1056,6 +1091,14 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
             }
         }
         _ => {}
+    }
+}
+
+/// Forgets the span entries of instructions from `at` on (they were just
+/// fused away; the entries are sorted, so they are the last ones).
+fn drop_spans_from(spans: &mut Vec<(u32, Span)>, at: usize) {
+    while spans.last().is_some_and(|(start, _)| *start as usize >= at) {
+        spans.pop();
     }
 }
 

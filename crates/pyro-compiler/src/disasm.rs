@@ -46,10 +46,12 @@ fn write_code(
             annotation(code, globals, op)
         );
     }
+    // Functions nest (within the parser's limit); each level recurses on a
+    // stack that grows.
     for k in &code.consts {
         if let Const::Code(inner) = k {
             out.push('\n');
-            write_code(inner, globals, line_of, out);
+            pyro_source::stack::grow(|| write_code(inner, globals, line_of, out));
         }
     }
 }

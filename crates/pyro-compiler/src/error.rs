@@ -95,6 +95,17 @@ pub enum CompileError {
         help: Option<String>,
     },
 
+    #[error("this module compiles to too much code (more than {limit} instructions)")]
+    #[diagnostic(
+        code(E0110),
+        help("a `finally` body is compiled once for every way out of its `try`; nested `try`/`finally` blocks with `return`s multiply it; move deeply nested cleanup into functions")
+    )]
+    TooLarge {
+        #[label("the limit was reached while compiling this")]
+        span: Span,
+        limit: usize,
+    },
+
     #[error("starred expression is not allowed here")]
     #[diagnostic(
         code(E0109),
@@ -118,7 +129,8 @@ impl CompileError {
             | CompileError::SuperOutsideMethod { span }
             | CompileError::BadClassBody { span, .. }
             | CompileError::Unsupported { span, .. }
-            | CompileError::MisplacedStar { span } => *span,
+            | CompileError::MisplacedStar { span }
+            | CompileError::TooLarge { span, .. } => *span,
         }
     }
 }

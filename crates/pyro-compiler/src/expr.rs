@@ -7,12 +7,20 @@ use pyro_parser::dump;
 use pyro_source::Span;
 
 use crate::code::{CodeKind, Const};
-use crate::compile::{Body, Compiler};
+use crate::compile::Compiler;
 use crate::error::CompileError;
 use crate::op::Op;
 
-impl Compiler {
+impl Compiler<'_> {
+    /// Expressions nest (within the parser's limit): each level recurses on
+    /// a stack that grows. Once the module is too large, the rest is skipped.
     pub(crate) fn expr(&mut self, e: &Expr) {
+        if !self.too_large {
+            pyro_source::stack::grow(|| self.expr_inner(e));
+        }
+    }
+
+    fn expr_inner(&mut self, e: &Expr) {
         let span = e.span;
         match &e.kind {
             ExprKind::Int(n) => match i32::try_from(*n) {
@@ -101,8 +109,10 @@ impl Compiler {
             }
             ExprKind::Lambda { params, body } => {
                 let defaults = self.defaults(params);
-                let (code, free) =
-                    self.function("<lambda>", params, Body::Expr(body), CodeKind::Lambda, span);
+                let (code, free) = self.function("<lambda>", params, CodeKind::Lambda, span, |c| {
+                    c.expr(body);
+                    c.emit(Op::Return, body.span);
+                });
                 self.make_function(code, &free, defaults, span);
             }
             ExprKind::Call { func, args } => self.call(func, args, span, false),
@@ -303,6 +313,10 @@ impl Compiler {
     }
 
     fn bind_comprehension_target(&mut self, target: &Expr) {
+        pyro_source::stack::grow(|| self.bind_comprehension_target_inner(target));
+    }
+
+    fn bind_comprehension_target_inner(&mut self, target: &Expr) {
         match &target.kind {
             ExprKind::Name(n) => self.declare_and_store_local(n, target.span),
             ExprKind::Tuple(items) | ExprKind::List(items) => {
@@ -374,7 +388,7 @@ impl Compiler {
                         _ => 0,
                     };
                     if let Some(spec) = spec {
-                        let n = self.fstring(spec, span);
+                        let n = pyro_source::stack::grow(|| self.fstring(spec, span));
                         if n != 1 {
                             self.emit(Op::BuildString(n), span);
                         }

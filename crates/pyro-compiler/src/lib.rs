@@ -28,7 +28,7 @@ mod op;
 mod stmt;
 
 pub use code::{Code, CodeKind, Const, Param, ParamKind};
-pub use compile::{compile_module, compile_module_with, CompileOptions};
+pub use compile::{compile_module, compile_module_with, instruction_budget, CompileOptions};
 pub use disasm::disassemble;
 pub use error::CompileError;
 pub use op::{Op, GO_DETACHED, GO_KW_DETACHED, OP_NAMES};

@@ -9,21 +9,29 @@ use crate::compile::{Compiler, Exit, LoopCtx, Resolved};
 use crate::error::CompileError;
 use crate::op::Op;
 
-impl Compiler {
-    pub(crate) fn block(&mut self, stmts: &[Stmt]) {
+impl<'a> Compiler<'a> {
+    pub(crate) fn block(&mut self, stmts: &'a [Stmt]) {
         for s in stmts {
             self.stmt(s);
         }
     }
 
     /// A block with its own scope for `let` bindings.
-    pub(crate) fn scoped_block(&mut self, stmts: &[Stmt]) {
+    pub(crate) fn scoped_block(&mut self, stmts: &'a [Stmt]) {
         self.push_scope();
         self.block(stmts);
         self.pop_scope();
     }
 
-    fn stmt(&mut self, s: &Stmt) {
+    /// Blocks nest (within the parser's limit): each level recurses on a
+    /// stack that grows. Once the module is too large, the rest is skipped.
+    fn stmt(&mut self, s: &'a Stmt) {
+        if !self.too_large {
+            pyro_source::stack::grow(|| self.stmt_inner(s));
+        }
+    }
+
+    fn stmt_inner(&mut self, s: &'a Stmt) {
         let span = s.span;
         match &s.kind {
             StmtKind::Expr(e) => {
@@ -65,6 +73,7 @@ impl Compiler {
                     [ast::Expr {
                         kind: ExprKind::Name(n),
                         span: tspan,
+                        ..
                     }],
                     ExprKind::Binary {
                         op: ast::BinOp::Add,
@@ -94,17 +103,24 @@ impl Compiler {
                     self.store_name(&target.name, target.span);
                 }
             }
-            StmtKind::If { cond, body, orelse } => {
-                self.expr(cond);
-                let to_else = self.emit(Op::JumpIfFalse(0), cond.span);
-                self.scoped_block(body);
-                if orelse.is_empty() {
-                    self.patch(to_else);
-                } else {
-                    let to_end = self.emit(Op::Jump(0), span);
-                    self.patch(to_else);
+            StmtKind::If { branches, orelse } => {
+                // Each test jumps to the next when false; each branch that
+                // has something after it jumps to the end when done.
+                let mut to_end = Vec::new();
+                for (i, (cond, body)) in branches.iter().enumerate() {
+                    self.expr(cond);
+                    let to_next = self.emit(Op::JumpIfFalse(0), cond.span);
+                    self.scoped_block(body);
+                    if i + 1 < branches.len() || !orelse.is_empty() {
+                        to_end.push(self.emit(Op::Jump(0), span));
+                    }
+                    self.patch(to_next);
+                }
+                if !orelse.is_empty() {
                     self.scoped_block(orelse);
-                    self.patch(to_end);
+                }
+                for at in to_end {
+                    self.patch(at);
                 }
             }
             StmtKind::While { cond, body, orelse } => {
@@ -156,7 +172,7 @@ impl Compiler {
                         self.emit(Op::LoadNone, span);
                     }
                 }
-                let exits: Vec<Exit> = self.f().tries.iter().rev().cloned().collect();
+                let exits: Vec<Exit<'a>> = self.f().tries.iter().rev().copied().collect();
                 self.run_exits(&exits, span);
                 self.emit(Op::Return, span);
             }
@@ -341,6 +357,10 @@ impl Compiler {
 
     /// Stores the top of the stack into an assignment target.
     pub(crate) fn store_target(&mut self, target: &Expr) {
+        pyro_source::stack::grow(|| self.store_target_inner(target));
+    }
+
+    fn store_target_inner(&mut self, target: &Expr) {
         match &target.kind {
             ExprKind::Name(n) => self.store_name(n, target.span),
             ExprKind::Attribute { value, attr } => {
@@ -389,6 +409,10 @@ impl Compiler {
 
     /// `let` / `mut` of a name or a tuple of names.
     fn let_target(&mut self, target: &Expr, mutable: bool) {
+        pyro_source::stack::grow(|| self.let_target_inner(target, mutable));
+    }
+
+    fn let_target_inner(&mut self, target: &Expr, mutable: bool) {
         match &target.kind {
             ExprKind::Name(n) => self.declare_and_store(n, target.span, mutable),
             ExprKind::Tuple(items) | ExprKind::List(items) => {
@@ -405,7 +429,7 @@ impl Compiler {
         }
     }
 
-    fn loop_body(&mut self, start: u32, has_iterator: bool, body: &[Stmt]) {
+    fn loop_body(&mut self, start: u32, has_iterator: bool, body: &'a [Stmt]) {
         let try_depth = self.f().tries.len();
         self.f().loops.push(LoopCtx {
             continue_target: start,
@@ -425,7 +449,7 @@ impl Compiler {
             return;
         };
         let (target, has_iterator, depth) = (ctx.continue_target, ctx.has_iterator, ctx.try_depth);
-        let exits: Vec<Exit> = self.f().tries[depth..].iter().rev().cloned().collect();
+        let exits: Vec<Exit<'a>> = self.f().tries[depth..].iter().rev().copied().collect();
         self.run_exits(&exits, span);
         if is_break {
             if has_iterator {
@@ -443,7 +467,7 @@ impl Compiler {
     /// Leaves protected regions on a normal path (innermost first), running
     /// their `finally` bodies and `__exit__` calls. While a `finally` body is
     /// compiled, only the regions outside it are active.
-    fn run_exits(&mut self, exits: &[Exit], span: Span) {
+    fn run_exits(&mut self, exits: &[Exit<'a>], span: Span) {
         let saved = self.f().tries.clone();
         for exit in exits {
             self.emit(Op::PopTry, span);
@@ -467,16 +491,16 @@ impl Compiler {
 
     fn try_stmt(
         &mut self,
-        body: &[Stmt],
-        handlers: &[ast::ExceptHandler],
-        orelse: &[Stmt],
-        finalbody: &[Stmt],
+        body: &'a [Stmt],
+        handlers: &'a [ast::ExceptHandler],
+        orelse: &'a [Stmt],
+        finalbody: &'a [Stmt],
         span: Span,
     ) {
         let has_finally = !finalbody.is_empty();
         let to_finally_on_error = if has_finally {
             let at = self.emit(Op::SetupTry(0), span);
-            self.f().tries.push(Exit::Finally(finalbody.to_vec()));
+            self.f().tries.push(Exit::Finally(finalbody));
             Some(at)
         } else {
             None
@@ -499,23 +523,32 @@ impl Compiler {
             self.patch(at);
         }
         if let Some(on_error) = to_finally_on_error {
+            // Falling out of the `try` and leaving it by an error share one
+            // copy of the finally body (nested `finally` blocks would
+            // otherwise double the code at every level): the slot holds
+            // None, or the error to raise again afterwards.
             self.emit(Op::PopTry, span);
             self.f().tries.pop();
-            self.scoped_block(finalbody);
-            let to_end = self.emit(Op::Jump(0), span);
-            self.patch(on_error);
-            // The error is on the stack; the finally body leaves it there.
             let slot = self.hidden_slot("error");
+            self.emit(Op::LoadNone, span);
             self.emit(Op::StoreLocal(slot), span);
+            let to_finally = self.emit(Op::Jump(0), span);
+            self.patch(on_error);
+            self.emit(Op::StoreLocal(slot), span);
+            self.patch(to_finally);
             self.scoped_block(finalbody);
             self.emit(Op::LoadLocal(slot), span);
+            self.emit(Op::LoadNone, span);
+            self.emit(Op::Is, span);
+            let no_error = self.emit(Op::JumpIfTrue(0), span);
+            self.emit(Op::LoadLocal(slot), span);
             self.emit(Op::Raise(0), span);
-            self.patch(to_end);
+            self.patch(no_error);
         }
     }
 
     /// The `except` clauses; the error is on the stack at entry.
-    fn handlers(&mut self, handlers: &[ast::ExceptHandler], done: &mut Vec<usize>) {
+    fn handlers(&mut self, handlers: &'a [ast::ExceptHandler], done: &mut Vec<usize>) {
         let error_slot = self.hidden_slot("error");
         let entry_span = handlers.first().map_or(Span::DUMMY, |h| h.span);
         self.emit(Op::StoreLocal(error_slot), entry_span);
@@ -526,6 +559,7 @@ impl Compiler {
                     Some(Expr {
                         kind: ExprKind::Name(n),
                         span,
+                        ..
                     }),
                     None,
                 ) if !self.names_a_class(n) => (None, Some((n.clone(), *span))),
@@ -557,7 +591,7 @@ impl Compiler {
         self.emit(Op::Raise(0), entry_span);
     }
 
-    fn with_stmt(&mut self, items: &[ast::WithItem], body: &[Stmt], span: Span) {
+    fn with_stmt(&mut self, items: &[ast::WithItem], body: &'a [Stmt], span: Span) {
         let Some((item, rest)) = items.split_first() else {
             self.scoped_block(body);
             return;
@@ -604,7 +638,7 @@ impl Compiler {
     /// hidden slot, as are the parts patterns take apart, so a failed test
     /// jumps away with a clean stack), binds its names, checks its guard and
     /// runs its body; no matching case does nothing.
-    fn match_stmt(&mut self, subject: &Expr, cases: &[ast::MatchCase], span: Span) {
+    fn match_stmt(&mut self, subject: &Expr, cases: &'a [ast::MatchCase], span: Span) {
         let slot = self.hidden_slot("subject");
         self.expr(subject);
         self.emit(Op::StoreLocal(slot), subject.span);
@@ -633,6 +667,10 @@ impl Compiler {
     /// Emits a test of `pattern` against the value in `slot`, adding the
     /// jumps taken on failure to `fails`.
     fn pattern(&mut self, pattern: &ast::Pattern, slot: u32, fails: &mut Vec<usize>) {
+        pyro_source::stack::grow(|| self.pattern_inner(pattern, slot, fails));
+    }
+
+    fn pattern_inner(&mut self, pattern: &ast::Pattern, slot: u32, fails: &mut Vec<usize>) {
         use ast::PatternKind as P;
         use pyro_builtins::Builtin as B;
         let span = pattern.span;
@@ -744,7 +782,7 @@ impl Compiler {
         }
     }
 
-    fn select(&mut self, cases: &[ast::SelectCase], default: Option<&[Stmt]>, span: Span) {
+    fn select(&mut self, cases: &'a [ast::SelectCase], default: Option<&'a [Stmt]>, span: Span) {
         let mut kinds = Vec::with_capacity(cases.len());
         for case in cases {
             match &case.kind {
@@ -823,7 +861,7 @@ impl Compiler {
     }
 
     /// Class bodies: methods, field declarations and class attributes.
-    fn class_members(&mut self, body: &[Stmt]) -> u16 {
+    fn class_members(&mut self, body: &'a [Stmt]) -> u16 {
         let mut count: usize = 0;
         for s in body {
             match &s.kind {
@@ -874,7 +912,7 @@ impl Compiler {
         })
     }
 
-    fn class_def(&mut self, class: &ast::ClassDef) {
+    fn class_def(&mut self, class: &'a ast::ClassDef) {
         let decorators = self.decorators(&class.decorators);
         for b in &class.bases {
             self.expr(b);
@@ -887,7 +925,7 @@ impl Compiler {
         self.store_name(&class.name.name, class.name.span);
     }
 
-    fn record_def(&mut self, record: &ast::RecordDef) {
+    fn record_def(&mut self, record: &'a ast::RecordDef) {
         let decorators = self.decorators(&record.decorators);
         let fields: Vec<Const> = record
             .fields

@@ -141,6 +141,20 @@ pub enum LexError {
         found: char,
     },
 
+    /// Too many brackets open at once, or f-strings inside f-strings too
+    /// deep: the one nesting limit of the front end (see [`crate::MAX_DEPTH`]).
+    #[error("{what} nested too deeply (more than {limit} levels)")]
+    #[diagnostic(
+        code(E0040),
+        help("split the expression into smaller ones with intermediate variables")
+    )]
+    TooDeep {
+        #[label("nesting limit reached here")]
+        span: Span,
+        what: &'static str,
+        limit: usize,
+    },
+
     #[error("invalid f-string: {message}")]
     #[diagnostic(code(E0013))]
     BadFString {
@@ -169,6 +183,7 @@ impl LexError {
             | LexError::UnclosedBracket { span, .. }
             | LexError::MismatchedBracket { span, .. }
             | LexError::UnmatchedClose { span, .. }
+            | LexError::TooDeep { span, .. }
             | LexError::BadFString { span, .. } => *span,
         }
     }

@@ -24,7 +24,7 @@ use crate::error::LexError;
 use crate::token::{Spanned, Tok};
 
 pub(crate) struct Layout<'s, 't> {
-    raw: &'t [Spanned<'s>],
+    raw: &'t mut [Spanned<'s>],
     text: &'s str,
     base: u32,
     out: Vec<Spanned<'s>>,
@@ -38,12 +38,13 @@ pub(crate) struct Layout<'s, 't> {
 const MAX_GENERIC_LOOKAHEAD: usize = 64;
 
 impl<'s, 't> Layout<'s, 't> {
-    pub(crate) fn new(raw: &'t [Spanned<'s>], text: &'s str, base: u32) -> Self {
+    pub(crate) fn new(raw: &'t mut [Spanned<'s>], text: &'s str, base: u32) -> Self {
+        let capacity = raw.len() + raw.len() / 8;
         Layout {
             raw,
             text,
             base,
-            out: Vec::with_capacity(raw.len() + raw.len() / 8),
+            out: Vec::with_capacity(capacity),
             errors: Vec::new(),
             statement_starts: vec![0],
             indents: vec![0],
@@ -58,6 +59,10 @@ impl<'s, 't> Layout<'s, 't> {
         let mut line_opened_with_decorator = false;
         for i in 0..self.raw.len() {
             let (lo, ref tok, hi) = self.raw[i];
+            let closing = matches!(tok, Tok::RParen | Tok::RBracket | Tok::RBrace);
+            let found = bracket_char(tok);
+            let continues = matches!(tok, Tok::Else | Tok::Elif | Tok::Except | Tok::Finally);
+            let decorator = *tok == Tok::At;
             if *tok == Tok::Newline {
                 if self.brackets.is_empty() {
                     if !at_line_start {
@@ -70,23 +75,21 @@ impl<'s, 't> Layout<'s, 't> {
             }
             // An unmatched closing bracket is reported and dropped before it
             // can start a line (and so a statement) of its own.
-            if matches!(tok, Tok::RParen | Tok::RBracket | Tok::RBrace) && self.brackets.is_empty()
-            {
+            if closing && self.brackets.is_empty() {
                 self.errors.push(LexError::UnmatchedClose {
                     span: Span::new(lo, hi),
-                    found: bracket_char(tok),
+                    found,
                 });
                 continue;
             }
             if at_line_start && self.brackets.is_empty() {
                 at_line_start = false;
                 let column = self.indentation(line_start, lo);
-                let continues = matches!(tok, Tok::Else | Tok::Elif | Tok::Except | Tok::Finally);
                 if column == 0 && !continues && !line_opened_with_decorator && !self.out.is_empty()
                 {
                     self.statement_starts.push(self.out.len());
                 }
-                line_opened_with_decorator = *tok == Tok::At;
+                line_opened_with_decorator = decorator;
             }
             self.token(i);
         }
@@ -122,15 +125,9 @@ impl<'s, 't> Layout<'s, 't> {
             match c {
                 '\t' => {
                     let at = line_start + i as u32;
-                    if !self
-                        .errors
-                        .iter()
-                        .any(|e| matches!(e, LexError::TabInIndent { .. } if e.span().lo == at))
-                    {
-                        self.errors.push(LexError::TabInIndent {
-                            span: Span::new(at, at + 1),
-                        });
-                    }
+                    self.errors.push(LexError::TabInIndent {
+                        span: Span::new(at, at + 1),
+                    });
                     column = (column / 8 + 1) * 8;
                 }
                 '\x0c' => column = 0,
@@ -165,10 +162,19 @@ impl<'s, 't> Layout<'s, 't> {
 
     /// Emits one non-newline token, applying the token-level rewrites.
     fn token(&mut self, i: usize) {
-        let (lo, tok, hi) = self.raw[i].clone();
+        let (lo, tok, hi) = crate::token::take(&mut self.raw[i]);
         let tok = match tok {
             Tok::LParen | Tok::LBracket | Tok::LBrace => {
                 self.brackets.push((tok.clone(), lo));
+                // Once per excursion past the limit: the statement is not
+                // parsed, so one error says it all.
+                if self.brackets.len() == crate::MAX_DEPTH + 1 {
+                    self.errors.push(LexError::TooDeep {
+                        span: Span::new(lo, hi),
+                        what: "brackets",
+                        limit: crate::MAX_DEPTH,
+                    });
+                }
                 tok
             }
             Tok::RParen | Tok::RBracket | Tok::RBrace => {

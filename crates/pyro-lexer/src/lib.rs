@@ -22,7 +22,13 @@ use logos::Logos;
 use pyro_source::Span;
 
 pub use error::{LexError, LexErrorKind};
-pub use token::{FExpr, FPart, FString, Number, Spanned, Tok};
+pub use token::{take, FExpr, FPart, FString, Number, Spanned, Tok};
+
+/// The one nesting limit of the front end (error E0040): brackets here,
+/// f-strings inside f-strings here, and every kind of syntax-tree nesting in
+/// the parser. Every later stage walks the tree recursively; this bounds how
+/// deep any of those walks can go.
+pub const MAX_DEPTH: usize = 1000;
 
 /// The output of lexing one file.
 #[derive(Debug)]
@@ -36,8 +42,9 @@ pub struct Lexed<'s> {
 
 /// Lexes a whole file whose first byte has global offset `base`.
 pub fn lex(text: &str, base: u32) -> Lexed<'_> {
-    let (raw, mut errors) = raw_tokens(text, base);
-    let (tokens, layout_errors, statement_starts) = layout::Layout::new(&raw, text, base).module();
+    let (mut raw, mut errors) = raw_tokens(text, base, 0, &mut scan::Extents::new());
+    let (tokens, layout_errors, statement_starts) =
+        layout::Layout::new(&mut raw, text, base).module();
     errors.extend(layout_errors);
     // A string left open swallows the brackets after it; report the string,
     // not the bracket it made look unclosed.
@@ -60,18 +67,37 @@ pub fn lex(text: &str, base: u32) -> Lexed<'_> {
 
 /// Lexes an expression embedded in an f-string (no lines or blocks).
 pub fn lex_fragment(text: &str, base: u32) -> (Vec<Spanned<'_>>, Vec<LexError>) {
-    let (raw, mut errors) = raw_tokens(text, base);
-    let (tokens, layout_errors) = layout::Layout::new(&raw, text, base).fragment();
+    fragment(text, base, 1, &mut scan::Extents::new())
+}
+
+/// [`lex_fragment`] for a field `depth` f-strings deep, with what the
+/// enclosing lexers know of where nested f-strings end.
+pub(crate) fn fragment<'s>(
+    text: &'s str,
+    base: u32,
+    depth: usize,
+    extents: &mut scan::Extents,
+) -> (Vec<Spanned<'s>>, Vec<LexError>) {
+    let (mut raw, mut errors) = raw_tokens(text, base, depth, extents);
+    let (tokens, layout_errors) = layout::Layout::new(&mut raw, text, base).fragment();
     errors.extend(layout_errors);
     (tokens, errors)
 }
 
-fn raw_tokens(text: &str, base: u32) -> (Vec<Spanned<'_>>, Vec<LexError>) {
+/// Logos' tokens of `text`, which lies inside `depth` f-string fields.
+fn raw_tokens<'s>(
+    text: &'s str,
+    base: u32,
+    depth: usize,
+    extents: &mut scan::Extents,
+) -> (Vec<Spanned<'s>>, Vec<LexError>) {
     let mut lexer = Tok::lexer_with_extras(
         text,
         scan::Extras {
             base,
+            depth,
             errors: Vec::new(),
+            extents: std::mem::take(extents),
         },
     );
     let mut tokens = Vec::with_capacity(text.len() / 4);
@@ -94,6 +120,7 @@ fn raw_tokens(text: &str, base: u32) -> (Vec<Spanned<'_>>, Vec<LexError>) {
         }
     }
     errors.append(&mut lexer.extras.errors);
+    *extents = std::mem::take(&mut lexer.extras.extents);
     (tokens, errors)
 }
 

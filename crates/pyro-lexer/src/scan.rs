@@ -7,6 +7,8 @@
 //! lexer's extras and, where it can, still returns a best-effort token so that
 //! one bad escape does not turn into a cascade of parse errors.
 
+use std::collections::HashMap;
+
 use logos::Lexer;
 use pyro_source::Span;
 
@@ -18,7 +20,11 @@ use crate::token::{FExpr, FPart, FString, Number, Tok};
 pub struct Extras {
     /// Global offset of the text being lexed.
     pub base: u32,
+    /// How many f-string fields enclose the text (0 for a module).
+    pub depth: usize,
     pub errors: Vec<LexError>,
+    /// Shared with the lexers of nested fields (see [`Extents`]).
+    pub extents: Extents,
 }
 
 type Lex<'s> = Lexer<'s, Tok<'s>>;
@@ -38,7 +44,7 @@ fn underscores_ok(digits: &str) -> bool {
 
 fn number_error(lex: &mut Lex<'_>, reason: &str, help: Option<&str>) -> LexErrorKind {
     let span = lex.span();
-    let text = lex.slice().to_string();
+    let text = pyro_source::clip::shorten(lex.slice(), 40).into_owned();
     let span = span_at(lex, span.start, span.end);
     lex.extras.errors.push(LexError::BadNumber {
         span,
@@ -246,16 +252,55 @@ fn escape_len(b: &[u8], i: usize) -> usize {
     2
 }
 
+/// Where the nested f-strings of a file end, by the global offset of their
+/// body's first byte. Scanning an f-string to its end means scanning the
+/// f-strings in its fields too; each is then lexed again as a token of its
+/// field's expression, at every level of nesting. Remembering where each
+/// one ends makes those later scans a lookup, so lexing f-strings nested
+/// `d` deep costs the length of the text, not `d` times it.
+pub type Extents = HashMap<u32, Result<usize, Unterminated>>;
+
 /// Where a string body ends: `Ok(len)` when the closing quote starts at
-/// `len`, `Err(len)` when the string is unterminated and `len` is where the
-/// scan stopped (the end of the line, or of the text for triple quotes).
+/// `len`, `Err(..)` when the string is unterminated and says where the scan
+/// stopped (the end of the line, or of the text for triple quotes). `b`
+/// starts at global offset `base`; `depth` fields enclose the string.
 fn string_body_len(
-    rest: &str,
+    b: &[u8],
+    base: u32,
     quote: u8,
     triple: bool,
     fstring: bool,
+    depth: usize,
+    extents: &mut Extents,
 ) -> Result<usize, Unterminated> {
-    let b = rest.as_bytes();
+    if fstring {
+        // Found by an enclosing scan of a longer text: valid here only if
+        // it lies within this one (a field's text can end early).
+        let close = if triple { 3 } else { 1 };
+        let fits = |known: &Result<usize, Unterminated>| match known {
+            Ok(len) => len + close <= b.len(),
+            Err(stop) => stop.at <= b.len(),
+        };
+        if let Some(known) = extents.get(&base).filter(|k| fits(k)) {
+            return known.clone();
+        }
+    }
+    let result = body_len(b, base, quote, triple, fstring, depth, extents);
+    if fstring {
+        extents.insert(base, result.clone());
+    }
+    result
+}
+
+fn body_len(
+    b: &[u8],
+    base: u32,
+    quote: u8,
+    triple: bool,
+    fstring: bool,
+    depth: usize,
+    extents: &mut Extents,
+) -> Result<usize, Unterminated> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -270,9 +315,11 @@ fn string_body_len(
                 if b.get(i + 1) == Some(&b'{') {
                     i += 2;
                 } else {
-                    i = skip_field(b, i, triple).map_err(|at| Unterminated {
-                        at,
-                        open_field: Some(i),
+                    i = skip_field(b, base, i, triple, depth + 1, extents).map_err(|at| {
+                        Unterminated {
+                            at,
+                            open_field: Some(i),
+                        }
                     })?;
                 }
             }
@@ -293,33 +340,37 @@ fn string_body_len(
 
 /// Where an unterminated string's scan stopped, and the replacement field
 /// left open when that is the cause.
-struct Unterminated {
+#[derive(Clone, Debug)]
+pub struct Unterminated {
     at: usize,
     open_field: Option<usize>,
 }
 
 /// Skips a replacement field starting at the `{` at `start`, including nested
-/// brackets and strings; returns the offset just after its closing `}`.
-fn skip_field(b: &[u8], start: usize, multiline: bool) -> Result<usize, usize> {
-    let mut depth = 0usize;
+/// brackets and strings; returns the offset just after its closing `}`. The
+/// field is the `depth`-th around what it holds.
+fn skip_field(
+    b: &[u8],
+    base: u32,
+    start: usize,
+    multiline: bool,
+    depth: usize,
+    extents: &mut Extents,
+) -> Result<usize, usize> {
+    let mut brackets = 0usize;
     let mut i = start;
     while i < b.len() {
         match b[i] {
-            b'{' | b'(' | b'[' => depth += 1,
+            b'{' | b'(' | b'[' => brackets += 1,
             b'}' | b')' | b']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
+                brackets = brackets.saturating_sub(1);
+                if brackets == 0 {
                     return Ok(i + 1);
                 }
             }
-            q @ (b'"' | b'\'') => {
-                let triple = b[i..].starts_with(&[q, q, q]);
-                let open = if triple { 3 } else { 1 };
-                let inner = std::str::from_utf8(&b[i + open..]).unwrap_or("");
-                match string_body_len(inner, q, triple, false) {
-                    Ok(len) => i += open + len + open - 1,
-                    Err(stop) => return Err(i + open + stop.at),
-                }
+            b'"' | b'\'' => {
+                i = skip_string(b, base, i, depth, extents)?;
+                continue;
             }
             b'\n' if !multiline => return Err(i),
             _ => {}
@@ -329,13 +380,82 @@ fn skip_field(b: &[u8], start: usize, multiline: bool) -> Result<usize, usize> {
     Err(b.len())
 }
 
+/// Skips the string literal whose opening quote is at `i` (inside a field
+/// `depth` deep); returns the offset just past its closing quote, or where
+/// an unterminated one stopped. An f-string is skipped as one, fields and
+/// all (up to the nesting limit; deeper ones are not lexed anyway), and its
+/// end remembered.
+fn skip_string(
+    b: &[u8],
+    base: u32,
+    i: usize,
+    depth: usize,
+    extents: &mut Extents,
+) -> Result<usize, usize> {
+    let q = b[i];
+    let triple = b[i..].starts_with(&[q, q, q]);
+    let open = if triple { 3 } else { 1 };
+    let body = i + open;
+    let fstring = depth <= crate::MAX_DEPTH && has_f_prefix(&b[..i]);
+    let scanned = pyro_source::stack::grow(|| {
+        string_body_len(
+            &b[body..],
+            base + body as u32,
+            q,
+            triple,
+            fstring,
+            depth,
+            extents,
+        )
+    });
+    match scanned {
+        Ok(len) => Ok(body + len + open),
+        Err(stop) => Err(body + stop.at),
+    }
+}
+
+/// Whether the text before a quote ends with an f-string prefix (`f`,
+/// `rf`, `Fr`...) that is not the end of a longer name.
+fn has_f_prefix(before: &[u8]) -> bool {
+    let letters = before
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|c| matches!(c, b'f' | b'F' | b'r' | b'R'))
+        .count();
+    let prefix = &before[before.len() - letters..];
+    let is_f = |c: &u8| matches!(c, b'f' | b'F');
+    let valid = match prefix {
+        [f] => is_f(f),
+        [a, b] => is_f(a) != is_f(b),
+        _ => false,
+    };
+    let glued = before[..before.len() - letters]
+        .last()
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80);
+    valid && !glued
+}
+
 /// Scans to the closing quote. On success returns the body's offset in the
 /// text and its length; on failure reports the unterminated string and
 /// consumes what was scanned.
 fn scan_body(lex: &mut Lex<'_>, fstring: bool) -> Result<(usize, usize), LexErrorKind> {
     let (quote, triple) = opening(lex);
     let start = lex.span().end;
-    match string_body_len(lex.remainder(), quote, triple, fstring) {
+    let base = lex.extras.base + start as u32;
+    let depth = lex.extras.depth;
+    let mut extents = std::mem::take(&mut lex.extras.extents);
+    let scanned = string_body_len(
+        lex.remainder().as_bytes(),
+        base,
+        quote,
+        triple,
+        fstring,
+        depth,
+        &mut extents,
+    );
+    lex.extras.extents = extents;
+    match scanned {
         Ok(len) => {
             lex.bump(len + if triple { 3 } else { 1 });
             Ok((start, len))
@@ -492,10 +612,23 @@ pub fn fstring<'s>(lex: &mut Lex<'s>, raw: bool) -> Result<FString<'s>, LexError
     let (offset, len) = scan_body(lex, true)?;
     let text: &'s str = &lex.source()[offset..offset + len];
     let base = lex.extras.base + offset as u32;
+    let depth = lex.extras.depth;
     let mut errors = std::mem::take(&mut lex.extras.errors);
-    let parts = fstring_parts(text, base, raw, &mut errors);
+    let mut extents = std::mem::take(&mut lex.extras.extents);
+    let parts = fstring_parts(text, base, raw, depth, &mut errors, &mut extents);
     lex.extras.errors = errors;
+    lex.extras.extents = extents;
     Ok(FString { parts })
+}
+
+/// Reports an f-string nested deeper than the limit (once per f-string at
+/// the limit; what is inside it is not lexed).
+fn too_deep(errors: &mut Vec<LexError>, span: Span) {
+    errors.push(LexError::TooDeep {
+        span,
+        what: "f-strings",
+        limit: crate::MAX_DEPTH,
+    });
 }
 
 fn fstring_error(
@@ -513,12 +646,15 @@ fn fstring_error(
     });
 }
 
-/// Splits an f-string body (or a format spec) into literal text and fields.
+/// Splits an f-string body (or a format spec) into literal text and fields;
+/// `depth` fields enclose it.
 fn fstring_parts<'s>(
     text: &'s str,
     base: u32,
     raw: bool,
+    depth: usize,
     errors: &mut Vec<LexError>,
+    extents: &mut Extents,
 ) -> Vec<FPart<'s>> {
     let mut parts = Vec::new();
     let mut lit_start = 0;
@@ -560,7 +696,7 @@ fn fstring_parts<'s>(
             b'\\' if !raw => i += escape_len(b, i),
             b'{' => {
                 flush(&mut lit, &text[lit_start..i], lit_start, errors);
-                let end = skip_field(b, i, true).unwrap_or(b.len());
+                let end = skip_field(b, base, i, true, depth + 1, extents).unwrap_or(b.len());
                 if !lit.is_empty() {
                     parts.push(FPart::Lit(std::mem::take(&mut lit)));
                 }
@@ -575,9 +711,16 @@ fn fstring_parts<'s>(
                         "this replacement field is never closed",
                         Some("close it with `}`, or write `{{` for a literal brace"),
                     );
-                } else if let Some(field) =
-                    field(&text[i + 1..inner_end], base + i as u32 + 1, errors)
-                {
+                } else if depth >= crate::MAX_DEPTH {
+                    let at = base + i as u32;
+                    too_deep(errors, Span::new(at, at + 1));
+                } else if let Some(field) = field(
+                    &text[i + 1..inner_end],
+                    base + i as u32 + 1,
+                    depth + 1,
+                    errors,
+                    extents,
+                ) {
                     parts.push(FPart::Expr(field));
                 }
                 i = end;
@@ -598,8 +741,15 @@ fn fstring_parts<'s>(
     parts
 }
 
-/// Parses `expr[=][!conv][:spec]`, the inside of one replacement field.
-fn field<'s>(text: &'s str, base: u32, errors: &mut Vec<LexError>) -> Option<FExpr<'s>> {
+/// Parses `expr[=][!conv][:spec]`, the inside of one replacement field
+/// that is the `nesting`-th enclosing what it holds.
+fn field<'s>(
+    text: &'s str,
+    base: u32,
+    nesting: usize,
+    errors: &mut Vec<LexError>,
+    extents: &mut Extents,
+) -> Option<FExpr<'s>> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
@@ -608,12 +758,10 @@ fn field<'s>(text: &'s str, base: u32, errors: &mut Vec<LexError>) -> Option<FEx
         match b[i] {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            q @ (b'"' | b'\'') => {
-                let triple = b[i..].starts_with(&[q, q, q]);
-                let open = if triple { 3 } else { 1 };
-                let inner = &text[i + open..];
-                if let Ok(len) = string_body_len(inner, q, triple, false) {
-                    i += open + len + open - 1;
+            b'"' | b'\'' => {
+                if let Ok(end) = skip_string(b, base, i, nesting, extents) {
+                    i = end;
+                    continue;
                 }
             }
             b'!' if depth == 0 && b.get(i + 1) != Some(&b'=') => {
@@ -681,13 +829,18 @@ fn field<'s>(text: &'s str, base: u32, errors: &mut Vec<LexError>) -> Option<FEx
             return None;
         }
     }
+    // Fields nest (a spec holds fields, an expression holds f-strings): each
+    // level recurses, within the nesting limit, on a stack that grows.
     let spec = rest.strip_prefix(':').map(|spec| {
         let spec_base = base + (text.len() - spec.len()) as u32;
         FString {
-            parts: fstring_parts(spec, spec_base, true, errors),
+            parts: pyro_source::stack::grow(|| {
+                fstring_parts(spec, spec_base, true, nesting, errors, extents)
+            }),
         }
     });
-    let (tokens, mut inner_errors) = crate::lex_fragment(expr, base);
+    let (tokens, mut inner_errors) =
+        pyro_source::stack::grow(|| crate::fragment(expr, base, nesting, extents));
     errors.append(&mut inner_errors);
     Some(FExpr {
         tokens,

@@ -211,3 +211,64 @@ fn crlf_and_no_trailing_newline() {
         "if a : NL IN b NL DE c NL"
     );
 }
+
+#[test]
+fn brackets_nest_up_to_the_limit() {
+    let at_limit = format!("x = {}1{}\n", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+    assert!(errors(&at_limit).is_empty());
+    let deeper = format!("x = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
+    let errs = errors(&deeper);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(matches!(
+        errs[0],
+        LexError::TooDeep {
+            what: "brackets",
+            ..
+        }
+    ));
+    // The error points at the first bracket past the limit.
+    assert_eq!(errs[0].span().lo, 4 + MAX_DEPTH as u32);
+}
+
+/// `f"{f"{f"{...}"}"}"` nested `n` deep around `x`.
+fn nested_fstrings(n: usize) -> String {
+    let mut s = "x".to_string();
+    for _ in 0..n {
+        s = format!("f\"{{{s}}}\"");
+    }
+    s
+}
+
+#[test]
+fn fstrings_nest_up_to_the_limit() {
+    assert!(errors(&format!("y = {}\n", nested_fstrings(MAX_DEPTH))).is_empty());
+    let errs = errors(&format!("y = {}\n", nested_fstrings(MAX_DEPTH + 1)));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(matches!(
+        errs[0],
+        LexError::TooDeep {
+            what: "f-strings",
+            ..
+        }
+    ));
+    // Format specs nest fields too.
+    let mut spec = "x".to_string();
+    for _ in 0..MAX_DEPTH + 5 {
+        spec = format!("{{x:{spec}}}");
+    }
+    let errs = errors(&format!("y = f\"{spec}\"\n"));
+    assert!(
+        errs.iter().any(|e| matches!(e, LexError::TooDeep { .. })),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn nested_fstrings_lex_on_a_small_thread_stack() {
+    let src = format!("y = {}\n", nested_fstrings(MAX_DEPTH));
+    let t = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || lex(&src, 0).errors.len())
+        .unwrap();
+    assert_eq!(t.join().unwrap(), 0);
+}

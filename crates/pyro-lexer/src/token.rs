@@ -26,6 +26,52 @@ pub struct FString<'s> {
     pub parts: Vec<FPart<'s>>,
 }
 
+impl Drop for FString<'_> {
+    /// F-strings nest (up to the nesting limit) through their fields'
+    /// tokens and specs; they are taken apart with a work list, so dropping
+    /// one never recurses.
+    fn drop(&mut self) {
+        let mut work = std::mem::take(&mut self.parts);
+        while let Some(part) = work.pop() {
+            if let FPart::Expr(mut field) = part {
+                for (_, tok, _) in field.tokens.drain(..) {
+                    if let Tok::FStr(mut inner) = tok {
+                        work.append(&mut inner.parts);
+                    }
+                }
+                if let Some(mut spec) = field.spec.take() {
+                    work.append(&mut spec.parts);
+                }
+            }
+        }
+    }
+}
+
+/// Moves a token out of `slot`, leaving one of the same kind and span
+/// without its text: strings and f-strings are moved rather than copied
+/// (an f-string holds the tokens of its fields, nested), while what is left
+/// still tells later passes, such as error diagnosis, what stood there.
+pub fn take<'s>(slot: &mut Spanned<'s>) -> Spanned<'s> {
+    let tok = match &mut slot.1 {
+        Tok::Str(s) => Tok::Str(std::mem::take(s)),
+        Tok::FStr(f) => Tok::FStr(std::mem::take(f)),
+        other => other.clone(),
+    };
+    (slot.0, tok, slot.2)
+}
+
+impl<'s> Tok<'s> {
+    /// A token of the same kind without the text of a string or f-string
+    /// (cheap to copy, and enough to say what stood somewhere).
+    pub fn shell(&self) -> Tok<'s> {
+        match self {
+            Tok::Str(_) => Tok::Str(String::new()),
+            Tok::FStr(_) => Tok::FStr(FString::default()),
+            other => other.clone(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum FPart<'s> {
     /// Literal text, escapes and `{{`/`}}` already decoded.
@@ -380,7 +426,7 @@ impl fmt::Display for Tok<'_> {
             Tok::Indent => f.write_str("indent"),
             Tok::Dedent => f.write_str("dedent"),
             Tok::StartModule | Tok::StartExpr => f.write_str("start of input"),
-            Tok::Name(n) => write!(f, "name `{n}`"),
+            Tok::Name(n) => write!(f, "name `{}`", pyro_source::clip::shorten(n, 40)),
             Tok::Number(Number::Int(n)) => write!(f, "number `{n}`"),
             Tok::Number(Number::Float(x)) => write!(f, "number `{x}`"),
             Tok::Str(_) => f.write_str("string literal"),

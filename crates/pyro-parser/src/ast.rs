@@ -1,6 +1,14 @@
 //! The abstract syntax tree. Every node carries a [`Span`] into the
 //! [`pyro_source::SourceMap`], so every later stage (checker, compiler, VM
 //! tracebacks) can point at the code it is talking about.
+//!
+//! Every statement, expression, type and pattern also knows its height (how
+//! many levels of its own kind nest below it), computed from its children
+//! when it is made with `new`. The parser refuses a node taller than
+//! [`crate::depth::MAX_DEPTH`] as it builds it, so every tree a later stage
+//! walks recursively is at most that deep; long sequences (a block's
+//! statements, a list's items, an `elif` chain's branches) are vectors, flat
+//! whatever their length.
 
 use pyro_source::Span;
 
@@ -23,6 +31,26 @@ pub type Block = Vec<Stmt>;
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
+    /// Levels of statements nested in this one's blocks (0 for a simple
+    /// statement).
+    height: u32,
+}
+
+impl Stmt {
+    pub fn new(kind: StmtKind, span: Span) -> Stmt {
+        let mut tallest = Tallest::default();
+        tallest.stmt_kind(&kind);
+        Stmt {
+            height: tallest.height(),
+            kind,
+            span,
+        }
+    }
+
+    /// How many levels of blocks nest inside this statement.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -52,10 +80,10 @@ pub enum StmtKind {
         ty: TypeExpr,
         value: Option<Expr>,
     },
-    /// `elif` chains are nested `If`s in `orelse`.
+    /// `if c1: b1 elif c2: b2 ... else: orelse`: every test with its block,
+    /// in order (an `elif` chain is flat, however long).
     If {
-        cond: Expr,
-        body: Block,
+        branches: Vec<(Expr, Block)>,
         orelse: Block,
     },
     While {
@@ -124,9 +152,14 @@ impl StmtKind {
     /// `class`, `record`, `interface`) have none here.
     pub fn control_blocks(&self) -> Vec<&[Stmt]> {
         match self {
-            StmtKind::If { body, orelse, .. }
-            | StmtKind::While { body, orelse, .. }
-            | StmtKind::For { body, orelse, .. } => vec![body, orelse],
+            StmtKind::If { branches, orelse } => {
+                let mut out: Vec<&[Stmt]> = branches.iter().map(|(_, b)| b.as_slice()).collect();
+                out.push(orelse);
+                out
+            }
+            StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+                vec![body, orelse]
+            }
             StmtKind::Try {
                 body,
                 handlers,
@@ -289,6 +322,24 @@ pub struct MatchCase {
 pub struct Pattern {
     pub kind: PatternKind,
     pub span: Span,
+    /// Levels of patterns (and of expressions in them) nested in this one.
+    height: u32,
+}
+
+impl Pattern {
+    pub fn new(kind: PatternKind, span: Span) -> Pattern {
+        let mut tallest = Tallest::default();
+        tallest.pattern_kind(&kind);
+        Pattern {
+            height: tallest.height(),
+            kind,
+            span,
+        }
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -318,6 +369,25 @@ pub enum PatternKind {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    /// Levels of expressions (and of types in them) nested in this one
+    /// (0 for a name or a literal).
+    height: u32,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let mut tallest = Tallest::default();
+        tallest.expr_kind(&kind);
+        Expr {
+            height: tallest.height(),
+            kind,
+            span,
+        }
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -545,6 +615,24 @@ impl CmpOp {
 pub struct TypeExpr {
     pub kind: TypeKind,
     pub span: Span,
+    /// Levels of types nested in this one (0 for `int`).
+    height: u32,
+}
+
+impl TypeExpr {
+    pub fn new(kind: TypeKind, span: Span) -> TypeExpr {
+        let mut tallest = Tallest::default();
+        tallest.type_kind(&kind);
+        TypeExpr {
+            height: tallest.height(),
+            kind,
+            span,
+        }
+    }
+
+    pub fn height(&self) -> u32 {
+        self.height
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -565,4 +653,200 @@ pub enum TypeKind {
     },
     /// `(int, string)`
     Tuple(Vec<TypeExpr>),
+}
+
+/// The tallest child seen so far, for a node's height: one more than its
+/// tallest child, 0 without children. Reads only the children's stored
+/// heights (and walks format specs, which nest inside one f-string), so
+/// making a node costs its number of children.
+#[derive(Default)]
+struct Tallest(Option<u32>);
+
+impl Tallest {
+    fn height(&self) -> u32 {
+        self.0.map_or(0, |h| h.saturating_add(1))
+    }
+
+    fn child(&mut self, height: u32) {
+        self.0 = Some(self.0.map_or(height, |h| h.max(height)));
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        self.child(e.height);
+    }
+
+    fn ty(&mut self, t: &TypeExpr) {
+        self.child(t.height);
+    }
+
+    fn pattern(&mut self, p: &Pattern) {
+        self.child(p.height);
+    }
+
+    fn block(&mut self, b: &[Stmt]) {
+        for s in b {
+            self.child(s.height);
+        }
+    }
+
+    fn param(&mut self, p: &Param) {
+        if let Some(t) = &p.ty {
+            self.ty(t);
+        }
+        if let Some(d) = &p.default {
+            self.expr(d);
+        }
+    }
+
+    fn fstring(&mut self, parts: &[FStringPart]) {
+        let mut work: Vec<&[FStringPart]> = vec![parts];
+        while let Some(parts) = work.pop() {
+            for part in parts {
+                if let FStringPart::Field { expr, spec, .. } = part {
+                    self.expr(expr);
+                    if let Some(spec) = spec {
+                        work.push(spec);
+                    }
+                }
+            }
+        }
+    }
+
+    fn expr_kind(&mut self, kind: &ExprKind) {
+        match kind {
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Bool(_)
+            | ExprKind::None
+            | ExprKind::Ellipsis
+            | ExprKind::Name(_) => {}
+            ExprKind::FString(parts) => self.fstring(parts),
+            ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => {
+                items.iter().for_each(|e| self.expr(e))
+            }
+            ExprKind::Dict(pairs) => {
+                for (k, v) in pairs {
+                    self.expr(k);
+                    self.expr(v);
+                }
+            }
+            ExprKind::Comprehension {
+                element,
+                value,
+                clauses,
+                ..
+            } => {
+                self.expr(element);
+                if let Some(v) = value {
+                    self.expr(v);
+                }
+                for c in clauses {
+                    self.expr(&c.target);
+                    self.expr(&c.iter);
+                    c.conds.iter().for_each(|e| self.expr(e));
+                }
+            }
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { left, right, .. } | ExprKind::Logical { left, right, .. } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::Compare { left, ops } => {
+                self.expr(left);
+                ops.iter().for_each(|(_, r)| self.expr(r));
+            }
+            ExprKind::IfElse { cond, then, orelse } => {
+                self.expr(cond);
+                self.expr(then);
+                self.expr(orelse);
+            }
+            ExprKind::Lambda { params, body } => {
+                params.iter().for_each(|p| self.param(p));
+                self.expr(body);
+            }
+            ExprKind::Call { func, args } => {
+                self.expr(func);
+                args.iter().for_each(|a| self.expr(&a.value));
+            }
+            ExprKind::Attribute { value, .. } => self.expr(value),
+            ExprKind::Index { value, index } => {
+                self.expr(value);
+                self.expr(index);
+            }
+            ExprKind::Slice { lower, upper, step } => {
+                for part in [lower, upper, step].into_iter().flatten() {
+                    self.expr(part);
+                }
+            }
+            ExprKind::Generic { value, args } => {
+                self.expr(value);
+                args.iter().for_each(|t| self.ty(t));
+            }
+            ExprKind::Range { start, end, .. } => {
+                self.expr(start);
+                self.expr(end);
+            }
+            ExprKind::Go(inner) | ExprKind::Starred(inner) => self.expr(inner),
+        }
+    }
+
+    fn type_kind(&mut self, kind: &TypeKind) {
+        match kind {
+            TypeKind::Named { args: items, .. }
+            | TypeKind::Union(items)
+            | TypeKind::Tuple(items) => items.iter().for_each(|t| self.ty(t)),
+            TypeKind::None => {}
+            TypeKind::Optional(inner) => self.ty(inner),
+            TypeKind::Function { params, ret } => {
+                params.iter().for_each(|t| self.ty(t));
+                self.ty(ret);
+            }
+        }
+    }
+
+    fn pattern_kind(&mut self, kind: &PatternKind) {
+        match kind {
+            PatternKind::Wildcard | PatternKind::Capture(_) | PatternKind::Star(_) => {}
+            PatternKind::Value(e) => self.expr(e),
+            PatternKind::Tuple(items) | PatternKind::List(items) | PatternKind::Or(items) => {
+                items.iter().for_each(|p| self.pattern(p))
+            }
+            PatternKind::Class {
+                class,
+                args,
+                kwargs,
+            } => {
+                self.expr(class);
+                args.iter().for_each(|p| self.pattern(p));
+                kwargs.iter().for_each(|(_, p)| self.pattern(p));
+            }
+            PatternKind::As(inner, _) => self.pattern(inner),
+        }
+    }
+
+    /// Statements count only the statements in their blocks: expressions,
+    /// types and patterns have heights of their own, each within the limit.
+    fn stmt_kind(&mut self, kind: &StmtKind) {
+        match kind {
+            StmtKind::FuncDef(f) => {
+                if let Some(body) = &f.body {
+                    self.block(body);
+                }
+            }
+            StmtKind::ClassDef(c) => self.block(&c.body),
+            StmtKind::RecordDef(r) => self.block(&r.body),
+            StmtKind::InterfaceDef(i) => {
+                for m in &i.methods {
+                    if let Some(body) = &m.body {
+                        self.block(body);
+                    }
+                }
+            }
+            other => other
+                .control_blocks()
+                .into_iter()
+                .for_each(|b| self.block(b)),
+        }
+    }
 }

@@ -2,11 +2,20 @@
 //! grammar cannot express: assignment targets, `go` without a call, argument
 //! and parameter order, `try` without handlers. Each check reports a
 //! [`ParseError`] and still returns a usable node, so parsing continues.
+//!
+//! The nesting limit is enforced here, as the tree grows: every node is
+//! made through [`bounded`] (or its siblings for types, patterns and
+//! statements), which replaces a node taller than the limit by a leaf and
+//! reports the statement. So no tree deeper than the limit is ever built,
+//! and none is ever dropped (LR parsing itself keeps its stack on the heap).
+
+use std::ops::{Deref, DerefMut};
 
 use pyro_lexer::{FPart, FString, Number};
 use pyro_source::Span;
 
 use crate::ast::*;
+use crate::depth::{self, MAX_DEPTH};
 use crate::error::{ParseError, SyntaxError};
 
 /// What the generated parser returns for each of its two entry points.
@@ -21,10 +30,147 @@ pub enum StrPiece<'s> {
     Format(FString<'s>),
 }
 
-type Errors = Vec<SyntaxError>;
+/// The errors of one file, and what the nesting limit saw of the
+/// top-level statement being parsed.
+#[derive(Default)]
+pub struct Errors {
+    list: Vec<SyntaxError>,
+    /// Where the statement first went past the nesting limit, and what did.
+    too_deep: Option<(Span, &'static str)>,
+    /// Where the statement's errors begin in `list`.
+    statement_start: usize,
+}
+
+impl Errors {
+    pub fn start_statement(&mut self) {
+        self.too_deep = None;
+        self.statement_start = self.list.len();
+    }
+
+    /// Ends a statement; false if it went past the nesting limit, in which
+    /// case the limit is its only error (the rest were found in a tree with
+    /// placeholders) and it must not be kept.
+    pub fn finish_statement(&mut self) -> bool {
+        match self.too_deep.take() {
+            Some((span, what)) => {
+                self.list.truncate(self.statement_start);
+                self.list.push(depth::too_deep(span, what));
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn too_deep(&mut self, span: Span, what: &'static str) {
+        self.too_deep.get_or_insert((span.start(), what));
+    }
+
+    /// Withdraws the "integer literal is too large" error of the literal at
+    /// `span` (reported, if at all, by this statement and most likely last).
+    fn withdraw_int_too_large(&mut self, span: Span) {
+        let mine = &self.list[self.statement_start..];
+        let found = mine.iter().rposition(|e| {
+            matches!(e, SyntaxError::Lex(pyro_lexer::LexError::IntTooLarge { span: s }) if *s == span)
+        });
+        if let Some(i) = found {
+            self.list.remove(self.statement_start + i);
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<SyntaxError> {
+        self.list
+    }
+}
+
+impl Deref for Errors {
+    type Target = Vec<SyntaxError>;
+
+    fn deref(&self) -> &Vec<SyntaxError> {
+        &self.list
+    }
+}
+
+impl DerefMut for Errors {
+    fn deref_mut(&mut self) -> &mut Vec<SyntaxError> {
+        &mut self.list
+    }
+}
 
 fn report(errors: &mut Errors, error: ParseError) {
     errors.push(SyntaxError::Parse(error));
+}
+
+/// A node the nesting limit applies to.
+pub trait Nested: Sized {
+    /// What the error calls one that is too deep.
+    const WHAT: &'static str;
+    fn height(&self) -> u32;
+    fn span(&self) -> Span;
+    /// A leaf to stand in for one taller than the limit.
+    fn leaf(span: Span) -> Self;
+}
+
+impl Nested for Expr {
+    const WHAT: &'static str = "expression";
+    fn height(&self) -> u32 {
+        Expr::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Expr {
+        Expr::new(ExprKind::None, span)
+    }
+}
+
+impl Nested for TypeExpr {
+    const WHAT: &'static str = "type";
+    fn height(&self) -> u32 {
+        TypeExpr::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> TypeExpr {
+        TypeExpr::new(TypeKind::None, span)
+    }
+}
+
+impl Nested for Pattern {
+    const WHAT: &'static str = "pattern";
+    fn height(&self) -> u32 {
+        Pattern::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Pattern {
+        Pattern::new(PatternKind::Wildcard, span)
+    }
+}
+
+impl Nested for Stmt {
+    const WHAT: &'static str = "blocks";
+    fn height(&self) -> u32 {
+        Stmt::height(self)
+    }
+    fn span(&self) -> Span {
+        self.span
+    }
+    fn leaf(span: Span) -> Stmt {
+        Stmt::new(StmtKind::Pass, span)
+    }
+}
+
+/// `node`, or a leaf in its place if it nests deeper than the limit (the
+/// statement is reported and dropped; the leaf keeps the parents small).
+pub fn bounded<N: Nested>(node: N, errors: &mut Errors) -> N {
+    if node.height() as usize <= MAX_DEPTH {
+        return node;
+    }
+    let span = node.span();
+    errors.too_deep(span, N::WHAT);
+    N::leaf(span)
 }
 
 pub fn ident(name: &str, lo: u32, hi: u32) -> Ident {
@@ -43,30 +189,26 @@ pub fn flatten(groups: Vec<Vec<Stmt>>) -> Vec<Stmt> {
     groups.into_iter().flatten().collect()
 }
 
-pub fn stmt((kind, span): (StmtKind, Span)) -> Stmt {
-    Stmt { kind, span }
+pub fn stmt((kind, span): (StmtKind, Span), errors: &mut Errors) -> Stmt {
+    bounded(Stmt::new(kind, span), errors)
 }
 
-pub fn func_stmt(f: FuncDef) -> Stmt {
+pub fn func_stmt(f: FuncDef, errors: &mut Errors) -> Stmt {
     let span = f.span;
-    Stmt {
-        kind: StmtKind::FuncDef(Box::new(f)),
-        span,
-    }
+    stmt((StmtKind::FuncDef(Box::new(f)), span), errors)
 }
 
-pub fn expr(kind: ExprKind, lo: u32, hi: u32) -> Expr {
-    Expr {
-        kind,
-        span: Span::new(lo, hi),
-    }
+pub fn expr(kind: ExprKind, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
+    bounded(Expr::new(kind, Span::new(lo, hi)), errors)
+}
+
+/// A literal or another node without children (never too deep).
+pub fn leaf(kind: ExprKind, lo: u32, hi: u32) -> Expr {
+    Expr::new(kind, Span::new(lo, hi))
 }
 
 pub fn name_expr(name: Ident) -> Expr {
-    Expr {
-        kind: ExprKind::Name(name.name),
-        span: name.span,
-    }
+    Expr::new(ExprKind::Name(name.name), name.span)
 }
 
 /// A parenthesised expression is the expression itself (its span is kept so
@@ -75,16 +217,16 @@ pub fn regroup(e: Expr, _lo: u32, _hi: u32) -> Expr {
     e
 }
 
-pub fn tuple(items: Vec<Expr>, lo: u32, hi: u32) -> Expr {
-    expr(ExprKind::Tuple(items), lo, hi)
+pub fn tuple(items: Vec<Expr>, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
+    expr(ExprKind::Tuple(items), lo, hi, errors)
 }
 
-pub fn tuple_from(first: Expr, rest: Vec<Expr>, lo: u32, hi: u32) -> Expr {
-    tuple(cons(first, rest), lo, hi)
+pub fn tuple_from(first: Expr, rest: Vec<Expr>, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
+    tuple(cons(first, rest), lo, hi, errors)
 }
 
-pub fn starred(e: Expr, lo: u32, hi: u32) -> Expr {
-    expr(ExprKind::Starred(Box::new(e)), lo, hi)
+pub fn starred(e: Expr, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
+    expr(ExprKind::Starred(Box::new(e)), lo, hi, errors)
 }
 
 // ---------------------------------------------------------------- literals
@@ -104,7 +246,7 @@ pub fn number(n: Number, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
             }
         },
     };
-    expr(kind, lo, hi)
+    leaf(kind, lo, hi)
 }
 
 pub fn negative_literal((n, span): (Number, Span), lo: u32, hi: u32, errors: &mut Errors) -> Expr {
@@ -134,9 +276,9 @@ pub fn strings(pieces: Vec<StrPiece<'_>>, lo: u32, hi: u32, errors: &mut Errors)
             Some(FStringPart::Lit(s)) => s,
             _ => String::new(),
         };
-        return expr(ExprKind::Str(text), lo, hi);
+        return leaf(ExprKind::Str(text), lo, hi);
     }
-    expr(ExprKind::FString(parts), lo, hi)
+    expr(ExprKind::FString(parts), lo, hi, errors)
 }
 
 fn push_lit(parts: &mut Vec<FStringPart>, s: String) {
@@ -147,18 +289,23 @@ fn push_lit(parts: &mut Vec<FStringPart>, s: String) {
     }
 }
 
-fn fstring_parts(f: FString<'_>, errors: &mut Errors) -> Vec<FStringPart> {
-    f.parts
+fn fstring_parts(mut f: FString<'_>, errors: &mut Errors) -> Vec<FStringPart> {
+    std::mem::take(&mut f.parts)
         .into_iter()
         .filter_map(|part| match part {
             FPart::Lit(s) => Some(FStringPart::Lit(s)),
             FPart::Expr(field) => {
                 let span = Span::new(field.lo, field.hi);
-                let expr = crate::parse_fragment(field.tokens, span, errors)?;
+                // F-strings nest (within the lexer's limit): each level parses
+                // its fields, on a stack that grows.
+                let expr =
+                    pyro_source::stack::grow(|| crate::parse_fragment(field.tokens, span, errors))?;
                 Some(FStringPart::Field {
                     expr,
                     conversion: field.conversion,
-                    spec: field.spec.map(|spec| fstring_parts(spec, errors)),
+                    spec: field
+                        .spec
+                        .map(|spec| pyro_source::stack::grow(|| fstring_parts(spec, errors))),
                     debug_text: field.debug_text,
                 })
             }
@@ -171,9 +318,8 @@ fn fstring_parts(f: FString<'_>, errors: &mut Errors) -> Vec<FStringPart> {
 pub fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     if op == UnaryOp::Neg && operand.kind == ExprKind::Int(i64::MIN) {
         // `-9223372036854775808`: the literal alone overflowed, negated it fits.
-        let span = operand.span;
-        errors.retain(|e| !matches!(e, SyntaxError::Lex(pyro_lexer::LexError::IntTooLarge { span: s }) if *s == span));
-        return expr(ExprKind::Int(i64::MIN), lo, hi);
+        errors.withdraw_int_too_large(operand.span);
+        return leaf(ExprKind::Int(i64::MIN), lo, hi);
     }
     expr(
         ExprKind::Unary {
@@ -182,10 +328,11 @@ pub fn unary(op: UnaryOp, operand: Expr, lo: u32, hi: u32, errors: &mut Errors) 
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn binary(op: BinOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
+pub fn binary(op: BinOp, left: Expr, right: Expr, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     expr(
         ExprKind::Binary {
             op,
@@ -194,10 +341,18 @@ pub fn binary(op: BinOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn logical(op: LogicalOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr {
+pub fn logical(
+    op: LogicalOp,
+    left: Expr,
+    right: Expr,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> Expr {
     expr(
         ExprKind::Logical {
             op,
@@ -206,10 +361,11 @@ pub fn logical(op: LogicalOp, left: Expr, right: Expr, lo: u32, hi: u32) -> Expr
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn compare(left: Expr, ops: Vec<(CmpOp, Expr)>, lo: u32, hi: u32) -> Expr {
+pub fn compare(left: Expr, ops: Vec<(CmpOp, Expr)>, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     expr(
         ExprKind::Compare {
             left: Box::new(left),
@@ -217,10 +373,18 @@ pub fn compare(left: Expr, ops: Vec<(CmpOp, Expr)>, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn range(start: Expr, end: Expr, inclusive: bool, lo: u32, hi: u32) -> Expr {
+pub fn range(
+    start: Expr,
+    end: Expr,
+    inclusive: bool,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> Expr {
     expr(
         ExprKind::Range {
             start: Box::new(start),
@@ -229,10 +393,18 @@ pub fn range(start: Expr, end: Expr, inclusive: bool, lo: u32, hi: u32) -> Expr 
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn if_else(then: Expr, cond: Expr, orelse: Expr, lo: u32, hi: u32) -> Expr {
+pub fn if_else(
+    then: Expr,
+    cond: Expr,
+    orelse: Expr,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> Expr {
     expr(
         ExprKind::IfElse {
             cond: Box::new(cond),
@@ -241,6 +413,7 @@ pub fn if_else(then: Expr, cond: Expr, orelse: Expr, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -253,6 +426,7 @@ pub fn lambda(params: Vec<Param>, body: Expr, lo: u32, hi: u32, errors: &mut Err
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -269,14 +443,14 @@ pub fn go(call: Expr, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
             .help("write `go f(x)`; to run a function value with no arguments, write `go f()`"),
         );
     }
-    expr(ExprKind::Go(Box::new(call)), lo, hi)
+    expr(ExprKind::Go(Box::new(call)), lo, hi, errors)
 }
 
 // ---------------------------------------------------------------- postfix
 
 pub fn call(func: Expr, args: Vec<Arg>, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     let mut seen_keyword = false;
-    let mut keywords: Vec<&str> = Vec::new();
+    let mut keywords = std::collections::HashSet::new();
     for arg in &args {
         match &arg.kind {
             ArgKind::Positional | ArgKind::Star if seen_keyword => report(
@@ -291,18 +465,20 @@ pub fn call(func: Expr, args: Vec<Arg>, lo: u32, hi: u32, errors: &mut Errors) -
             ),
             ArgKind::Keyword(name) => {
                 seen_keyword = true;
-                if keywords.contains(&name.name.as_str()) {
+                if !keywords.insert(name.name.as_str()) {
                     report(
                         errors,
                         ParseError::new(
                             crate::error::ARG_ORDER,
-                            format!("keyword argument `{}` repeated", name.name),
+                            format!(
+                                "keyword argument `{}` repeated",
+                                pyro_source::clip::shorten(&name.name, 60)
+                            ),
                             name.span,
                         )
                         .label("given again here"),
                     );
                 }
-                keywords.push(&name.name);
             }
             ArgKind::DoubleStar => seen_keyword = true,
             _ => {}
@@ -333,6 +509,7 @@ pub fn call(func: Expr, args: Vec<Arg>, lo: u32, hi: u32, errors: &mut Errors) -
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -344,7 +521,7 @@ pub fn arg(kind: ArgKind, value: Expr, lo: u32, hi: u32) -> Arg {
     }
 }
 
-pub fn index(value: Expr, index: Expr, lo: u32, hi: u32) -> Expr {
+pub fn index(value: Expr, index: Expr, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     expr(
         ExprKind::Index {
             value: Box::new(value),
@@ -352,10 +529,11 @@ pub fn index(value: Expr, index: Expr, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn attribute(value: Expr, attr: Ident, lo: u32, hi: u32) -> Expr {
+pub fn attribute(value: Expr, attr: Ident, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     expr(
         ExprKind::Attribute {
             value: Box::new(value),
@@ -363,10 +541,11 @@ pub fn attribute(value: Expr, attr: Ident, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
-pub fn generic(value: Expr, args: Vec<TypeExpr>, lo: u32, hi: u32) -> Expr {
+pub fn generic(value: Expr, args: Vec<TypeExpr>, lo: u32, hi: u32, errors: &mut Errors) -> Expr {
     expr(
         ExprKind::Generic {
             value: Box::new(value),
@@ -374,6 +553,7 @@ pub fn generic(value: Expr, args: Vec<TypeExpr>, lo: u32, hi: u32) -> Expr {
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -383,6 +563,7 @@ pub fn slice(
     step: Option<Option<Expr>>,
     lo: u32,
     hi: u32,
+    errors: &mut Errors,
 ) -> Expr {
     expr(
         ExprKind::Slice {
@@ -392,6 +573,7 @@ pub fn slice(
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -402,6 +584,7 @@ pub fn comprehension(
     clauses: Vec<CompClause>,
     lo: u32,
     hi: u32,
+    errors: &mut Errors,
 ) -> Expr {
     expr(
         ExprKind::Comprehension {
@@ -412,6 +595,7 @@ pub fn comprehension(
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -429,7 +613,10 @@ fn invalid_target(e: &Expr, allow_unpack: bool) -> Option<(&Expr, &'static str)>
             if stars > 1 {
                 return Some((e, "more than one starred name in one assignment"));
             }
-            items.iter().find_map(|item| invalid_target(item, true))
+            // Targets nest (within the limit) on a stack that grows.
+            items
+                .iter()
+                .find_map(|item| pyro_source::stack::grow(|| invalid_target(item, true)))
         }
         ExprKind::Starred(inner) if allow_unpack => invalid_target(inner, false),
         ExprKind::Call { .. } => Some((e, "a function call")),
@@ -513,10 +700,7 @@ pub fn let_stmt(
                 "give the variable its first value: `{keyword} x = 0`"
             )),
         );
-        Expr {
-            kind: ExprKind::None,
-            span: target_span.end(),
-        }
+        Expr::new(ExprKind::None, target_span.end())
     });
     StmtKind::Let {
         mutable,
@@ -537,32 +721,21 @@ pub fn type_alias(name: Ident, params: Option<Vec<TypeParam>>, ty: TypeExpr) -> 
 pub fn if_stmt(
     cond: Expr,
     body: Block,
-    elifs: Vec<(u32, Expr, Block)>,
+    elifs: Vec<(Expr, Block)>,
     orelse: Option<Block>,
     span: Span,
+    errors: &mut Errors,
 ) -> Stmt {
-    // Build the `elif` chain from the inside out: each `elif` is an `If`
-    // nested in the `orelse` of the one before.
-    let mut tail = orelse.unwrap_or_default();
-    for (lo, cond, body) in elifs.into_iter().rev() {
-        let elif_span = Span::new(lo, span.hi);
-        tail = vec![Stmt {
-            kind: StmtKind::If {
-                cond,
-                body,
-                orelse: tail,
-            },
-            span: elif_span,
-        }];
-    }
-    Stmt {
-        kind: StmtKind::If {
-            cond,
-            body,
-            orelse: tail,
-        },
-        span,
-    }
+    // One node for the whole chain: an `elif` is one more branch, not an
+    // `if` nested in the `else` of the one before.
+    let mut branches = Vec::with_capacity(elifs.len() + 1);
+    branches.push((cond, body));
+    branches.extend(elifs);
+    let kind = StmtKind::If {
+        branches,
+        orelse: orelse.unwrap_or_default(),
+    };
+    stmt((kind, span), errors)
 }
 
 pub fn try_stmt(
@@ -610,15 +783,13 @@ pub fn try_stmt(
             );
         }
     }
-    Stmt {
-        kind: StmtKind::Try {
-            body,
-            handlers,
-            orelse: orelse.unwrap_or_default(),
-            finalbody: finalbody.unwrap_or_default(),
-        },
-        span,
-    }
+    let kind = StmtKind::Try {
+        body,
+        handlers,
+        orelse: orelse.unwrap_or_default(),
+        finalbody: finalbody.unwrap_or_default(),
+    };
+    stmt((kind, span), errors)
 }
 
 pub fn decorate(decorators: Vec<Expr>, mut def: Stmt, span: Span, _errors: &mut Errors) -> Stmt {
@@ -645,13 +816,17 @@ fn check_params(params: &[Param], errors: &mut Errors) {
     let mut seen_default: Option<&Param> = None;
     let mut seen_varargs = false;
     let mut seen_kwargs = false;
-    for (i, param) in params.iter().enumerate() {
-        if params[..i].iter().any(|p| p.name.name == param.name.name) {
+    let mut names = std::collections::HashSet::with_capacity(params.len());
+    for param in params {
+        if !names.insert(param.name.name.as_str()) {
             report(
                 errors,
                 ParseError::new(
                     crate::error::BAD_PARAMS,
-                    format!("duplicate parameter `{}`", param.name.name),
+                    format!(
+                        "duplicate parameter `{}`",
+                        pyro_source::clip::shorten(&param.name.name, 60)
+                    ),
                     param.name.span,
                 )
                 .label("already a parameter"),
@@ -737,6 +912,7 @@ pub fn class_def(
     bases: Option<Vec<Expr>>,
     body: Block,
     span: Span,
+    errors: &mut Errors,
 ) -> Stmt {
     let class = ClassDef {
         name,
@@ -746,10 +922,7 @@ pub fn class_def(
         decorators: Vec::new(),
         span,
     };
-    Stmt {
-        kind: StmtKind::ClassDef(Box::new(class)),
-        span,
-    }
+    stmt((StmtKind::ClassDef(Box::new(class)), span), errors)
 }
 
 pub fn record_def(
@@ -780,10 +953,7 @@ pub fn record_def(
         decorators: Vec::new(),
         span,
     };
-    Stmt {
-        kind: StmtKind::RecordDef(Box::new(record)),
-        span,
-    }
+    stmt((StmtKind::RecordDef(Box::new(record)), span), errors)
 }
 
 pub fn interface_def(
@@ -792,6 +962,7 @@ pub fn interface_def(
     bases: Option<Vec<Expr>>,
     members: Vec<Option<FuncDef>>,
     span: Span,
+    errors: &mut Errors,
 ) -> Stmt {
     let interface = InterfaceDef {
         name,
@@ -800,10 +971,7 @@ pub fn interface_def(
         methods: members.into_iter().flatten().collect(),
         span,
     };
-    Stmt {
-        kind: StmtKind::InterfaceDef(Box::new(interface)),
-        span,
-    }
+    stmt((StmtKind::InterfaceDef(Box::new(interface)), span), errors)
 }
 
 /// `pass`, `...` and doc strings may stand in an interface body; anything
@@ -871,14 +1039,9 @@ pub fn select_case(
             }
         }
         // Any other call yields a channel to receive from: `case after(1.5):`.
-        (None, kind @ ExprKind::Call { .. }) => recv_case(
-            Expr {
-                kind,
-                span: op.span,
-            },
-            targets,
-            errors,
-        ),
+        (None, kind @ ExprKind::Call { .. }) => {
+            recv_case(Expr::new(kind, op.span), targets, errors)
+        }
         (_, kind) => {
             let help = if method == Some("push") {
                 "a send case binds nothing: write `case ch.push(v):`"
@@ -892,10 +1055,7 @@ pub fn select_case(
                     .help(help),
             );
             SelectKind::Recv {
-                channel: Expr {
-                    kind,
-                    span: op.span,
-                },
+                channel: Expr::new(kind, op.span),
                 value: None,
                 ok: None,
             }
@@ -939,18 +1099,21 @@ fn recv_case(channel: Expr, targets: Option<Expr>, errors: &mut Errors) -> Selec
 
 // ---------------------------------------------------------------- patterns
 
-pub fn pattern(kind: PatternKind, lo: u32, hi: u32) -> Pattern {
-    Pattern {
-        kind,
-        span: Span::new(lo, hi),
-    }
+pub fn pattern(kind: PatternKind, lo: u32, hi: u32, errors: &mut Errors) -> Pattern {
+    bounded(Pattern::new(kind, Span::new(lo, hi)), errors)
 }
 
-pub fn or_pattern(first: Pattern, rest: Vec<Pattern>, lo: u32, hi: u32) -> Pattern {
-    pattern(PatternKind::Or(cons(first, rest)), lo, hi)
+pub fn or_pattern(
+    first: Pattern,
+    rest: Vec<Pattern>,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> Pattern {
+    pattern(PatternKind::Or(cons(first, rest)), lo, hi, errors)
 }
 
-pub fn name_pattern(mut path: Vec<Ident>, lo: u32, hi: u32) -> Pattern {
+pub fn name_pattern(mut path: Vec<Ident>, lo: u32, hi: u32, errors: &mut Errors) -> Pattern {
     if path.len() == 1 {
         let name = path.remove(0);
         let kind = if name.name == "_" {
@@ -958,26 +1121,26 @@ pub fn name_pattern(mut path: Vec<Ident>, lo: u32, hi: u32) -> Pattern {
         } else {
             PatternKind::Capture(name)
         };
-        return pattern(kind, lo, hi);
+        return pattern(kind, lo, hi, errors);
     }
-    pattern(PatternKind::Value(dotted_expr(path)), lo, hi)
+    let value = dotted_expr(path, errors);
+    pattern(PatternKind::Value(value), lo, hi, errors)
 }
 
-fn dotted_expr(path: Vec<Ident>) -> Expr {
+/// `a.b.c` as attribute accesses (a chain as deep as the path is long).
+fn dotted_expr(path: Vec<Ident>, errors: &mut Errors) -> Expr {
     let mut parts = path.into_iter();
-    let first = parts.next().map(name_expr).unwrap_or(Expr {
-        kind: ExprKind::None,
-        span: Span::DUMMY,
-    });
+    let first = parts
+        .next()
+        .map(name_expr)
+        .unwrap_or(Expr::new(ExprKind::None, Span::DUMMY));
     parts.fold(first, |value, attr| {
         let span = value.span.to(attr.span);
-        Expr {
-            kind: ExprKind::Attribute {
-                value: Box::new(value),
-                attr,
-            },
-            span,
-        }
+        let kind = ExprKind::Attribute {
+            value: Box::new(value),
+            attr,
+        };
+        bounded(Expr::new(kind, span), errors)
     })
 }
 
@@ -1005,14 +1168,16 @@ pub fn class_pattern(
             None => args.push(p),
         }
     }
+    let class = dotted_expr(path, errors);
     pattern(
         PatternKind::Class {
-            class: dotted_expr(path),
+            class,
             args,
             kwargs,
         },
         lo,
         hi,
+        errors,
     )
 }
 
@@ -1020,42 +1185,59 @@ pub fn regroup_pattern(p: Pattern, _lo: u32, _hi: u32) -> Pattern {
     p
 }
 
-pub fn tuple_pattern(first: Pattern, rest: Vec<Pattern>, lo: u32, hi: u32) -> Pattern {
-    pattern(PatternKind::Tuple(cons(first, rest)), lo, hi)
+pub fn tuple_pattern(
+    first: Pattern,
+    rest: Vec<Pattern>,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> Pattern {
+    pattern(PatternKind::Tuple(cons(first, rest)), lo, hi, errors)
 }
 
-pub fn star_pattern(name: Ident, lo: u32, hi: u32) -> Pattern {
+pub fn star_pattern(name: Ident, lo: u32, hi: u32, errors: &mut Errors) -> Pattern {
     let name = (name.name != "_").then_some(name);
-    pattern(PatternKind::Star(name), lo, hi)
+    pattern(PatternKind::Star(name), lo, hi, errors)
 }
 
 // ---------------------------------------------------------------- types
 
-pub fn type_expr(kind: TypeKind, lo: u32, hi: u32) -> TypeExpr {
-    TypeExpr {
-        kind,
-        span: Span::new(lo, hi),
-    }
+pub fn type_expr(kind: TypeKind, lo: u32, hi: u32, errors: &mut Errors) -> TypeExpr {
+    bounded(TypeExpr::new(kind, Span::new(lo, hi)), errors)
 }
 
-pub fn function_type(params: Vec<TypeExpr>, ret: TypeExpr, lo: u32, hi: u32) -> TypeExpr {
-    type_expr(
-        TypeKind::Function {
-            params,
-            ret: Box::new(ret),
-        },
-        lo,
-        hi,
-    )
+pub fn function_type(
+    params: Vec<TypeExpr>,
+    ret: TypeExpr,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> TypeExpr {
+    let kind = TypeKind::Function {
+        params,
+        ret: Box::new(ret),
+    };
+    type_expr(kind, lo, hi, errors)
 }
 
-pub fn union_type(first: TypeExpr, rest: Vec<TypeExpr>, lo: u32, hi: u32) -> TypeExpr {
-    type_expr(TypeKind::Union(cons(first, rest)), lo, hi)
+pub fn union_type(
+    first: TypeExpr,
+    rest: Vec<TypeExpr>,
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> TypeExpr {
+    type_expr(TypeKind::Union(cons(first, rest)), lo, hi, errors)
 }
 
-pub fn paren_type((mut items, is_tuple): (Vec<TypeExpr>, bool), lo: u32, hi: u32) -> TypeExpr {
+pub fn paren_type(
+    (mut items, is_tuple): (Vec<TypeExpr>, bool),
+    lo: u32,
+    hi: u32,
+    errors: &mut Errors,
+) -> TypeExpr {
     if !is_tuple && items.len() == 1 {
         return items.remove(0);
     }
-    type_expr(TypeKind::Tuple(items), lo, hi)
+    type_expr(TypeKind::Tuple(items), lo, hi, errors)
 }

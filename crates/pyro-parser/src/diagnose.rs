@@ -91,9 +91,10 @@ pub(crate) fn translate(
 fn unrecognized(token: Spanned<'_>, expected: &[String], tokens: &[Spanned<'_>]) -> ParseError {
     let (lo, tok, hi) = token;
     let span = Span::new(lo, hi);
+    // The tokens here are shells (strings without their text): compare kinds.
     let index = tokens
         .iter()
-        .position(|(l, t, _)| *l == lo && *t == tok)
+        .position(|(l, t, _)| *l == lo && std::mem::discriminant(t) == std::mem::discriminant(&tok))
         .unwrap_or(tokens.len());
     let prev = index.checked_sub(1).and_then(|i| tokens.get(i));
     let prev2 = index.checked_sub(2).and_then(|i| tokens.get(i));

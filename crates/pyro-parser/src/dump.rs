@@ -36,6 +36,10 @@ pub fn expr(e: &Expr) -> String {
 
 /// Prints a type in source syntax: `dict<string, list<int>>`, `(int) -> bool`.
 pub fn type_expr(t: &TypeExpr) -> String {
+    pyro_source::stack::grow(|| type_text(t))
+}
+
+fn type_text(t: &TypeExpr) -> String {
     match &t.kind {
         TypeKind::Named { path, args } => {
             let name = path
@@ -111,6 +115,10 @@ impl Dumper<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt) {
+        pyro_source::stack::grow(|| self.stmt_inner(s));
+    }
+
+    fn stmt_inner(&mut self, s: &Stmt) {
         match &s.kind {
             StmtKind::Expr(e) => self.list("expr", &[e]),
             StmtKind::Let {
@@ -154,10 +162,16 @@ impl Dumper<'_> {
                 }
                 self.w(")");
             }
-            StmtKind::If { cond, body, orelse } => {
+            StmtKind::If { branches, orelse } => {
                 self.w("(if ");
-                self.expr(cond);
-                self.block(body);
+                for (i, (cond, body)) in branches.iter().enumerate() {
+                    if i == 0 {
+                        self.expr(cond);
+                        self.block(body);
+                    } else {
+                        self.labelled_block(&format!("elif {}", expr(cond)), body);
+                    }
+                }
                 if !orelse.is_empty() {
                     self.labelled_block("else", orelse);
                 }
@@ -460,6 +474,10 @@ impl Dumper<'_> {
     }
 
     fn expr(&mut self, e: &Expr) {
+        pyro_source::stack::grow(|| self.expr_inner(e));
+    }
+
+    fn expr_inner(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Int(n) => self.w(&n.to_string()),
             ExprKind::Float(x) => self.w(&format!("{x:?}")),
@@ -622,7 +640,7 @@ impl Dumper<'_> {
                     }
                     if let Some(spec) = spec {
                         self.w(" :");
-                        self.fstring_parts(spec);
+                        pyro_source::stack::grow(|| self.fstring_parts(spec));
                     }
                     self.w("}");
                 }
@@ -657,6 +675,10 @@ fn import_source(source: &ImportSource) -> String {
 }
 
 fn pattern(p: &Pattern) -> String {
+    pyro_source::stack::grow(|| pattern_text(p))
+}
+
+fn pattern_text(p: &Pattern) -> String {
     match &p.kind {
         PatternKind::Wildcard => "_".into(),
         PatternKind::Capture(n) => n.name.clone(),

@@ -65,7 +65,7 @@ error_classes! {
     BAD_SELECT = "E0037", "invalid `select` case";
     BAD_MEMBER = "E0038", "invalid interface member";
     EXPECTED_EXPRESSION = "E0039", "expected an expression";
-    TOO_DEEP = "E0040", "expression nested too deeply";
+    TOO_DEEP = "E0040", "nested too deeply";
 }
 
 /// A parse error. Built with [`ParseError::new`] and the builder methods.

@@ -18,7 +18,7 @@
 
 pub mod ast;
 mod builder;
-mod depth;
+pub mod depth;
 mod diagnose;
 pub mod dump;
 pub mod error;
@@ -55,36 +55,60 @@ pub fn parse_file(file: &SourceFile) -> Parsed {
 pub fn parse_text(text: &str, base: u32) -> Parsed {
     let lexed = pyro_lexer::lex(text, base);
     let eof = base + text.len() as u32;
+    // Sorted by position, like the statements: one pass pairs them up.
     let lex_errors = lexed.errors;
-    let mut errors: Vec<SyntaxError> = Vec::new();
+    let mut next_lex_error = 0;
+    let mut errors = builder::Errors::default();
     let mut body = Vec::new();
-    let tokens = lexed.tokens;
+    let mut tokens = lexed.tokens;
     let mut bounds = lexed.statement_starts;
     bounds.push(tokens.len());
     for window in bounds.windows(2) {
-        let chunk = &tokens[window[0]..window[1]];
-        let next = tokens.get(window[1]);
-        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+        let (start, end) = (window[0], window[1]);
+        if start >= end {
             continue;
-        };
+        }
+        let (first, last) = (tokens[start].0, tokens[end - 1].2);
         // A statement with a lexical error is not parsed: its parse errors
         // would only repeat the lexer's complaint in a more confusing way.
-        let covers = |e: &&pyro_lexer::LexError| e.span().lo >= first.0 && e.span().lo <= last.2;
-        if lex_errors.iter().any(|e| covers(&e)) {
+        while lex_errors
+            .get(next_lex_error)
+            .is_some_and(|e| e.span().lo < first)
+        {
+            next_lex_error += 1;
+        }
+        if lex_errors
+            .get(next_lex_error)
+            .is_some_and(|e| e.span().lo <= last)
+        {
             continue;
         }
-        let context = diagnose::Context::Statement { next };
-        if let Some(builder::Start::Module(stmts)) =
-            run(Tok::StartModule, chunk, context, eof, &mut errors)
-        {
-            for stmt in stmts {
-                match depth::check(&stmt) {
-                    Some(e) => errors.push(e),
-                    None => body.push(stmt),
-                }
-            }
+        // The parser gets the tokens' text; what stays behind (their kinds
+        // and spans) is enough to explain a syntax error.
+        let input: Vec<Spanned<'_>> = tokens[start..end]
+            .iter_mut()
+            .map(pyro_lexer::take)
+            .collect();
+        let next = tokens.get(end).map(|t| (t.0, t.1.shell(), t.2));
+        let context = diagnose::Context::Statement {
+            next: next.as_ref(),
+        };
+        errors.start_statement();
+        let parsed = run(
+            Tok::StartModule,
+            input,
+            &tokens[start..end],
+            context,
+            eof,
+            &mut errors,
+        );
+        // A statement that nests too deep is reported and left out.
+        let keep = errors.finish_statement();
+        if let (true, Some(builder::Start::Module(stmts))) = (keep, parsed) {
+            body.extend(stmts);
         }
     }
+    let mut errors = errors.into_vec();
     errors.extend(lex_errors.into_iter().map(SyntaxError::Lex));
     errors.sort_by_key(|e| e.span().lo);
     Parsed {
@@ -96,21 +120,24 @@ pub fn parse_text(text: &str, base: u32) -> Parsed {
     }
 }
 
+/// Parses `input` (after `marker`, which picks the grammar's entry point);
+/// `shells` are the same tokens without their text, for diagnosis.
 fn run<'s>(
     marker: Tok<'static>,
-    chunk: &[Spanned<'s>],
+    input: Vec<Spanned<'s>>,
+    shells: &[Spanned<'s>],
     context: diagnose::Context<'_, 's>,
     eof: u32,
-    errors: &mut Vec<SyntaxError>,
+    errors: &mut builder::Errors,
 ) -> Option<builder::Start> {
-    let at = chunk.first().map_or(0, |t| t.0);
+    let at = input.first().map_or(0, |t| t.0);
     let input = std::iter::once((at, marker, at))
-        .chain(chunk.iter().cloned())
+        .chain(input)
         .map(Ok::<_, SyntaxError>);
     match grammar::StartParser::new().parse(errors, input) {
         Ok(start) => Some(start),
         Err(error) => {
-            errors.push(diagnose::translate(error, chunk, context, eof));
+            errors.push(diagnose::translate(error, shells, context, eof));
             None
         }
     }
@@ -118,12 +145,14 @@ fn run<'s>(
 
 /// Parses the tokens of an f-string replacement field as an expression.
 pub(crate) fn parse_fragment(
-    tokens: Vec<Spanned<'_>>,
+    mut tokens: Vec<Spanned<'_>>,
     span: Span,
-    errors: &mut Vec<SyntaxError>,
+    errors: &mut builder::Errors,
 ) -> Option<ast::Expr> {
+    let input: Vec<Spanned<'_>> = tokens.iter_mut().map(pyro_lexer::take).collect();
     match run(
         Tok::StartExpr,
+        input,
         &tokens,
         diagnose::Context::FString,
         span.hi,

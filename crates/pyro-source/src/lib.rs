@@ -8,6 +8,7 @@
 //! carry plain 8-byte spans, and only the edge (CLI or embedder) turns them
 //! into a miette report through [`SourceMap::snapshot`].
 
+pub mod clip;
 pub mod stack;
 
 use std::fmt;
@@ -87,7 +88,14 @@ pub struct SourceFile {
     text: Arc<str>,
     base: u32,
     line_starts: Vec<u32>,
+    /// For text that is not pure ASCII: the number of characters before
+    /// every [`CHAR_MARK`]-th byte, so that a column costs a binary search
+    /// and at most [`CHAR_MARK`] bytes of counting, however long the line.
+    char_marks: Option<Vec<u32>>,
 }
+
+/// Distance in bytes between two entries of [`SourceFile::char_marks`].
+const CHAR_MARK: usize = 256;
 
 /// A 1-based line and column (the column counts characters, not bytes).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -135,22 +143,46 @@ impl SourceFile {
         self.text.get(lo..hi).unwrap_or("")
     }
 
-    /// Line and column of a global offset inside this file.
+    /// Line and column of a global offset inside this file. The cost does
+    /// not grow with the length of the line (a minified file, a 1 MB line).
     pub fn line_col(&self, offset: u32) -> LineCol {
         let local = offset.saturating_sub(self.base).min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&local) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(local);
         let start = self.line_starts[line] as usize;
-        let col = self
-            .text
-            .get(start..local as usize)
-            .map_or(0, |s| s.chars().count());
+        let col = self.chars_before(local as usize) - self.chars_before(start);
         LineCol {
             line: line as u32 + 1,
             col: col as u32 + 1,
         }
+    }
+
+    /// The 0-based line holding local byte offset `local`.
+    fn line_index(&self, local: u32) -> usize {
+        match self.line_starts.binary_search(&local) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The local byte offset where 0-based line `line` starts (the end of
+    /// the text past the last line).
+    fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize)
+    }
+
+    /// How many characters the text has before local byte offset `at`
+    /// (counting the bytes that start a character, so `at` may fall inside
+    /// one).
+    fn chars_before(&self, at: usize) -> usize {
+        let at = at.min(self.text.len());
+        let Some(marks) = &self.char_marks else {
+            return at;
+        };
+        let chunk = at / CHAR_MARK;
+        let counted = &self.text.as_bytes()[chunk * CHAR_MARK..at];
+        marks[chunk] as usize + counted.iter().filter(|&&b| !is_continuation(b)).count()
     }
 
     /// The text of a 1-based line, without its line terminator.
@@ -171,6 +203,25 @@ fn line_starts(text: &str) -> Vec<u32> {
     std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
         .collect()
+}
+
+/// Whether a UTF-8 byte continues a character rather than starting one.
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+fn char_marks(text: &str) -> Option<Vec<u32>> {
+    if text.is_ascii() {
+        return None;
+    }
+    let mut marks = Vec::with_capacity(text.len() / CHAR_MARK + 1);
+    let mut chars = 0u32;
+    for chunk in text.as_bytes().chunks(CHAR_MARK) {
+        marks.push(chars);
+        chars += chunk.iter().filter(|&&b| !is_continuation(b)).count() as u32;
+    }
+    marks.push(chars);
+    Some(marks)
 }
 
 /// All files loaded by one compilation or VM, each with its own offset range.
@@ -203,6 +254,7 @@ impl SourceMap {
             id: FileId(inner.files.len() as u32),
             name: name.into(),
             line_starts: line_starts(&text),
+            char_marks: char_marks(&text),
             base,
             text,
         });
@@ -267,6 +319,9 @@ impl SourceMapView {
 }
 
 impl SourceCode for SourceMapView {
+    /// Reads only the lines around the span (found through the file's line
+    /// table), so rendering a diagnostic costs the size of what it shows, not
+    /// the size of the file.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
@@ -277,20 +332,32 @@ impl SourceCode for SourceMapView {
         let file = self
             .file_at(offset)
             .ok_or(miette::MietteError::OutOfBounds)?;
-        let local = SourceSpan::new((span.offset() - file.base as usize).into(), span.len());
-        let text: &'a str = &file.text;
-        let contents = text.read_span(&local, context_lines_before, context_lines_after)?;
+        let lo = span.offset() - file.base as usize;
+        let hi = lo + span.len();
+        // The window starts exactly `context_lines_before` lines above the
+        // span (so miette finds the same context as in the whole file) and
+        // ends a spare line below the context it may want.
+        let first = file
+            .line_index(lo as u32)
+            .saturating_sub(context_lines_before);
+        let last = file.line_index(hi.min(file.text.len()) as u32) + context_lines_after + 2;
+        let (w_lo, w_hi) = (file.line_start(first), file.line_start(last));
+        let window: &'a str = &file.text[w_lo..w_hi];
+        let local = SourceSpan::new((lo - w_lo).into(), span.len());
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         let global = SourceSpan::new(
-            (contents.span().offset() + file.base as usize).into(),
+            (contents.span().offset() + w_lo + file.base as usize).into(),
             contents.span().len(),
         );
+        // Line numbers and miette's line count are relative to the window;
+        // both are reported as if counted from the top of the file.
         Ok(Box::new(MietteSpanContents::new_named(
             file.name.clone(),
             contents.data(),
             global,
-            contents.line(),
+            contents.line() + first,
             contents.column(),
-            contents.line_count(),
+            contents.line_count() + first,
         )))
     }
 }
@@ -310,6 +377,25 @@ mod tests {
         assert_eq!(map.file_at(b.base() + 1).unwrap().name(), "b.pyro");
         assert_eq!(map.location(a.base() + 14), "a.pyro:2:5");
         assert_eq!(a.line_text(2), "print(x)");
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        let line = "é😀a\tb".repeat(300);
+        let text = format!("x\n{line}\n{line}");
+        let map = SourceMap::new();
+        let file = map.add("u.pyro", text.clone());
+        for (i, _) in text.char_indices().step_by(7) {
+            let before = &text[..i];
+            let line_no = before.matches('\n').count() as u32 + 1;
+            let start = before.rfind('\n').map_or(0, |n| n + 1);
+            let col = text[start..i].chars().count() as u32 + 1;
+            assert_eq!(
+                file.line_col(file.base() + i as u32),
+                LineCol { line: line_no, col },
+                "at byte {i}"
+            );
+        }
     }
 
     #[test]

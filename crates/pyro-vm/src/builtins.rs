@@ -567,7 +567,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             };
             let sync: Option<Vec<String>> = args.pos.iter().map(display_sync).collect();
             if let Some(parts) = sync {
-                rt.write_stdout(&(parts.join(&sep) + &end));
+                rt.write_stdout(&(parts.join(&sep) + &end))?;
                 return ready(Value::None);
             }
             let rt = rt.clone();
@@ -576,7 +576,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
                 for v in args.pos {
                     parts.push(crate::format::to_string(&rt, depth, v, false).await?);
                 }
-                rt.write_stdout(&(parts.join(&sep) + &end));
+                rt.write_stdout(&(parts.join(&sep) + &end))?;
                 Ok(Value::None)
             })
         }
@@ -584,7 +584,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             arity(name, &args, 0, 1)?;
             if let Some(p) = args.pos.first() {
                 let prompt = display_sync(p).unwrap_or_default();
-                rt.write_stdout(&prompt);
+                rt.write_stdout(&prompt)?;
             }
             rt.flush();
             let rt = rt.clone();

@@ -178,6 +178,13 @@ impl Vm {
         self.rt.flush();
     }
 
+    /// Whether program output found its pipe closed (the reader of
+    /// `pyro run prog | head` went away). `print` raised `IOError` then; a
+    /// command-line host ends quietly instead of reporting it.
+    pub fn stdout_closed(&self) -> bool {
+        self.rt.stdout_closed()
+    }
+
     /// Runs a file as the main program.
     pub async fn run_file(&self, path: impl AsRef<Path>) -> Result<Value, PyroError> {
         let path = path.as_ref();

@@ -37,6 +37,9 @@ pub struct Runtime {
     pub args: Vec<String>,
     pub started: Instant,
     stdout: Mutex<Box<dyn Write + Send>>,
+    /// Standard output was closed under the program (a reader such as
+    /// `head` went away): every later `print` raises.
+    stdout_closed: std::sync::atomic::AtomicBool,
     /// Host functions, visible as globals in every module.
     pub(crate) hosts: Vec<(Arc<str>, Value)>,
     /// File modules by canonical path; the cell runs the top level once.
@@ -69,6 +72,7 @@ impl Runtime {
             args,
             started: Instant::now(),
             stdout: Mutex::new(stdout),
+            stdout_closed: Default::default(),
             hosts,
             files: DashMap::new(),
             native: crate::modules::native_modules(),
@@ -94,10 +98,29 @@ impl Runtime {
     }
 
     /// Writes program output; each call is written whole under the lock, so
-    /// lines printed by concurrent tasks never interleave.
-    pub fn write_stdout(&self, text: &str) {
+    /// lines printed by concurrent tasks never interleave. Output to a
+    /// closed pipe raises `IOError` (as Python's `BrokenPipeError` does), so
+    /// a program printing forever into `| head` ends instead of spinning;
+    /// [`Runtime::stdout_closed`] lets the host end quietly.
+    pub fn write_stdout(&self, text: &str) -> Result<(), crate::error::RuntimeError> {
         let mut out = self.stdout.lock();
-        let _ = out.write_all(text.as_bytes());
+        match out.write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stdout_closed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Err(crate::error::RuntimeError::io_error(
+                    "cannot print: standard output is closed (broken pipe)",
+                ))
+            }
+            // Other output errors (a full disk) are not the program's to handle.
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether writing program output found the pipe closed.
+    pub fn stdout_closed(&self) -> bool {
+        self.stdout_closed
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Records a detached task's uncaught error (the first one wins).
@@ -139,7 +162,12 @@ impl Runtime {
     }
 
     pub fn flush(&self) {
-        let _ = self.stdout.lock().flush();
+        if let Err(e) = self.stdout.lock().flush() {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.stdout_closed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use pyro_source::SourceMap;
 
+use crate::report::boxed;
 use crate::{input, report};
 
 #[derive(clap::Args)]
@@ -22,15 +23,12 @@ pub fn main(args: Args) -> ExitCode {
         }
     };
     let parsed = pyro_parser::parse_file(&file);
-    print!(
-        "{}",
-        pyro_parser::dump::module(&parsed.module, &|span| file.line_col(span.lo).line)
-    );
+    report::print(&pyro_parser::dump::module(&parsed.module, &|span| {
+        file.line_col(span.lo).line
+    }));
     if parsed.is_ok() {
         return ExitCode::SUCCESS;
     }
-    for error in parsed.errors {
-        report::eprint(&report::render(error, &map));
-    }
+    report::emit(parsed.errors.into_iter().map(boxed), &map);
     ExitCode::FAILURE
 }

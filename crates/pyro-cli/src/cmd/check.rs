@@ -52,19 +52,31 @@ pub fn main(args: Args) -> ExitCode {
         if !diagnostics.is_empty() {
             failed_files += 1;
         }
-        for diagnostic in diagnostics {
-            error_count += 1;
-            match args.format {
-                Format::Graphical => report::eprint(&report::render_boxed(diagnostic, &map)),
-                Format::Short => println!("{}", report::short(&*diagnostic, &map)),
-                Format::Json => json.push(report::json(&*diagnostic, &map)),
+        error_count += diagnostics.len();
+        match args.format {
+            Format::Graphical => {
+                report::emit(diagnostics, &map);
             }
+            // One line each, with the same cap as the graphical report.
+            Format::Short => {
+                let mut text = String::new();
+                for diagnostic in diagnostics.iter().take(report::MAX_SHOWN) {
+                    text.push_str(&report::short(&**diagnostic, &map));
+                    text.push('\n');
+                }
+                report::print(&text);
+                if diagnostics.len() > report::MAX_SHOWN {
+                    report::eprint(&report::not_shown(diagnostics.len() - report::MAX_SHOWN));
+                }
+            }
+            // A program reading JSON gets every diagnostic.
+            Format::Json => json.extend(diagnostics.iter().map(|d| report::json(&**d, &map))),
         }
     }
     if args.format == Format::Json {
         let text = serde_json::to_string_pretty(&serde_json::Value::Array(json))
             .unwrap_or_else(|_| "[]".into());
-        println!("{text}");
+        report::print(&format!("{text}\n"));
     }
     if error_count == 0 {
         return ExitCode::SUCCESS;

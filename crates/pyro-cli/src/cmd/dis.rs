@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use pyro_source::SourceMap;
 
+use crate::report::boxed;
 use crate::{input, report};
 
 #[derive(clap::Args)]
@@ -23,23 +24,18 @@ pub fn main(args: Args) -> ExitCode {
     };
     let parsed = pyro_parser::parse_file(&file);
     if !parsed.is_ok() {
-        for error in parsed.errors {
-            report::eprint(&report::render(error, &map));
-        }
+        report::emit(parsed.errors.into_iter().map(boxed), &map);
         return ExitCode::FAILURE;
     }
     match pyro_compiler::compile_module(&parsed.module, "<module>") {
         Ok(code) => {
-            print!(
-                "{}",
-                pyro_compiler::disassemble(&code, &|span| file.line_col(span.lo).line)
-            );
+            report::print(&pyro_compiler::disassemble(&code, &|span| {
+                file.line_col(span.lo).line
+            }));
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            for error in errors {
-                report::eprint(&report::render(error, &map));
-            }
+            report::emit(errors.into_iter().map(boxed), &map);
             ExitCode::FAILURE
         }
     }

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use crate::report;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The code, e.g. E0308 (or without the E: 0308).
@@ -15,15 +17,16 @@ pub fn main(args: Args) -> ExitCode {
     }
     match pyro_check::explain(&code) {
         Some((title, text)) => {
-            println!("{code}: {title}\n\n{text}");
+            report::print(&format!("{code}: {title}\n\n{text}\n"));
             ExitCode::SUCCESS
         }
         None => {
             let known: Vec<&str> = pyro_check::ALL_CODES.iter().map(|c| c.as_str()).collect();
-            eprintln!(
-                "error: no explanation for `{code}`\n  help: type-checker codes are {}",
+            report::eprint(&format!(
+                "error: no explanation for `{}`\n  help: type-checker codes are {}\n",
+                pyro_source::clip::shorten(&code, 40),
                 known.join(", ")
-            );
+            ));
             ExitCode::FAILURE
         }
     }

@@ -80,6 +80,29 @@ fn max_tasks() -> Result<usize, BadMaxTasks> {
     }
 }
 
+/// Tokio's default stack for each worker thread.
+const WORKER_STACK: u64 = 2 << 20;
+
+/// Refuses, before starting any thread, a worker count whose stacks would
+/// take more than half of the process's address-space limit (`ulimit -v`):
+/// once that space is gone, the threads that did start abort on their
+/// first allocation, before a startup error could be shown.
+fn fits_address_space(workers: usize) -> Result<(), RuntimeStart> {
+    let Ok((limit, _)) = rlimit::getrlimit(rlimit::Resource::AS) else {
+        return Ok(());
+    };
+    let needed = (workers as u64).saturating_mul(WORKER_STACK);
+    if limit != rlimit::INFINITY && needed > limit / 2 {
+        return Err(RuntimeStart(format!(
+            "{workers} worker threads need {} MiB of stack, more than half of the \
+             address-space limit ({} MiB); use fewer workers (--workers or PYRO_WORKER_THREADS)",
+            needed >> 20,
+            limit >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// Builds the runtime. Tokio panics when the operating system refuses a
 /// worker thread (a thread or memory limit), and unwinding out of a half-built
 /// runtime waits forever for the threads it did start; so while it is built,
@@ -107,10 +130,7 @@ pub fn main(args: Args) -> ExitCode {
         match super::check::check_path(&map, &args.file) {
             Ok(diagnostics) if diagnostics.is_empty() => {}
             Ok(diagnostics) => {
-                let n = diagnostics.len();
-                for d in diagnostics {
-                    report::eprint(&report::render_boxed(d, &map));
-                }
+                let n = report::emit(diagnostics, &map);
                 report::eprint(&format!(
                     "not running: `pyro check` found {n} error{}\n",
                     if n == 1 { "" } else { "s" }
@@ -139,6 +159,13 @@ pub fn main(args: Args) -> ExitCode {
     };
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
+    let count = workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    if let Err(e) = fits_address_space(count) {
+        report::eprint(&report::render_plain(e));
+        return ExitCode::FAILURE;
+    }
     if let Some(n) = workers {
         builder.worker_threads(n);
     }
@@ -159,14 +186,16 @@ pub fn main(args: Args) -> ExitCode {
     vm.flush();
     // Like Go, the program ends when main does: drop still-running tasks.
     runtime.shutdown_background();
+    if vm.stdout_closed() {
+        // The reader of our output went away (`pyro run prog | head`): the
+        // error `print` raised then is no news to anyone.
+        return ExitCode::from(report::CLOSED_PIPE_STATUS as u8);
+    }
     match result {
         Ok(_) => ExitCode::SUCCESS,
         Err(pyro_vm::PyroError::Exit(code)) => ExitCode::from(code),
         Err(error) => {
-            let sources = vm.sources();
-            for diagnostic in error.diagnostics() {
-                report::eprint(&report::render_boxed(diagnostic, &sources));
-            }
+            report::emit(error.diagnostics(), &vm.sources());
             ExitCode::FAILURE
         }
     }

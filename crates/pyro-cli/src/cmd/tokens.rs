@@ -1,11 +1,13 @@
 //! `pyro tokens FILE`: print the token stream after the layout pass.
 
+use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use pyro_lexer::{FPart, Tok};
 use pyro_source::SourceMap;
 
+use crate::report::boxed;
 use crate::{input, report};
 
 #[derive(clap::Args)]
@@ -26,15 +28,13 @@ pub fn main(args: Args) -> ExitCode {
     let mut out = String::new();
     for (lo, tok, _) in &lexed.tokens {
         let at = file.line_col(*lo);
-        out.push_str(&format!("{:>4}:{:<3} {}\n", at.line, at.col, describe(tok)));
+        let _ = writeln!(out, "{:>4}:{:<3} {}", at.line, at.col, describe(tok));
     }
-    print!("{out}");
+    report::print(&out);
     if lexed.errors.is_empty() {
         return ExitCode::SUCCESS;
     }
-    for error in lexed.errors {
-        report::eprint(&report::render(error, &map));
-    }
+    report::emit(lexed.errors.into_iter().map(boxed), &map);
     ExitCode::FAILURE
 }
 
@@ -45,7 +45,7 @@ fn describe(tok: &Tok<'_>) -> String {
         Tok::Dedent => "DEDENT".into(),
         Tok::LtGeneric => "`<` (type arguments)".into(),
         Tok::GtJoined => "`>` (joined)".into(),
-        Tok::Str(s) => format!("string {s:?}"),
+        Tok::Str(s) => format!("string {:?}", pyro_source::clip::shorten(s, 200)),
         Tok::FStr(f) => {
             let parts: Vec<String> = f
                 .parts

@@ -9,9 +9,12 @@ use std::path::Path;
 use miette::{GraphicalReportHandler, GraphicalTheme, Report};
 use pyro_source::SourceMap;
 
-/// Renders a diagnostic as the CLI does (plain text, 100 columns).
+/// Renders a diagnostic as the CLI does (plain text, 100 columns, long
+/// source lines clipped around the labels).
 pub fn render(diagnostic: Box<dyn miette::Diagnostic + Send + Sync>, map: &SourceMap) -> String {
-    let report = Report::new_boxed(diagnostic).with_source_code(map.snapshot());
+    let view = map.snapshot();
+    let diagnostic = pyro_source::clip::clip_long_lines(diagnostic, &view);
+    let report = Report::new_boxed(diagnostic).with_source_code(view);
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(100)
