@@ -260,6 +260,13 @@ pub const OTHER_CODES: &[(&str, &str, &str)] = &[
     ("E0102", "`break` or `continue` outside a loop", "`break` and `continue` may only appear inside a `for` or `while` body."),
     ("E0103", "`return` outside a function", "A module's top level cannot `return`; use `std.process.exit(code)` to stop early."),
     ("E0104", "mutable parameter default", "Defaults are evaluated once and shared by every call, so they must be\nimmutable. Default to `None` and create the mutable value in the body."),
+    ("E0110", "module compiles to too much code", "A module whose bytecode would be out of all proportion to its source is\nrefused (the limit grows with the file's size; ordinary code stays far\nbelow it). It happens with `try`/`finally` nested many levels deep where\nthe blocks also `return`, `break` or `continue`: each way out of a `try`\ncompiles its own copy of the `finally` body, so the copies multiply at\nevery level.\n\nMove deeply nested cleanup into functions, or use `with` blocks."),
+    ("E0900", "cannot read the program", "The file could not be read (it does not exist, or is not readable), or\nthe program could not be loaded."),
+    ("E0901", "source is not UTF-8", "Pyro source files are UTF-8. Save the file as UTF-8 (without a byte\norder mark in other encodings)."),
+    ("E0902", "no Pyro files found", "`pyro check DIR` looks for `.pyro` files in the folder and its\nsubfolders; there were none. Name the files, or the folder that holds them."),
+    ("E0903", "invalid worker thread count", "`--workers` and `PYRO_WORKER_THREADS` take a whole number of threads\nfrom 1 to 1024. Without either, `pyro run` starts one worker per CPU.\n\n    PYRO_WORKER_THREADS=4 pyro run server.pyro"),
+    ("E0904", "cannot start the runtime", "The operating system refused the worker threads `pyro run` asked for\n(a thread or memory limit, such as `ulimit -v`). Ask for fewer workers\nwith `--workers N` or `PYRO_WORKER_THREADS=N`, or raise the limit."),
+    ("E0905", "invalid task limit", "`PYRO_MAX_TASKS` takes a whole number, 1 or more: the most tasks that may\nbe alive at once (default 1 000 000). Starting a task beyond it raises\n`MemoryError` at the `go`."),
 ];
 
 /// Looks a code up for `pyro explain`: its title and explanation.

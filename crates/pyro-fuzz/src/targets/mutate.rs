@@ -178,6 +178,9 @@ fn line_boundary(text: &str, at: usize) -> usize {
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// The most bytes one "repeat a line" mutation adds.
+const REPEATED_BYTES: usize = 4 << 20;
+
 fn mutate_lines(rng: &mut Rng, text: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     if lines.is_empty() {
@@ -204,9 +207,13 @@ fn mutate_lines(rng: &mut Rng, text: &str) -> String {
         }
         5 => lines[i] = format!("\t{}", lines[i]),
         _ => {
-            // Repeat a line ten thousand times.
+            // Repeat a line ten thousand times, or as often as keeps the
+            // copies within a few megabytes (a line made 10⁵ deep by an
+            // earlier mutation, repeated 10⁴ times, would be a gigabyte:
+            // a test of the machine's memory, not of Pyro).
             let line = lines[i].clone();
-            lines.splice(i..i, vec![line; 10_000]);
+            let times = (REPEATED_BYTES / (line.len() + 1)).clamp(1, 10_000);
+            lines.splice(i..i, vec![line; times]);
         }
     }
     lines.join("\n") + "\n"
