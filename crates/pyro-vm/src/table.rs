@@ -152,6 +152,9 @@ impl<V: Slot> Table<V> {
         Ok(match self.find(&key, nest)? {
             Some(at) => Some(std::mem::replace(self.value_at_mut(at), value)),
             None => {
+                // A table a program builds from its data: refused memory is
+                // an error, not an abort.
+                self.try_reserve(1)?;
                 self.insert_new(key, value);
                 None
             }

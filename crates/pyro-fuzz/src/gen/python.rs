@@ -19,6 +19,11 @@ def _ck(v):
     if type(v) is int and not (-9223372036854775808 <= v <= 9223372036854775807):
         raise OverflowError("integer overflow")
     return v
+def _sum(xs, start=0):
+    t = start
+    for x in xs:
+        t = _ck(t + x)
+    return t
 def _rs(s):
     q = "'" if ('"' in s and "'" not in s) else '"'
     out = [q]
@@ -73,7 +78,7 @@ def _s(v):
 "#;
 
 /// Calls whose int result Python would leave unbounded.
-const CHECKED_CALLS: &[&str] = &["sum", "abs", "int", "round"];
+const CHECKED_CALLS: &[&str] = &["abs", "int", "round"];
 
 impl Dialect for Python {
     fn prelude(&self) -> &'static str {
@@ -107,6 +112,8 @@ impl Dialect for Python {
 
     fn call(&self, callee: &Expr, text: String, args: String) -> String {
         match callee {
+            // Pyro's `sum` adds one item at a time, each sum checked.
+            Expr::Var(name) if name == "sum" => format!("_sum({args})"),
             Expr::Var(name) if CHECKED_CALLS.contains(&name.as_str()) => {
                 format!("_ck({text}({args}))")
             }
