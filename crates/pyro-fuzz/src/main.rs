@@ -82,8 +82,10 @@ struct Args {
     /// Wall-clock deadline of one program run, in milliseconds.
     #[arg(long, default_value_t = 3000)]
     deadline_ms: u64,
-    /// Seconds without progress (beyond the run deadline) that count as a hang.
-    #[arg(long, default_value_t = 10)]
+    /// Seconds without progress (beyond the run deadline) that count as a
+    /// hang. The largest `mutate` inputs (a few megabytes of deeply nested
+    /// code) take the front end several seconds; a hang takes forever.
+    #[arg(long, default_value_t = 30)]
     hang_seconds: u64,
     /// Folders of seed files for `mutate` (default: tests/ and examples/).
     #[arg(long)]

@@ -26,6 +26,9 @@ use rustc_hash::FxHashMap;
 use crate::error::RuntimeError;
 use crate::runtime::Rt;
 
+/// Where each blocked task (by id) is blocked: function and position.
+type BlockedAt = FxHashMap<u64, (Arc<str>, Span)>;
+
 #[derive(Default)]
 pub struct Watch {
     /// Tasks (id 0 = main) that have blocked at least once and are still
@@ -155,23 +158,23 @@ impl Watch {
         self.progress.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// The total progress and every blocked task with where it is blocked.
-    fn snapshot(&self) -> (u64, FxHashMap<u64, (Arc<str>, Span)>) {
-        let tasks: Vec<(u64, Arc<TaskState>)> = self
-            .tasks
-            .lock()
-            .iter()
-            .map(|(id, state)| (*id, state.clone()))
-            .collect();
+    /// When every one of the `live` tasks, main included, is blocked: the
+    /// total progress and where each is blocked. `None` as soon as one task
+    /// is found running (or never blocked), so the check stays cheap while
+    /// a program with many tasks works.
+    fn all_blocked(&self, live: usize) -> Option<(u64, BlockedAt)> {
+        let tasks = self.tasks.lock();
+        if tasks.len() < live || tasks.get(&0)?.blocked.lock().is_none() {
+            return None;
+        }
         let mut progress = self.progress.load(Ordering::Acquire);
         let mut blocked = FxHashMap::default();
-        for (id, state) in tasks {
+        for (id, state) in tasks.iter() {
             progress = progress.wrapping_add(state.progress.load(Ordering::Acquire));
-            if let Some(at) = state.blocked.lock().clone() {
-                blocked.insert(id, at);
-            }
+            let at = state.blocked.lock().clone()?;
+            blocked.insert(*id, at);
         }
-        (progress, blocked)
+        Some((progress, blocked))
     }
 }
 
@@ -185,10 +188,12 @@ pub async fn watchdog(rt: Rt) {
         let started = rt.tasks_started.load(Ordering::Acquire);
         let finished = rt.tasks_finished.load(Ordering::Acquire);
         let live = started.saturating_sub(finished) + 1;
-        let (progress, blocked) = watch.snapshot();
-        let stuck = blocked.len() >= live
-            && blocked.contains_key(&0)
-            && watch.pending.load(Ordering::Acquire) == 0;
+        let snapshot = match watch.pending.load(Ordering::Acquire) {
+            0 => watch.all_blocked(live),
+            _ => None,
+        };
+        let stuck = snapshot.is_some();
+        let (progress, blocked) = snapshot.unwrap_or_default();
         quiet_checks = if stuck && progress == last_progress {
             quiet_checks + 1
         } else {

@@ -88,16 +88,21 @@ impl Corpus {
         format!("{SOURCE_TAG}{name}\n{text}").into_bytes()
     }
 
+    /// One mutation. The two that make megabytes of input (a line repeated
+    /// 10⁴ times, a construct nested 10³–10⁵ deep) are one in a hundred
+    /// each: the front end takes a second or more on such an input, and at
+    /// that rate they would be most of a long run's time.
     fn mutate(&self, rng: &mut Rng, text: &str) -> String {
         match rng.below(100) {
-            0..=44 => self.mutate_tokens(rng, text),
-            45..=84 => mutate_lines(rng, text),
-            85..=92 => {
+            0..=46 => self.mutate_tokens(rng, text),
+            47..=87 => mutate_lines(rng, text),
+            88..=97 => {
                 let (_, other) = rng.pick(&self.files);
                 let cut_a = line_boundary(text, rng.below(text.len() + 1));
                 let cut_b = line_boundary(other, rng.below(other.len() + 1));
                 format!("{}{}", &text[..cut_a], &other[cut_b..])
             }
+            98 => repeat_line(rng, text),
             _ => nest(rng, text),
         }
     }
@@ -187,7 +192,7 @@ fn mutate_lines(rng: &mut Rng, text: &str) -> String {
         return text.to_string();
     }
     let i = rng.below(lines.len());
-    match rng.below(7) {
+    match rng.below(6) {
         0 => {
             lines.remove(i);
         }
@@ -205,17 +210,24 @@ fn mutate_lines(rng: &mut Rng, text: &str) -> String {
             let indent = (lines[i].len() - trimmed.len()).saturating_sub(rng.range(1, 8) as usize);
             lines[i] = format!("{}{trimmed}", " ".repeat(indent));
         }
-        5 => lines[i] = format!("\t{}", lines[i]),
-        _ => {
-            // Repeat a line ten thousand times, or as often as keeps the
-            // copies within a few megabytes (a line made 10⁵ deep by an
-            // earlier mutation, repeated 10⁴ times, would be a gigabyte:
-            // a test of the machine's memory, not of Pyro).
-            let line = lines[i].clone();
-            let times = (REPEATED_BYTES / (line.len() + 1)).clamp(1, 10_000);
-            lines.splice(i..i, vec![line; times]);
-        }
+        _ => lines[i] = format!("\t{}", lines[i]),
     }
+    lines.join("\n") + "\n"
+}
+
+/// Repeats a line ten thousand times, or as often as keeps the copies
+/// within a few megabytes (a line made 10⁵ deep by an earlier mutation,
+/// repeated 10⁴ times, would be a gigabyte: a test of the machine's memory,
+/// not of Pyro).
+fn repeat_line(rng: &mut Rng, text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    if lines.is_empty() {
+        return text.to_string();
+    }
+    let i = rng.below(lines.len());
+    let line = lines[i];
+    let times = (REPEATED_BYTES / (line.len() + 1)).clamp(1, 10_000);
+    lines.splice(i..i, std::iter::repeat_n(line, times));
     lines.join("\n") + "\n"
 }
 
