@@ -5,7 +5,11 @@
 //!   each value going to exactly one of them (FIFO per sender).
 //! - `close()` sets a flag and wakes everyone parked on the channel: senders
 //!   then fail with `ChannelClosed`; receivers drain what was sent before the
-//!   close, then fail with `ChannelClosed` too.
+//!   close, then fail with `ChannelClosed` too. A send commits its value and
+//!   a close sets the flag under one read-write gate (sends share it, close
+//!   takes it alone), so every send either lands before the close — and is
+//!   drained — or fails: a send that returns is never left behind in a
+//!   channel its receivers have seen closed and empty.
 //! - Unbuffered channels (capacity 0) use a capacity-1 mpsc plus a per-message
 //!   acknowledgement: the sender stays suspended until a receiver has taken
 //!   the value (a rendezvous). Parked receivers are counted so that
@@ -15,6 +19,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use parking_lot::RwLock;
 use pyro_builtins::Builtin;
 use tokio::sync::{mpsc, oneshot, Mutex as AsyncMutex, Notify};
 
@@ -45,6 +50,8 @@ pub struct Channel {
     rx: AsyncMutex<mpsc::Receiver<Message>>,
     closed: AtomicBool,
     closed_signal: Notify,
+    /// Held shared while a send commits its value, alone while closing.
+    gate: RwLock<()>,
     /// Values sent and not yet received.
     queued: AtomicUsize,
     /// Receivers currently waiting (for `try_push` on unbuffered channels).
@@ -104,6 +111,7 @@ impl Channel {
             rx: AsyncMutex::new(rx),
             closed: AtomicBool::new(false),
             closed_signal: Notify::new(),
+            gate: RwLock::new(()),
             queued: AtomicUsize::new(0),
             waiting_receivers: AtomicUsize::new(0),
             _stop_timer: None,
@@ -131,11 +139,31 @@ impl Channel {
     }
 
     pub fn close(&self) -> Result<(), RuntimeError> {
+        // No send is between its check of the flag and its commit now.
+        let gate = self.gate.write();
         if self.closed.swap(true, Ordering::AcqRel) {
             return Err(closed_error("close of a closed channel"));
         }
+        drop(gate);
         self.closed_signal.notify_waiters();
         Ok(())
+    }
+
+    /// Commits a value through a reserved slot, unless the channel is
+    /// closed (then the slot is released unused). For an unbuffered
+    /// channel, also returns the receiver of the value's acknowledgement.
+    fn commit(
+        &self,
+        value: Value,
+        send: impl FnOnce(Message),
+    ) -> Result<Option<oneshot::Receiver<()>>, RuntimeError> {
+        let _gate = self.gate.read();
+        if self.is_closed() {
+            return Err(closed_error("send on a closed channel"));
+        }
+        let (message, taken) = self.message(value);
+        send(message);
+        Ok(taken)
     }
 
     async fn wait_closed(&self) {
@@ -169,9 +197,7 @@ impl Channel {
             permit = self.tx.reserve() => permit.map_err(|_| closed_error("send on a closed channel"))?,
             _ = self.wait_closed() => return Err(closed_error("send on a closed channel")),
         };
-        let (message, taken) = self.message(value);
-        permit.send(message);
-        if let Some(taken) = taken {
+        if let Some(taken) = self.commit(value, |m| permit.send(m))? {
             self.taken(taken).await;
         }
         Ok(())
@@ -200,14 +226,10 @@ impl Channel {
             return Err(closed_error("send on a closed channel"));
         }
         match self.tx.try_reserve() {
-            Ok(permit) => {
-                let (message, taken) = self.message(value);
-                permit.send(message);
-                Ok(match taken {
-                    Some(taken) => Push::Sent(taken),
-                    None => Push::Done,
-                })
-            }
+            Ok(permit) => Ok(match self.commit(value, |m| permit.send(m))? {
+                Some(taken) => Push::Sent(taken),
+                None => Push::Done,
+            }),
             Err(mpsc::error::TrySendError::Full(())) => Ok(Push::Full(value)),
             Err(mpsc::error::TrySendError::Closed(())) => {
                 Err(closed_error("send on a closed channel"))
@@ -257,6 +279,11 @@ impl Channel {
         }
         match self.tx.try_reserve() {
             Ok(permit) => {
+                // A receiver is waiting (or there is room): no rendezvous.
+                let _gate = self.gate.read();
+                if self.is_closed() {
+                    return Err(closed_error("send on a closed channel"));
+                }
                 self.queued.fetch_add(1, Ordering::AcqRel);
                 permit.send(Message { value, ack: None });
                 Ok(true)
@@ -308,9 +335,9 @@ impl Channel {
         value: Value,
     ) -> Result<(), RuntimeError> {
         self.check_type(&value)?;
-        let (message, taken) = self.message(value);
-        permit.send(message);
-        if let Some(taken) = taken {
+        if let Some(taken) = self.commit(value, |m| {
+            permit.send(m);
+        })? {
             self.taken(taken).await;
         }
         Ok(())
@@ -324,10 +351,12 @@ impl Channel {
                 Err(_) => self.rx.lock().await,
             },
         };
+        // The flag first: a send committed before the close is queued by now.
+        let closed = self.is_closed();
         if let Ok(message) = rx.try_recv() {
             return Ok(Some(self.took(message)));
         }
-        if self.is_closed() {
+        if closed {
             return Ok(None);
         }
         tokio::select! {

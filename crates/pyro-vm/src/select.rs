@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use crate::chan::{closed_error, ChanDir, Channel, Message};
+use crate::chan::{closed_error, ChanDir, Channel, Collected, Message};
 use crate::error::RuntimeError;
 use crate::fiber::Wait;
 use crate::value::Value;
@@ -105,10 +105,14 @@ pub fn select(
             {
                 return Ok(Selected::Ready(outcome(i, true, Value::None)));
             }
-        } else if let Some(v) = case.chan.try_collect() {
-            return Ok(Selected::Ready(outcome(i, true, v)));
-        } else if case.chan.is_closed() {
-            return closed_receive(i, case.kind).map(Selected::Ready);
+        } else {
+            // Closed only when closed and drained; a receiver holding the
+            // channel right now means "not ready", never "closed".
+            match case.chan.start_collect() {
+                Collected::Value(v) => return Ok(Selected::Ready(outcome(i, true, v))),
+                Collected::Closed => return closed_receive(i, case.kind).map(Selected::Ready),
+                Collected::Wait => {}
+            }
         }
     }
     if has_else || n == 0 {
