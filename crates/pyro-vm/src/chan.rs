@@ -13,7 +13,8 @@
 //! - Unbuffered channels (capacity 0) use a capacity-1 mpsc plus a per-message
 //!   acknowledgement: the sender stays suspended until a receiver has taken
 //!   the value (a rendezvous). Parked receivers are counted so that
-//!   `try_push` succeeds only when one is waiting.
+//!   `try_push` succeeds, and a waiting `select` send case becomes ready,
+//!   only when one is waiting.
 //! - Typed channels check each pushed value against their element type.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -56,6 +57,9 @@ pub struct Channel {
     queued: AtomicUsize,
     /// Receivers currently waiting (for `try_push` on unbuffered channels).
     waiting_receivers: AtomicUsize,
+    /// Unbuffered: signalled when a receiver starts waiting (or on close),
+    /// for `select` send cases waiting for one.
+    receiver_arrived: Notify,
     /// An `after` channel's timer: dropped with the channel, which stops it.
     _stop_timer: Option<oneshot::Sender<()>>,
 }
@@ -114,6 +118,7 @@ impl Channel {
             gate: RwLock::new(()),
             queued: AtomicUsize::new(0),
             waiting_receivers: AtomicUsize::new(0),
+            receiver_arrived: Notify::new(),
             _stop_timer: None,
         }
     }
@@ -146,6 +151,7 @@ impl Channel {
         }
         drop(gate);
         self.closed_signal.notify_waiters();
+        self.receiver_arrived.notify_waiters();
         Ok(())
     }
 
@@ -313,18 +319,46 @@ impl Channel {
         }
         self.waiting_receivers.fetch_add(1, Ordering::AcqRel);
         let _waiting = Waiting(&self.waiting_receivers);
+        if self.capacity == 0 {
+            self.receiver_arrived.notify_waiters();
+        }
         self.collect_inner().await
     }
 
     /// Reserves room for one send without sending (a `select` send case
-    /// commits its value only if it is the case chosen).
+    /// commits its value only if it is the case chosen). On an unbuffered
+    /// channel the room is only held while a receiver is waiting, so such a
+    /// send case is ready when a receiver is — as in Go — rather than
+    /// whenever the single slot is free (then it would win over every other
+    /// case, a timeout included, and wait for a receiver that may never come).
     pub async fn reserve(&self) -> Result<mpsc::OwnedPermit<Message>, RuntimeError> {
-        if self.is_closed() {
-            return Err(closed_error("send on a closed channel"));
+        loop {
+            if self.is_closed() {
+                return Err(closed_error("send on a closed channel"));
+            }
+            if self.capacity == 0 {
+                self.receiver_waiting().await;
+            }
+            let permit = tokio::select! {
+                permit = self.tx.clone().reserve_owned() => permit.map_err(|_| closed_error("send on a closed channel"))?,
+                _ = self.wait_closed() => return Err(closed_error("send on a closed channel")),
+            };
+            if self.capacity != 0 || self.waiting_receivers.load(Ordering::Acquire) > 0 {
+                return Ok(permit);
+            }
+            // The receiver left meanwhile: free the slot and wait again.
         }
-        tokio::select! {
-            permit = self.tx.clone().reserve_owned() => permit.map_err(|_| closed_error("send on a closed channel")),
-            _ = self.wait_closed() => Err(closed_error("send on a closed channel")),
+    }
+
+    /// Waits until a receiver is waiting on this (unbuffered) channel, or it
+    /// is closed.
+    async fn receiver_waiting(&self) {
+        loop {
+            let arrived = self.receiver_arrived.notified();
+            if self.waiting_receivers.load(Ordering::Acquire) > 0 || self.is_closed() {
+                return;
+            }
+            arrived.await;
         }
     }
 

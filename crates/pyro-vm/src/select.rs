@@ -6,7 +6,9 @@
 //! none is ready, the `else` branch runs when there is one, and otherwise the
 //! fiber suspends on all cases at once and takes the first to complete. A send
 //! case only reserves room in its channel while waiting, and sends only if
-//! it is chosen, so a losing case leaves no trace.
+//! it is chosen, so a losing case leaves no trace; on an unbuffered channel it
+//! is ready only while a receiver is waiting (Go's rule), so a timeout or
+//! another case can still win when no receiver comes.
 
 use std::cell::Cell;
 use std::future::Future;
