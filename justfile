@@ -36,6 +36,11 @@ fuzz:
     cargo run --release -p pyro-fuzz -- programs --iterations 100000 --seed 1
     cargo run --release -p pyro-fuzz -- differential --iterations 100000 --seed 1
 
+# Channel stress test, the whole matrix (see tests/README.md); options after
+# the name, e.g. `just stress --reps 1 --filter select/`.
+stress *ARGS:
+    cargo run --release -p pyro-stress -- {{ARGS}}
+
 fmt:
     cargo fmt --all
 
