@@ -331,31 +331,33 @@ impl Channel {
     /// send case is ready when a receiver is — as in Go — rather than
     /// whenever the single slot is free (then it would win over every other
     /// case, a timeout included, and wait for a receiver that may never come).
-    pub async fn reserve(&self) -> Result<mpsc::OwnedPermit<Message>, RuntimeError> {
+    /// `own` receivers are the waiting select's own receive cases on this
+    /// channel, which cannot take its value (a select never meets itself).
+    pub async fn reserve(&self, own: usize) -> Result<mpsc::OwnedPermit<Message>, RuntimeError> {
         loop {
             if self.is_closed() {
                 return Err(closed_error("send on a closed channel"));
             }
             if self.capacity == 0 {
-                self.receiver_waiting().await;
+                self.receiver_waiting(own).await;
             }
             let permit = tokio::select! {
                 permit = self.tx.clone().reserve_owned() => permit.map_err(|_| closed_error("send on a closed channel"))?,
                 _ = self.wait_closed() => return Err(closed_error("send on a closed channel")),
             };
-            if self.capacity != 0 || self.waiting_receivers.load(Ordering::Acquire) > 0 {
+            if self.capacity != 0 || self.waiting_receivers.load(Ordering::Acquire) > own {
                 return Ok(permit);
             }
             // The receiver left meanwhile: free the slot and wait again.
         }
     }
 
-    /// Waits until a receiver is waiting on this (unbuffered) channel, or it
-    /// is closed.
-    async fn receiver_waiting(&self) {
+    /// Waits until a receiver other than `own` ones is waiting on this
+    /// (unbuffered) channel, or it is closed.
+    async fn receiver_waiting(&self, own: usize) {
         loop {
             let arrived = self.receiver_arrived.notified();
-            if self.waiting_receivers.load(Ordering::Acquire) > 0 || self.is_closed() {
+            if self.waiting_receivers.load(Ordering::Acquire) > own || self.is_closed() {
                 return;
             }
             arrived.await;

@@ -149,7 +149,12 @@ async fn wait(cases: Vec<Case>) -> Result<Value, RuntimeError> {
         .map(|case| {
             let chan = case.chan.clone();
             if case.kind == SEND {
-                Box::pin(async move { Ready::Reserved(chan.reserve().await) }) as CaseFuture
+                // This select's own receives on the channel wait too.
+                let own = cases
+                    .iter()
+                    .filter(|c| c.kind != SEND && Arc::ptr_eq(&c.chan, &case.chan))
+                    .count();
+                Box::pin(async move { Ready::Reserved(chan.reserve(own).await) }) as CaseFuture
             } else {
                 Box::pin(async move { Ready::Received(chan.collect().await) }) as CaseFuture
             }
