@@ -48,77 +48,29 @@ pub enum Check {
 }
 
 pub const VARIANTS: &[Variant] = &[
-    Variant {
-        program: "plain",
-        mode: "-",
-        check: Check::All,
-    },
-    Variant {
-        program: "range",
-        mode: "wg",
-        check: Check::All,
-    },
-    Variant {
-        program: "range",
-        mode: "last",
-        check: Check::All,
-    },
-    Variant {
-        program: "range",
-        mode: "done",
-        check: Check::All,
-    },
-    Variant {
-        program: "select",
-        mode: "block",
-        check: Check::All,
-    },
-    Variant {
-        program: "select",
-        mode: "after",
-        check: Check::All,
-    },
-    Variant {
-        program: "select",
-        mode: "else",
-        check: Check::All,
-    },
-    Variant {
-        program: "try",
-        mode: "-",
-        check: Check::All,
-    },
-    Variant {
-        program: "cancel",
-        mode: "cancel",
-        check: Check::All,
-    },
-    Variant {
-        program: "cancel",
-        mode: "select",
-        check: Check::All,
-    },
-    Variant {
-        program: "cancel",
-        mode: "timeout",
-        check: Check::All,
-    },
-    Variant {
-        program: "cancel",
-        mode: "race",
-        check: Check::All,
-    },
-    Variant {
-        program: "senders",
-        mode: "cancel",
-        check: Check::Sent,
-    },
-    Variant {
-        program: "senders",
-        mode: "close",
-        check: Check::SentExactly,
-    },
+    variant("plain", "-", Check::All),
+    variant("range", "wg", Check::All),
+    variant("range", "last", Check::All),
+    variant("range", "done", Check::All),
+    variant("select", "block", Check::All),
+    variant("select", "after", Check::All),
+    variant("select", "else", Check::All),
+    variant("try", "-", Check::All),
+    variant("cancel", "cancel", Check::All),
+    variant("cancel", "select", Check::All),
+    variant("cancel", "timeout", Check::All),
+    variant("cancel", "race", Check::All),
+    variant("senders", "cancel", Check::Sent),
+    variant("senders", "close", Check::SentExactly),
 ];
+
+const fn variant(program: &'static str, mode: &'static str, check: Check) -> Variant {
+    Variant {
+        program,
+        mode,
+        check,
+    }
+}
 
 pub const PRODUCERS: [usize; 4] = [1, 2, 8, 32];
 pub const CONSUMERS: [usize; 4] = [1, 2, 8, 32];
