@@ -548,6 +548,28 @@ async fn min_max(
     }
 }
 
+/// `task.yield_now()`: lets other tasks run once. The task wakes itself at
+/// once (Tokio's own `yield_now` defers the wake-up until its worker thread
+/// gets to it), so while it waits its turn it is runnable, never taken for
+/// blocked by deadlock detection.
+struct YieldNow(bool);
+
+impl std::future::Future for YieldNow {
+    type Output = Result<Value, RuntimeError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if self.0 {
+            return std::task::Poll::Ready(Ok(Value::None));
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
 /// Calls a prelude builtin or a native module function.
 pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     let name = b.name();
@@ -1099,10 +1121,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         TaskYieldNow => {
             arity(name, &args, 0, 0)?;
-            suspend(async {
-                tokio::task::yield_now().await;
-                Ok(Value::None)
-            })
+            suspend(YieldNow(false))
         }
         TaskCurrent => Err(RuntimeError::type_error(
             "internal error: current() is answered by the interpreter",

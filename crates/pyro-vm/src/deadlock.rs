@@ -13,9 +13,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -45,8 +45,31 @@ pub struct Watch {
 pub struct TaskState {
     /// Where the task is blocked (function, location), while it is.
     blocked: Mutex<Option<(Arc<str>, Span)>>,
+    /// Set when the task's parked wait is woken: it is runnable, not
+    /// blocked, even before a worker thread gets to poll it (a worker the
+    /// operating system has not scheduled for a while).
+    woken: AtomicBool,
     /// Bumped whenever the task blocks or resumes.
     progress: AtomicU64,
+}
+
+/// The waker a parked wait is polled with: it marks its task woken, then
+/// wakes it.
+struct MarkWoken {
+    state: Arc<TaskState>,
+    inner: Waker,
+}
+
+impl Wake for MarkWoken {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.state.woken.store(true, Ordering::Release);
+        self.state.progress.fetch_add(1, Ordering::Release);
+        self.inner.wake_by_ref();
+    }
 }
 
 /// Counts a timer or an I/O operation while it is alive.
@@ -99,6 +122,7 @@ impl Registered<'_> {
             task: self,
             at: (function, span),
             blocked: false,
+            waker: None,
         }
     }
 }
@@ -109,6 +133,8 @@ pub struct Parked<'a, F> {
     task: &'a Registered<'a>,
     at: (Arc<str>, Span),
     blocked: bool,
+    /// The [`MarkWoken`] waker for the executor's current waker.
+    waker: Option<(Waker, Waker)>,
 }
 
 impl<F: Future + Unpin> Future for Parked<'_, F> {
@@ -120,7 +146,20 @@ impl<F: Future + Unpin> Future for Parked<'_, F> {
             this.blocked = false;
             this.task.set_blocked(None);
         }
-        let poll = Pin::new(&mut this.wait).poll(cx);
+        let state = &this.task.state;
+        state.woken.store(false, Ordering::Release);
+        let current = cx.waker();
+        let waker = match &this.waker {
+            Some((inner, marked)) if inner.will_wake(current) => marked,
+            _ => {
+                let marked = Waker::from(Arc::new(MarkWoken {
+                    state: state.clone(),
+                    inner: current.clone(),
+                }));
+                &this.waker.insert((current.clone(), marked)).1
+            }
+        };
+        let poll = Pin::new(&mut this.wait).poll(&mut Context::from_waker(waker));
         if poll.is_pending() {
             this.blocked = true;
             this.task.set_blocked(Some(this.at.clone()));
@@ -164,13 +203,19 @@ impl Watch {
     /// a program with many tasks works.
     fn all_blocked(&self, live: usize) -> Option<(u64, BlockedAt)> {
         let tasks = self.tasks.lock();
-        if tasks.len() < live || tasks.get(&0)?.blocked.lock().is_none() {
+        let main = tasks.get(&0)?;
+        if tasks.len() < live || main.woken.load(Ordering::Acquire) || main.blocked.lock().is_none()
+        {
             return None;
         }
         let mut progress = self.progress.load(Ordering::Acquire);
         let mut blocked = FxHashMap::default();
         for (id, state) in tasks.iter() {
             progress = progress.wrapping_add(state.progress.load(Ordering::Acquire));
+            // Woken but not yet polled is runnable, not blocked.
+            if state.woken.load(Ordering::Acquire) {
+                return None;
+            }
             let at = state.blocked.lock().clone()?;
             blocked.insert(*id, at);
         }
