@@ -105,6 +105,10 @@ impl<V: Slot> Table<V> {
                 REMOVED => {}
                 at => {
                     if let Some((k, _)) = &self.entries[at as usize] {
+                        if k.digest() != hash {
+                            i = next_probe(i, &mut perturb, mask);
+                            continue;
+                        }
                         match k.plain_eq(key) {
                             Some(true) if ask.is_empty() => return Lookup::Found(at as usize),
                             Some(true) => {
@@ -280,7 +284,21 @@ impl<V: Slot> Table<V> {
     /// [`Table::reserve`] that fails, leaving the table as it was, when the
     /// memory is refused (a table a program grows in a loop under a memory
     /// cap) or the entries would outgrow the 4-byte slots.
+    #[inline]
     pub fn try_reserve(&mut self, extra: usize) -> Result<(), crate::alloc::AllocError> {
+        // The common case: room in both arrays already.
+        let used = self.len + self.removed + extra;
+        if extra <= self.entries.capacity() - self.entries.len() && used * 3 < self.slots.len() * 2
+        {
+            return Ok(());
+        }
+        self.grow(extra)
+    }
+
+    /// [`Table::try_reserve`] when an array must grow.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, extra: usize) -> Result<(), crate::alloc::AllocError> {
         let needed = self.len.saturating_add(extra);
         if needed >= REMOVED as usize {
             return Err(crate::alloc::AllocError::OutOfMemory {
@@ -398,11 +416,16 @@ impl<V: Slot> IntoIterator for Table<V> {
 /// What a table holds beside its keys: values (a dict) or nothing (a set).
 pub trait Slot {
     fn into_value(self) -> Option<Value>;
+    /// Holds no other values (a number, a string).
+    fn is_leaf(&self) -> bool;
 }
 
 impl Slot for Value {
     fn into_value(self) -> Option<Value> {
         Some(self)
+    }
+    fn is_leaf(&self) -> bool {
+        leaf(self)
     }
 }
 
@@ -410,6 +433,14 @@ impl Slot for () {
     fn into_value(self) -> Option<Value> {
         None
     }
+    fn is_leaf(&self) -> bool {
+        true
+    }
+}
+
+/// Whether a value holds no other values (freeing it cannot recurse).
+fn leaf(v: &Value) -> bool {
+    v.is_immediate() || matches!(v, Value::Str(_))
 }
 
 /// A table's keys and values are freed through [`crate::free::release`]:
@@ -420,6 +451,14 @@ impl<V: Slot> Drop for Table<V> {
             return;
         }
         let entries = std::mem::take(&mut self.entries);
+        if entries
+            .iter()
+            .flatten()
+            .all(|(k, v)| leaf(k.value()) && v.is_leaf())
+        {
+            // Nothing that could nest (numbers and strings).
+            return;
+        }
         crate::free::release(entries.into_iter().flatten().flat_map(|(k, v)| {
             let v = v.into_value();
             std::iter::once(k.into_value()).chain(v)
