@@ -13,7 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
@@ -45,13 +45,21 @@ pub struct Watch {
 pub struct TaskState {
     /// Where the task is blocked (function, location), while it is.
     blocked: Mutex<Option<(Arc<str>, Span)>>,
-    /// Set when the task's parked wait is woken: it is runnable, not
-    /// blocked, even before a worker thread gets to poll it (a worker the
-    /// operating system has not scheduled for a while).
-    woken: AtomicBool,
+    /// [`RUNNING`], [`POLLING`] or [`PARKED`]. Only a parked task counts as
+    /// blocked: a woken one is runnable even before a worker thread gets to
+    /// poll it (a worker the operating system has not scheduled for a
+    /// while), and one inside a poll may be computing for a long time.
+    phase: AtomicU8,
     /// Bumped whenever the task blocks or resumes.
     progress: AtomicU64,
 }
+
+/// Running, or woken and runnable.
+const RUNNING: u8 = 0;
+/// Inside a poll of its wait: running, unless the poll returns `Pending`.
+const POLLING: u8 = 1;
+/// Its wait returned `Pending` and nothing has woken it since.
+const PARKED: u8 = 2;
 
 /// The waker a parked wait is polled with: it marks its task woken, then
 /// wakes it.
@@ -66,8 +74,8 @@ impl Wake for MarkWoken {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.state.woken.store(true, Ordering::Release);
-        self.state.progress.fetch_add(1, Ordering::Release);
+        // Being woken is progress enough: a woken task is not blocked.
+        self.state.phase.store(RUNNING, Ordering::Release);
         self.inner.wake_by_ref();
     }
 }
@@ -86,6 +94,9 @@ pub struct Registered<'a> {
     watch: &'a Watch,
     id: u64,
     state: Arc<TaskState>,
+    /// The task's [`MarkWoken`] waker and the executor's waker it wraps (a
+    /// task keeps its executor waker from one wait to the next).
+    waker: Mutex<Option<(Waker, Waker)>>,
 }
 
 impl Drop for Registered<'_> {
@@ -100,41 +111,52 @@ impl Drop for Registered<'_> {
 }
 
 impl Registered<'_> {
-    /// Records where the task is blocked, or that it runs again (`None`).
-    fn set_blocked(&self, at: Option<(Arc<str>, Span)>) {
-        let old = std::mem::replace(&mut *self.state.blocked.lock(), at);
+    /// Records where the task is blocked; it counts as blocked there until
+    /// it is woken.
+    fn set_blocked(&self, at: (Arc<str>, Span)) {
+        let old = self.state.blocked.lock().replace(at);
         self.state.progress.fetch_add(1, Ordering::Release);
         drop(old);
     }
 
-    /// `wait`, during which the task counts as blocked at `at` only while
-    /// the wait is parked (its poll returned `Pending`). Work done inside
-    /// the wait — formatting a huge value, a native running Pyro callbacks —
-    /// is running, not blocked, however long it takes.
-    pub fn parked<'a, F: Future + Unpin>(
-        &'a self,
-        wait: F,
-        function: Arc<str>,
-        span: Span,
-    ) -> Parked<'a, F> {
-        Parked {
-            wait,
-            task: self,
-            at: (function, span),
-            blocked: false,
-            waker: None,
+    /// The waker to poll a wait with when the executor's is `current`.
+    fn marked_waker(&self, current: &Waker) -> Waker {
+        let mut cache = self.waker.lock();
+        match &*cache {
+            Some((inner, marked)) if inner.will_wake(current) => marked.clone(),
+            _ => {
+                let marked = Waker::from(Arc::new(MarkWoken {
+                    state: self.state.clone(),
+                    inner: current.clone(),
+                }));
+                *cache = Some((current.clone(), marked.clone()));
+                marked
+            }
         }
     }
 }
 
-/// See [`Registered::parked`].
+/// A wait of a task's driver. For a task in the watch, the task counts as
+/// blocked at its position only while the wait is parked (its poll returned
+/// `Pending`) and not yet woken: work done inside the wait — formatting a
+/// huge value, a native running Pyro callbacks — is running, not blocked,
+/// however long it takes, and so is a task that was woken but that no
+/// worker thread has polled yet.
 pub struct Parked<'a, F> {
     wait: F,
-    task: &'a Registered<'a>,
-    at: (Arc<str>, Span),
-    blocked: bool,
-    /// The [`MarkWoken`] waker for the executor's current waker.
-    waker: Option<(Waker, Waker)>,
+    task: Option<(&'a Registered<'a>, (Arc<str>, Span))>,
+    /// The wait has returned `Pending` (and the position is recorded).
+    parked: bool,
+}
+
+impl<'a, F> Parked<'a, F> {
+    pub fn new(wait: F, task: Option<(&'a Registered<'a>, (Arc<str>, Span))>) -> Self {
+        Parked {
+            wait,
+            task,
+            parked: false,
+        }
+    }
 }
 
 impl<F: Future + Unpin> Future for Parked<'_, F> {
@@ -142,27 +164,29 @@ impl<F: Future + Unpin> Future for Parked<'_, F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = &mut *self;
-        if this.blocked {
-            this.blocked = false;
-            this.task.set_blocked(None);
-        }
-        let state = &this.task.state;
-        state.woken.store(false, Ordering::Release);
-        let current = cx.waker();
-        let waker = match &this.waker {
-            Some((inner, marked)) if inner.will_wake(current) => marked,
-            _ => {
-                let marked = Waker::from(Arc::new(MarkWoken {
-                    state: state.clone(),
-                    inner: current.clone(),
-                }));
-                &this.waker.insert((current.clone(), marked)).1
-            }
+        let Some((task, at)) = &this.task else {
+            return Pin::new(&mut this.wait).poll(cx);
         };
-        let poll = Pin::new(&mut this.wait).poll(&mut Context::from_waker(waker));
-        if poll.is_pending() {
-            this.blocked = true;
-            this.task.set_blocked(Some(this.at.clone()));
+        let state = &task.state;
+        // A wake from here on (even during the poll) leaves it `RUNNING`.
+        state.phase.store(POLLING, Ordering::Release);
+        let waker = task.marked_waker(cx.waker());
+        let poll = Pin::new(&mut this.wait).poll(&mut Context::from_waker(&waker));
+        match poll {
+            Poll::Pending => {
+                if !this.parked {
+                    this.parked = true;
+                    task.set_blocked(at.clone());
+                }
+                // Parked, unless a wake came during the poll.
+                let _ = state.phase.compare_exchange(
+                    POLLING,
+                    PARKED,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                );
+            }
+            Poll::Ready(_) => state.phase.store(RUNNING, Ordering::Release),
         }
         poll
     }
@@ -170,8 +194,9 @@ impl<F: Future + Unpin> Future for Parked<'_, F> {
 
 impl<F> Drop for Parked<'_, F> {
     fn drop(&mut self) {
-        if self.blocked {
-            self.task.set_blocked(None);
+        // Dropped while parked (a cancellation won): running again.
+        if let (true, Some((task, _))) = (self.parked, &self.task) {
+            task.state.phase.store(RUNNING, Ordering::Release);
         }
     }
 }
@@ -190,6 +215,7 @@ impl Watch {
             watch: self,
             id,
             state,
+            waker: Mutex::new(None),
         }
     }
 
@@ -204,7 +230,9 @@ impl Watch {
     fn all_blocked(&self, live: usize) -> Option<(u64, BlockedAt)> {
         let tasks = self.tasks.lock();
         let main = tasks.get(&0)?;
-        if tasks.len() < live || main.woken.load(Ordering::Acquire) || main.blocked.lock().is_none()
+        if tasks.len() < live
+            || main.phase.load(Ordering::Acquire) != PARKED
+            || main.blocked.lock().is_none()
         {
             return None;
         }
@@ -213,7 +241,7 @@ impl Watch {
         for (id, state) in tasks.iter() {
             progress = progress.wrapping_add(state.progress.load(Ordering::Acquire));
             // Woken but not yet polled is runnable, not blocked.
-            if state.woken.load(Ordering::Acquire) {
+            if state.phase.load(Ordering::Acquire) != PARKED {
                 return None;
             }
             let at = state.blocked.lock().clone()?;

@@ -175,7 +175,18 @@ pub struct Fiber {
     pub iter_value: Option<Option<Value>>,
     /// Spare references to functions this fiber called recently.
     pub(crate) spare: Spares,
+    /// The last position the fiber waited at (code and pc) and what the
+    /// deadlock report shows for it.
+    blocked_site: Option<BlockedSite>,
 }
+
+/// A position a fiber waited at: its function's code, the pc, and the name
+/// and span a deadlock report shows.
+type BlockedSite = (
+    Arc<crate::object::Proto>,
+    u32,
+    (Arc<str>, pyro_source::Span),
+);
 
 /// A fiber's spare function references.
 ///
@@ -251,6 +262,7 @@ impl Fiber {
             iter_resume: false,
             iter_value: None,
             spare: Spares::default(),
+            blocked_site: None,
         }
     }
 
@@ -335,16 +347,14 @@ async fn drive_as(
                 if task_id.is_none() {
                     rt.watch.progressed();
                 }
-                type Parked<'a> =
-                    Pin<Box<dyn Future<Output = Result<Value, RuntimeError>> + Send + 'a>>;
-                let wait: Parked<'_> = match task_id {
-                    None => wait,
+                let watched = match task_id {
                     Some(id) => {
-                        let watched = watched.get_or_insert_with(|| rt.watch.register(id));
-                        let (function, span) = blocked_at(fiber);
-                        Box::pin(watched.parked(wait, function, span))
+                        let at = blocked_at(fiber);
+                        Some((&*watched.get_or_insert_with(|| rt.watch.register(id)), at))
                     }
+                    None => None,
                 };
+                let wait = crate::deadlock::Parked::new(wait, watched);
                 // ...and races every wait, so a blocked task wakes to `Cancelled`.
                 let outcome = match fiber.task.clone() {
                     Some(task) if task.take_cancel() => Err(crate::task::cancelled_error()),
@@ -370,24 +380,31 @@ async fn drive_as(
 
 /// The function and source position a fiber waits at. A task whose body is
 /// a native has no frame: it waits where it was spawned.
-fn blocked_at(fiber: &Fiber) -> (Arc<str>, pyro_source::Span) {
-    let spawned = || {
-        fiber
+/// The function and source position a fiber waits at. Found once per
+/// wait site: a task that waits in a loop finds its position in its cache.
+fn blocked_at(fiber: &mut Fiber) -> (Arc<str>, pyro_source::Span) {
+    let Some(frame) = fiber.frames.last() else {
+        return fiber
             .task
             .as_ref()
             .and_then(|t| t.spawn_site.clone())
-            .unwrap_or(("<module>".into(), pyro_source::Span::DUMMY))
+            .unwrap_or(("<module>".into(), pyro_source::Span::DUMMY));
     };
-    fiber.frames.last().map_or_else(spawned, |f| match &f.func {
-        Some(func) => {
-            let code = &func.proto.code;
-            (
-                code.name.clone(),
-                code.span_at(f.pc.saturating_sub(1) as usize),
-            )
+    let Some(func) = &frame.func else {
+        return ("?".into(), pyro_source::Span::DUMMY);
+    };
+    if let Some((proto, pc, at)) = &fiber.blocked_site {
+        if Arc::ptr_eq(proto, &func.proto) && *pc == frame.pc {
+            return at.clone();
         }
-        None => ("?".into(), pyro_source::Span::DUMMY),
-    })
+    }
+    let code = &func.proto.code;
+    let at = (
+        code.name.clone(),
+        code.span_at(frame.pc.saturating_sub(1) as usize),
+    );
+    fiber.blocked_site = Some((func.proto.clone(), frame.pc, at.clone()));
+    at
 }
 
 /// Runs a Pyro call to completion on a nested fiber, synchronously (see
