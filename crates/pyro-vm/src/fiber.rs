@@ -244,8 +244,22 @@ impl Spares {
     }
 }
 
-/// Instructions a fiber runs before yielding to the scheduler.
+/// Budget units a fiber spends before yielding to the scheduler. A call and
+/// a backward jump spend one unit each, plus one per [`STRAIGHT_OPS`]
+/// instructions of straight-line code they close (the jump's distance, the
+/// position a function returns from), so however long a loop body or a
+/// function is, at most about `BUDGET * STRAIGHT_OPS` instructions run
+/// between yields.
 pub const BUDGET: u32 = 20_000;
+
+/// Instructions of straight-line code that cost one budget unit.
+pub const STRAIGHT_OPS: usize = 16;
+
+/// The budget units `ops` instructions of straight-line code cost.
+#[inline(always)]
+pub fn straight_cost(ops: usize) -> u32 {
+    (ops / STRAIGHT_OPS).min(BUDGET as usize) as u32
+}
 
 impl Fiber {
     pub fn new(depth_base: usize) -> Fiber {

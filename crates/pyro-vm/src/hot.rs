@@ -178,6 +178,9 @@ pub(crate) fn run(rt: &Rt, fiber: &mut Fiber, stack: &mut Stack, r: Regs) -> Reg
                         _ => break,
                     },
                 };
+                budget = budget
+                    .saturating_sub(crate::fiber::straight_cost(pc))
+                    .max(1);
                 let Some((caller_base, caller_pc)) = return_int(fiber, stack, &mut func, depth, n)
                 else {
                     break;

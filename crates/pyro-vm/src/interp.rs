@@ -851,7 +851,8 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                 }
                 Op::Jump(t) => {
                     if (t as usize) < pc {
-                        budget -= 1;
+                        budget =
+                            budget.saturating_sub(1 + crate::fiber::straight_cost(pc - t as usize));
                         if budget == 0 {
                             std::hint::cold_path();
                             pc = t as usize;
@@ -1463,6 +1464,11 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                     push!(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return | Op::ReturnNone | Op::ReturnLocal(_) => {
+                    // The function's straight-line code is paid for; the
+                    // next call or backward jump yields if it ran out.
+                    budget = budget
+                        .saturating_sub(crate::fiber::straight_cost(pc))
+                        .max(1);
                     // An int result travels as a scalar, not as a value
                     // read back whole just after it was written in parts.
                     let int_result = match op {
