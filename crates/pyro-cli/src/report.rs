@@ -54,6 +54,7 @@ fn handler() -> GraphicalReportHandler {
 /// source, which miette prefers to the one attached here.
 pub fn render_boxed(diagnostic: Box<dyn Diagnostic + Send + Sync>, sources: &SourceMap) -> String {
     let view = sources.snapshot();
+    let diagnostic = pyro_source::order::primary_first(diagnostic, &view);
     let diagnostic = pyro_source::clip::clip_long_lines(diagnostic, &view);
     let report = Report::new_boxed(diagnostic).with_source_code(view);
     let mut out = String::new();

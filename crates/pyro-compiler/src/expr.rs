@@ -415,7 +415,7 @@ impl Compiler<'_> {
             .any(|a| matches!(a.kind, ArgKind::Star | ArgKind::DoubleStar));
         // `super()` in a method.
         if let (ExprKind::Name(n), true, false) = (&func.kind, args.is_empty(), spawn) {
-            if n == "super" && self.resolve("super").is_none() {
+            if n == "super" && self.resolve("super", span.lo).is_none() {
                 if !self.fns.iter().any(|f| f.kind == CodeKind::Method) {
                     self.error(CompileError::SuperOutsideMethod { span });
                 }

@@ -250,7 +250,10 @@ impl<'a> Compiler<'a> {
                 // (`type UserId = int`); other aliases exist only for the checker.
                 if let ast::TypeKind::Named { path, .. } = &ty.kind {
                     let head = &path[0];
-                    if !matches!(self.resolve(&head.name), None | Some(Resolved::Dynamic)) {
+                    if !matches!(
+                        self.resolve(&head.name, head.span.lo),
+                        None | Some(Resolved::Dynamic)
+                    ) {
                         self.load_name(&head.name, head.span);
                         for attr in &path[1..] {
                             let n = self.name(&attr.name);
@@ -289,20 +292,19 @@ impl<'a> Compiler<'a> {
     /// `name = name + right` / `name += right` as one in-place instruction;
     /// returns false when `name` is not a plain local or global.
     fn add_in_place(&mut self, name: &str, right: &Expr, span: Span) -> bool {
-        let op = match self.resolve(name) {
+        let resolved = self.resolve_store(name, span.lo);
+        let op = match resolved {
             Some(Resolved::Local(id))
                 if self.f().bindings[id].mutable && !self.f().bindings[id].maybe_unbound =>
             {
                 Op::AddToLocal(self.f().bindings[id].slot)
             }
-            Some(Resolved::Global(i)) if self.globals.get(name).is_some_and(|g| g.mutable) => {
-                Op::AddToGlobal(i)
-            }
+            Some(Resolved::Global(i)) if self.global_info[i as usize].mutable => Op::AddToGlobal(i),
             _ => return false,
         };
         self.expr(right);
         let at = self.emit(op, span);
-        if let (Op::AddToLocal(_), Some(Resolved::Local(id))) = (op, self.resolve(name)) {
+        if let (Op::AddToLocal(_), Some(Resolved::Local(id))) = (op, resolved) {
             self.f().bindings[id].uses.push(at);
         }
         true
@@ -646,6 +648,7 @@ impl<'a> Compiler<'a> {
         for case in cases {
             let mut fails = Vec::new();
             self.push_scope();
+            self.pattern_bound.clear();
             self.pattern(&case.pattern, slot, &mut fails);
             if let Some(guard) = &case.guard {
                 self.expr(guard);
@@ -664,6 +667,17 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Stores the top of the stack into a capture name: a new variable of
+    /// the block around the `match` (LANGUAGE.md §4), the same one wherever
+    /// the name appears in this case's pattern (`(a, 1) | (1, a)`).
+    fn capture_name(&mut self, name: &ast::Ident) {
+        if self.pattern_bound.insert(name.name.clone()) {
+            self.declare_and_store_in(&name.name, name.span, true, 1);
+        } else {
+            self.store_name(&name.name, name.span);
+        }
+    }
+
     /// Emits a test of `pattern` against the value in `slot`, adding the
     /// jumps taken on failure to `fails`.
     fn pattern(&mut self, pattern: &ast::Pattern, slot: u32, fails: &mut Vec<usize>) {
@@ -678,7 +692,7 @@ impl<'a> Compiler<'a> {
             P::Wildcard | P::Star(None) => {}
             P::Capture(name) | P::Star(Some(name)) => {
                 self.emit(Op::LoadLocal(slot), span);
-                self.store_name(&name.name, name.span);
+                self.capture_name(name);
             }
             P::Value(expr) => {
                 self.emit(Op::LoadLocal(slot), span);
@@ -689,7 +703,7 @@ impl<'a> Compiler<'a> {
             P::As(inner, name) => {
                 self.pattern(inner, slot, fails);
                 self.emit(Op::LoadLocal(slot), span);
-                self.store_name(&name.name, name.span);
+                self.capture_name(name);
             }
             P::Or(alternatives) => {
                 let mut matched = Vec::new();
@@ -860,9 +874,12 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Class bodies: methods, field declarations and class attributes.
+    /// Class bodies: methods, field declarations and class attributes. Each
+    /// member is also a name further down the body (`TWO = ONE + 1`,
+    /// `@x.setter`), though not inside its methods, as in Python.
     fn class_members(&mut self, body: &'a [Stmt]) -> u16 {
         let mut count: usize = 0;
+        self.push_scope();
         for s in body {
             match &s.kind {
                 StmtKind::FuncDef(def) => {
@@ -871,6 +888,7 @@ impl<'a> Compiler<'a> {
                     let decorators = self.decorators(&def.decorators);
                     self.def_function(def, CodeKind::Method);
                     self.apply_decorators(decorators, def.span);
+                    self.bind_class_attr(&def.name.name, def.name.span);
                     count += 1;
                 }
                 StmtKind::AnnAssign { target, value, .. } => {
@@ -878,6 +896,7 @@ impl<'a> Compiler<'a> {
                         let n = self.str_const(&target.name);
                         self.emit(Op::LoadConst(n), target.span);
                         self.expr(v);
+                        self.bind_class_attr(&target.name, target.span);
                         count += 1;
                     }
                 }
@@ -887,6 +906,7 @@ impl<'a> Compiler<'a> {
                         let n = self.str_const(name);
                         self.emit(Op::LoadConst(n), targets[0].span);
                         self.expr(value);
+                        self.bind_class_attr(name, targets[0].span);
                         count += 1;
                     }
                     _ => self.error(CompileError::BadClassBody {
@@ -902,6 +922,7 @@ impl<'a> Compiler<'a> {
                 }),
             }
         }
+        self.pop_scope();
         u16::try_from(count).unwrap_or_else(|_| {
             let span = body.first().map_or(Span::DUMMY, |s| s.span);
             self.error(CompileError::BadClassBody {
@@ -910,6 +931,17 @@ impl<'a> Compiler<'a> {
             });
             0
         })
+    }
+
+    /// Keeps a copy of the member value on top of the stack as a class-body
+    /// name (see [`Self::class_members`]).
+    fn bind_class_attr(&mut self, name: &str, span: Span) {
+        self.emit(Op::Dup, span);
+        let id = self.declare(name, span, true, true, false);
+        self.f().bindings[id].class_attr = true;
+        let slot = self.f().bindings[id].slot;
+        let at = self.emit(Op::StoreLocal(slot), span);
+        self.f().bindings[id].uses.push(at);
     }
 
     fn class_def(&mut self, class: &'a ast::ClassDef) {
