@@ -76,8 +76,14 @@ fn main() {
             }
         }
     }
-    trials.push(Trial::test("README.md: embedding example", readme_embeds_example));
-    trials.push(Trial::test("docs/stdlib.md: every builtin is documented", catalogue_documented));
+    trials.push(Trial::test(
+        "README.md: embedding example",
+        readme_embeds_example,
+    ));
+    trials.push(Trial::test(
+        "docs/stdlib.md: every builtin is documented",
+        catalogue_documented,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -168,7 +174,10 @@ fn line_kinds(text: &str) -> Vec<LineKind> {
 /// What a program is expected to do.
 enum Expect {
     /// Run it: this stdout, and this stderr (then exit status 1) or none.
-    Run { stdout: String, stderr: Option<String> },
+    Run {
+        stdout: String,
+        stderr: Option<String>,
+    },
     /// Check it: `pyro check --format short` prints this, exit status 1.
     CheckFails(String),
 }
@@ -196,7 +205,10 @@ fn examples(blocks: &[Fence]) -> Result<Vec<Example>, (usize, String)> {
                 if let Some(attr) = words.next() {
                     let Some(name) = attr.strip_prefix("file=").filter(|n| n.ends_with(".pyro"))
                     else {
-                        return Err((b.line, format!("unknown fence attribute `{attr}` (only `file=NAME.pyro`)")));
+                        return Err((
+                            b.line,
+                            format!("unknown fence attribute `{attr}` (only `file=NAME.pyro`)"),
+                        ));
                     };
                     if name == "main.pyro" || name.contains('/') {
                         return Err((b.line, format!("module name `{name}` must be a plain file name other than main.pyro")));
@@ -224,14 +236,12 @@ fn examples(blocks: &[Fence]) -> Result<Vec<Example>, (usize, String)> {
                         }
                     }
                     Some("check") => Expect::CheckFails(blocks[i + 1].text.clone()),
-                    _ => {
-                        return Err((
-                            b.line,
-                            "a ```pyro program must be followed by an ```output (or ```check) block; \
+                    _ => return Err((
+                        b.line,
+                        "a ```pyro program must be followed by an ```output (or ```check) block; \
                              use ```pyro-fragment for code that is not a whole program"
-                                .to_string(),
-                        ))
-                    }
+                            .to_string(),
+                    )),
                 };
                 out.push(Example {
                     line: b.line,
@@ -242,17 +252,28 @@ fn examples(blocks: &[Fence]) -> Result<Vec<Example>, (usize, String)> {
                 i += 2;
             }
             "output" | "stderr" | "check" => {
-                return Err((b.line, format!("a ```{lang} block must follow a ```pyro program")));
+                return Err((
+                    b.line,
+                    format!("a ```{lang} block must follow a ```pyro program"),
+                ));
             }
             "pyro-fragment" => i += 1,
             other if other.starts_with("pyro") => {
-                return Err((b.line, format!("unknown fence `{other}` (use pyro, pyro file=NAME.pyro or pyro-fragment)")));
+                return Err((
+                    b.line,
+                    format!(
+                        "unknown fence `{other}` (use pyro, pyro file=NAME.pyro or pyro-fragment)"
+                    ),
+                ));
             }
             _ => i += 1,
         }
     }
     if let Some((name, _)) = modules.first() {
-        return Err((0, format!("module {name} is not followed by a program that uses it")));
+        return Err((
+            0,
+            format!("module {name} is not followed by a program that uses it"),
+        ));
     }
     Ok(out)
 }
@@ -302,10 +323,13 @@ fn pyro(dir: &Path, args: &[&str]) -> Result<Outcome, Failed> {
     })
 }
 
+/// Runs one example in a folder of its own (per process too, so that two
+/// test runs cannot write into each other's), removed when it passes and
+/// kept for a look when it fails.
 fn run_example(dir_name: &str, example: &Example) -> Result<(), Failed> {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("docs-examples")
-        .join(dir_name);
+        .join(format!("{dir_name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     fs::write(dir.join("main.pyro"), &example.source).map_err(|e| e.to_string())?;
@@ -320,9 +344,17 @@ fn run_example(dir_name: &str, example: &Example) -> Result<(), Failed> {
             let mut args = vec!["check", "--format", "short"];
             args.extend(&files);
             let got = pyro(&dir, &args)?;
-            compare("`pyro check --format short` output", expected, &got.stdout, &mut problems);
+            compare(
+                "`pyro check --format short` output",
+                expected,
+                &got.stdout,
+                &mut problems,
+            );
             if got.status != 1 {
-                problems.push(format!("`pyro check` exit status: expected 1, got {}", got.status));
+                problems.push(format!(
+                    "`pyro check` exit status: expected 1, got {}",
+                    got.status
+                ));
             }
             no_panic(&got, &mut problems);
         }
@@ -338,17 +370,27 @@ fn run_example(dir_name: &str, example: &Example) -> Result<(), Failed> {
             }
             let ran = pyro(&dir, &["run", "main.pyro"])?;
             compare("stdout", stdout, &ran.stdout, &mut problems);
-            compare("stderr", stderr.as_deref().unwrap_or(""), &ran.stderr, &mut problems);
+            compare(
+                "stderr",
+                stderr.as_deref().unwrap_or(""),
+                &ran.stderr,
+                &mut problems,
+            );
             let status = if stderr.is_some() { 1 } else { 0 };
             if ran.status != status {
-                problems.push(format!("exit status: expected {status}, got {}", ran.status));
+                problems.push(format!(
+                    "exit status: expected {status}, got {}",
+                    ran.status
+                ));
             }
             no_panic(&ran, &mut problems);
         }
     }
     if problems.is_empty() {
+        let _ = fs::remove_dir_all(&dir);
         Ok(())
     } else {
+        problems.push(format!("(the files are in {})", dir.display()));
         Err(problems.join("\n\n").into())
     }
 }
@@ -385,7 +427,11 @@ fn check_links(page: &str, text: &str) -> Result<(), Failed> {
                 Some((p, a)) => (p, Some(a)),
                 None => (target.as_str(), None),
             };
-            let file = if path.is_empty() { base.clone() } else { dir.join(path) };
+            let file = if path.is_empty() {
+                base.clone()
+            } else {
+                dir.join(path)
+            };
             if !file.exists() {
                 problems.push(format!("{page}:{}: link to missing `{target}`", i + 1));
                 continue;
@@ -394,7 +440,10 @@ fn check_links(page: &str, text: &str) -> Result<(), Failed> {
                 let headings = fs::read_to_string(&file).unwrap_or_default();
                 if !anchors(&headings).iter().any(|a| a == anchor) {
                     let name = if path.is_empty() { page } else { path };
-                    problems.push(format!("{page}:{}: no heading for `#{anchor}` in {name}", i + 1));
+                    problems.push(format!(
+                        "{page}:{}: no heading for `#{anchor}` in {name}",
+                        i + 1
+                    ));
                 }
             }
         }
@@ -519,7 +568,11 @@ fn catalogue_documented() -> Result<(), Failed> {
     }
     for module in NATIVE_MODULES {
         // The native half of std.task is documented with std.task.
-        let name = if module.name == "std._task" { "std.task" } else { module.name };
+        let name = if module.name == "std._task" {
+            "std.task"
+        } else {
+            module.name
+        };
         let words = section(name);
         for b in module.members {
             if !words.contains(b.name()) {
@@ -530,7 +583,7 @@ fn catalogue_documented() -> Result<(), Failed> {
     for (name, source) in PYRO_STD {
         let words = section(name);
         for line in source.lines() {
-            let mut parts = line.split(|c: char| c == ' ' || c == '(' || c == ':' || c == '<');
+            let mut parts = line.split([' ', '(', ':', '<']);
             let (Some(kind), Some(member)) = (parts.next(), parts.next()) else {
                 continue;
             };
