@@ -28,10 +28,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use pyro_builtins::{Receiver, NATIVE_MODULES, PYRO_STD};
+
+mod support;
 
 /// Pages whose examples are not run (features still being implemented).
 const SKIPPED: &[&str] = &["docs/pending-examples.md"];
@@ -302,18 +304,10 @@ fn pyro(dir: &Path, args: &[&str]) -> Result<Outcome, Failed> {
         .stderr(stderr)
         .spawn()
         .map_err(|e| format!("cannot start pyro: {e}"))?;
-    let limit = Duration::from_secs(30);
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("`pyro {}` timed out after 30 s", args.join(" ")).into());
-        }
-        std::thread::sleep(Duration::from_millis(2));
+    let Some(status) =
+        support::wait_for(&mut child, Duration::from_secs(30)).map_err(|e| e.to_string())?
+    else {
+        return Err(format!("`pyro {}` timed out after 30 s", args.join(" ")).into());
     };
     let read = |p: &Path| String::from_utf8_lossy(&fs::read(p).unwrap_or_default()).into_owned();
     Ok(Outcome {
