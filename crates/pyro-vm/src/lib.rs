@@ -9,13 +9,15 @@
 //!
 //! # Embedding
 //!
+//! `examples/embed.rs` (shown in the README) is a complete program.
+//!
 //! ```
 //! use pyro_vm::{HostError, Value, Vm};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! let vm = Vm::builder()
 //!     .function("double", |args: Vec<Value>| match args.as_slice() {
-//!         [Value::Int(n)] => Ok(Value::Int(n * 2)),
+//!         [Value::Int(n)] => n.checked_mul(2).map(Value::Int).ok_or_else(|| HostError::new("too big")),
 //!         _ => Err(HostError::new("double() takes one int")),
 //!     })
 //!     .build();
