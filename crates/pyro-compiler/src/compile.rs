@@ -844,6 +844,32 @@ impl<'a> Compiler<'a> {
                         bound.push((name, span, Some(*mutable), false));
                     }
                 }
+                StmtKind::Select { cases, default } => {
+                    for case in cases {
+                        if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
+                            // In the order the case stores them.
+                            for t in ok.iter().chain(value.iter()) {
+                                if let ExprKind::Name(name) = &t.kind {
+                                    bound.push((name.clone(), t.span, Some(true), false));
+                                }
+                            }
+                        }
+                        let mut assigned = Vec::new();
+                        collect_assigned(&case.body, &mut assigned, &mut lets);
+                        bound.extend(
+                            assigned
+                                .into_iter()
+                                .map(|a| (a.name, a.span, None, a.class)),
+                        );
+                    }
+                    let mut assigned = Vec::new();
+                    collect_assigned(default.as_deref().unwrap_or(&[]), &mut assigned, &mut lets);
+                    bound.extend(
+                        assigned
+                            .into_iter()
+                            .map(|a| (a.name, a.span, None, a.class)),
+                    );
+                }
                 StmtKind::Match { cases, .. } => {
                     for case in cases {
                         let mut names = Vec::new();
@@ -1268,16 +1294,9 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
             }
         }
         StmtKind::Select { cases, default } => {
+            // A received name is a new variable made where the case is
+            // compiled (see `receive_target`), not a hoisted one.
             for case in cases {
-                // Like a `for` target, a receive case binds in the function
-                // (never a same-named global another task might share).
-                if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
-                    for t in value.iter().chain(ok.iter()) {
-                        for (name, span) in target_names(t) {
-                            declared(&name, span, false, out);
-                        }
-                    }
-                }
                 collect_assigned(&case.body, out, lets);
             }
             if let Some(d) = default {

@@ -357,6 +357,16 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Stores a received value: a name is a new variable of the block
+    /// around the `select`, as a `match` capture is (Go's `case v, ok :=`);
+    /// an attribute or an item is assigned.
+    fn receive_target(&mut self, target: &Expr) {
+        match &target.kind {
+            ExprKind::Name(n) => self.declare_and_store_in(n, target.span, true, 1),
+            _ => self.store_target(target),
+        }
+    }
+
     /// Stores the top of the stack into an assignment target.
     pub(crate) fn store_target(&mut self, target: &Expr) {
         pyro_source::stack::grow(|| self.store_target_inner(target));
@@ -697,7 +707,10 @@ impl<'a> Compiler<'a> {
             P::Value(expr) => {
                 self.emit(Op::LoadLocal(slot), span);
                 self.expr(expr);
-                self.emit(Op::Eq, span);
+                // `true`, `false` and `None` match by identity, as in
+                // Python (`case false:` does not match `0`).
+                let singleton = matches!(expr.kind, ExprKind::Bool(_) | ExprKind::None);
+                self.emit(if singleton { Op::Is } else { Op::Eq }, span);
                 fails.push(self.emit(Op::JumpIfFalse(0), span));
             }
             P::As(inner, name) => {
@@ -829,8 +842,8 @@ impl<'a> Compiler<'a> {
                     ok: Some(ok),
                     ..
                 } => {
-                    self.store_target(ok);
-                    self.store_target(v);
+                    self.receive_target(ok);
+                    self.receive_target(v);
                 }
                 ast::SelectKind::Recv {
                     value: Some(v),
@@ -838,7 +851,7 @@ impl<'a> Compiler<'a> {
                     ..
                 } => {
                     self.emit(Op::Pop, case.span);
-                    self.store_target(v);
+                    self.receive_target(v);
                 }
                 _ => {
                     self.emit(Op::Pop, case.span);

@@ -227,6 +227,8 @@ fn len_of(v: &Value) -> Result<Option<i64>, RuntimeError> {
         Value::Set(s) => s.len() as i64,
         Value::SetMut(s) => s.lock().len() as i64,
         Value::Range(r) => r.len_int()?,
+        // Values waiting in the buffer, as Go's `len(c)` (and `c.len()`).
+        Value::Chan(c, _) => c.len() as i64,
         Value::Instance(_) => return Ok(None),
         other => {
             return Err(RuntimeError::type_error(format!(

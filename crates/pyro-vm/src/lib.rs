@@ -207,6 +207,7 @@ impl Vm {
         let name = path
             .file_stem()
             .map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned());
+        check_runtime()?;
         let (_module, body) = modules::compile(&self.rt, &name, path, text, return_last)?;
         // A detached task's uncaught error ends the program, like a panic in
         // a goroutine: whichever comes first, main finishing or that error.
@@ -308,4 +309,48 @@ impl std::fmt::Debug for Value {
             &repr::repr_sync(self).unwrap_or_else(|| format!("<{} object>", self.type_name())),
         )
     }
+}
+
+/// The VM runs on the caller's Tokio runtime and needs its time driver
+/// (`sleep`, timeouts, deadlock detection). Without a runtime, or without
+/// timers, Tokio would panic at the first spawn or timer: say so instead.
+fn check_runtime() -> Result<(), PyroError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(PyroError::Io(
+            "Pyro runs on a Tokio runtime: call it from inside one (`#[tokio::main]`, or `Runtime::block_on`)".into(),
+        ));
+    }
+    if !timers_enabled() {
+        return Err(PyroError::Io(
+            "the Tokio runtime has no time driver: build it with `enable_all()` (or `enable_time()`)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the current runtime has timers. Tokio has no query for it, and
+/// making a timer without them panics: the probe's panic is caught, and
+/// kept quiet by a panic hook that passes every other panic on to the hook
+/// that was there before.
+fn timers_enabled() -> bool {
+    use std::cell::Cell;
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    thread_local! {
+        static PROBING: Cell<bool> = const { Cell::new(false) };
+    }
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PROBING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    PROBING.with(|p| p.set(true));
+    let enabled = std::panic::catch_unwind(|| {
+        drop(tokio::time::sleep(std::time::Duration::ZERO));
+    })
+    .is_ok();
+    PROBING.with(|p| p.set(false));
+    enabled
 }
