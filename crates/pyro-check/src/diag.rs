@@ -220,6 +220,22 @@ Interfaces are structural: any type with the methods satisfies them.
     class Square:
         def side(self) -> float: ...
     let s: Shape = Square()         # error[E0360]: `Square` does not satisfy `Shape`: missing method `area`";
+    Override = "E0361", "incompatible method override",
+"A method overrides a method of a base class (or of an interface the class
+names as a base) with a signature that does not accept every call the
+overridden one accepts, or returns what its callers do not expect. Code
+written for the base class would then fail on the subclass.
+
+    class Shape:
+        def area(self) -> float: ...
+    class Label(Shape):
+        def area(self) -> string: ...   # error[E0361]: returns `string`, `Shape.area` returns `float`
+
+An override must take the same positional parameters (it may add more,
+with defaults), keep every default, accept at least the types the original
+accepts (parameters are contravariant) and return a type the original's
+callers accept (the return type is covariant). Unannotated parameters and
+returns agree with anything; `__init__` is exempt, as in Python.";
     ReturnInNone = "E0370", "value returned from a `-> None` function",
 "A function declared `-> None` returns a value.
 

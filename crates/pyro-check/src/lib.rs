@@ -25,6 +25,7 @@
 mod check;
 mod diag;
 mod expr;
+mod overrides;
 mod rel;
 mod stmt;
 mod ty;
@@ -169,6 +170,36 @@ class D:
         ] {
             assert_eq!(codes(&format!("{classes}{uses}")), want, "{uses}");
         }
+    }
+
+    #[test]
+    fn overrides_are_checked_in_both_directions() {
+        let base = "class A:\n    def m(self, x: float) -> float:\n        return x\nclass B(A):\n    pass\n";
+        let sub = |def: &str| format!("{base}class C(B):\n    def m{def}:\n        raise Error(\"no\")\n");
+        // Wider parameter, narrower return, an extra optional parameter,
+        // no annotations: fine.
+        for ok in [
+            "(self, x: float) -> int",
+            "(self, x: float?, y: int = 0) -> float",
+            "(self, x)",
+            "(self, *xs: float)",
+        ] {
+            assert!(codes(&sub(ok)).is_empty(), "{ok}");
+        }
+        for bad in [
+            "(self, x: int) -> float",
+            "(self, x: float) -> string",
+            "(self) -> float",
+            "(self, x: float, y: int) -> float",
+        ] {
+            assert_eq!(codes(&sub(bad)), ["E0361"], "{bad}");
+        }
+        // `__init__` is exempt; an interface's method is compared too.
+        assert!(codes("class A:\n    def __init__(self, x: int):\n        pass\nclass B(A):\n    def __init__(self):\n        pass\n").is_empty());
+        assert_eq!(
+            codes("interface I:\n    def f(self) -> int\nclass C(I):\n    def f(self) -> string:\n        return \"\"\n"),
+            ["E0361"]
+        );
     }
 
     #[test]
