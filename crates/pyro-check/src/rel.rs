@@ -423,9 +423,13 @@ impl Checker {
             have
         } else {
             let own = &have.type_params;
-            owned = match Ty::func(have.clone())
-                .subst(&|n| Some(if own.iter().any(|v| &**v == n) { Ty::Any } else { Ty::Var(n.into()) }))
-            {
+            owned = match Ty::func(have.clone()).subst(&|n| {
+                Some(if own.iter().any(|v| &**v == n) {
+                    Ty::Any
+                } else {
+                    Ty::Var(n.into())
+                })
+            }) {
                 Ty::Func(f) => (*f).clone(),
                 _ => have.clone(),
             };
@@ -465,7 +469,13 @@ impl Checker {
             match (hp.get(i), &have_var) {
                 (Some(h), _) => param(h, w)?,
                 // Extra positional arguments go to `*args`.
-                (None, Some(v)) => param(&ParamTy { has_default: true, ..v.clone() }, w)?,
+                (None, Some(v)) => param(
+                    &ParamTy {
+                        has_default: true,
+                        ..v.clone()
+                    },
+                    w,
+                )?,
                 (None, None) => return Err(SigMismatch::MissingParam(w.name.clone())),
             }
         }
@@ -477,14 +487,24 @@ impl Checker {
         }
         // Keyword-only parameters: each of `want`'s is accepted by name, and
         // `have` requires none that `want`'s callers need not pass.
-        for w in want.params.iter().filter(|p| p.kind == PKind::Normal && p.kw_only) {
+        for w in want
+            .params
+            .iter()
+            .filter(|p| p.kind == PKind::Normal && p.kw_only)
+        {
             let by_name = have
                 .params
                 .iter()
                 .find(|h| h.kind == PKind::Normal && h.name == w.name);
             match (by_name, &have_kw) {
                 (Some(h), _) => param(h, w)?,
-                (None, Some(k)) => param(&ParamTy { has_default: true, ..k.clone() }, w)?,
+                (None, Some(k)) => param(
+                    &ParamTy {
+                        has_default: true,
+                        ..k.clone()
+                    },
+                    w,
+                )?,
                 (None, None) => return Err(SigMismatch::MissingKeyword(w.name.clone())),
             }
         }
@@ -492,10 +512,9 @@ impl Checker {
             h.kind == PKind::Normal
                 && h.kw_only
                 && !h.has_default
-                && !want
-                    .params
-                    .iter()
-                    .any(|w| w.kind == PKind::Normal && w.kw_only && w.name == h.name && !w.has_default)
+                && !want.params.iter().any(|w| {
+                    w.kind == PKind::Normal && w.kw_only && w.name == h.name && !w.has_default
+                })
         });
         if let Some(h) = required_keyword {
             return Err(SigMismatch::ExtraRequired(h.name.clone()));

@@ -534,7 +534,8 @@ fn an_inheritance_chain_of_overrides() {
     // which no base has: finding what a method overrides must not walk
     // the whole chain for every method.
     let gen = |n: usize| {
-        let mut s = String::from("class C0:\n    def m(self, x: int) -> float:\n        return 0.0\n");
+        let mut s =
+            String::from("class C0:\n    def m(self, x: int) -> float:\n        return 0.0\n");
         for i in 1..n {
             writeln!(
                 s,

@@ -37,6 +37,7 @@ pub fn main(args: Args) -> ExitCode {
     };
     let map = SourceMap::new();
     let mut error_count = 0;
+    let mut warning_count = 0;
     let mut failed_files = 0;
     let mut json = Vec::new();
     for path in &files {
@@ -52,7 +53,12 @@ pub fn main(args: Args) -> ExitCode {
         if !diagnostics.is_empty() {
             failed_files += 1;
         }
-        error_count += diagnostics.len();
+        let warnings = diagnostics
+            .iter()
+            .filter(|d| report::is_warning(&***d))
+            .count();
+        warning_count += warnings;
+        error_count += diagnostics.len() - warnings;
         match args.format {
             Format::Graphical => {
                 report::emit(diagnostics, &map);
@@ -78,10 +84,7 @@ pub fn main(args: Args) -> ExitCode {
             .unwrap_or_else(|_| "[]".into());
         report::print(&format!("{text}\n"));
     }
-    if error_count == 0 {
-        return ExitCode::SUCCESS;
-    }
-    if args.format == Format::Graphical {
+    if args.format == Format::Graphical && error_count + warning_count > 0 {
         let plural = |n: usize, word: &str| {
             if n == 1 {
                 format!("{n} {word}")
@@ -89,13 +92,22 @@ pub fn main(args: Args) -> ExitCode {
                 format!("{n} {word}s")
             }
         };
+        let found = match (error_count, warning_count) {
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        };
         report::eprint(&format!(
-            "found {} in {}\n",
-            plural(error_count, "error"),
+            "found {found} in {}\n",
             plural(failed_files, "file")
         ));
     }
-    ExitCode::FAILURE
+    // Warnings do not change the exit status (LANGUAGE.md §10, §11).
+    if error_count == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Loads and checks one file; its imports resolve next to it.

@@ -128,14 +128,20 @@ pub fn main(args: Args) -> ExitCode {
     if args.check {
         let map = pyro_source::SourceMap::new();
         match super::check::check_path(&map, &args.file) {
-            Ok(diagnostics) if diagnostics.is_empty() => {}
             Ok(diagnostics) => {
-                let n = report::emit(diagnostics, &map);
-                report::eprint(&format!(
-                    "not running: `pyro check` found {n} error{}\n",
-                    if n == 1 { "" } else { "s" }
-                ));
-                return ExitCode::FAILURE;
+                let n = diagnostics
+                    .iter()
+                    .filter(|d| !report::is_warning(&***d))
+                    .count();
+                report::emit(diagnostics, &map);
+                // Warnings are shown, but the program runs.
+                if n > 0 {
+                    report::eprint(&format!(
+                        "not running: `pyro check` found {n} error{}\n",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                    return ExitCode::FAILURE;
+                }
             }
             Err(e) => {
                 report::eprint(&report::render_plain(e));
