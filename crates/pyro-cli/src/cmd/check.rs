@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pyro_source::SourceMap;
+use pyro_source::{SourceFile, SourceMap};
 
 use crate::{input, report};
 
@@ -110,12 +110,18 @@ pub fn main(args: Args) -> ExitCode {
     }
 }
 
-/// Loads and checks one file; its imports resolve next to it.
+/// Loads and checks one file.
 pub fn check_path(
     map: &SourceMap,
     path: &Path,
 ) -> Result<Vec<pyro_check::Report>, input::InputError> {
     let file = input::load(map, path)?;
+    Ok(check_loaded(&file, path))
+}
+
+/// Checks a file loaded from `path`; its imports resolve next to it (a
+/// program on standard input imports from the current directory).
+pub fn check_loaded(file: &SourceFile, path: &Path) -> Vec<pyro_check::Report> {
     let dir = path.parent().map(|d| {
         if d.as_os_str().is_empty() {
             Path::new(".")
@@ -123,5 +129,5 @@ pub fn check_path(
             d
         }
     });
-    Ok(pyro_check::check_file(&file, dir))
+    pyro_check::check_file(file, dir)
 }
