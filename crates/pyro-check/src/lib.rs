@@ -239,6 +239,14 @@ class D:
     }
 
     #[test]
+    fn a_generic_function_stands_in_for_a_specific_one() {
+        let src = "def ident<T>(x: T) -> T:\n    return x\nlet f: (int) -> int = ident\n";
+        assert!(codes(src).is_empty());
+        let src = "def ident<T>(x: T) -> T:\n    return x\nlet f: (int, int) -> int = ident\n";
+        assert_eq!(codes(src), ["E0308"]);
+    }
+
+    #[test]
     fn generic_arguments_are_inferred() {
         let src = "def first<T>(xs: list<T>) -> T:\n    return xs[0]\nlet n: int = first([1, 2])\nlet s: string = first([1, 2])\n";
         assert_eq!(codes(src), ["E0308"]);

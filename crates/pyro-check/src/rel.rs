@@ -465,17 +465,16 @@ impl Checker {
             }
             Ok(())
         };
+        // `*args` and `**kwargs` take what they take, or nothing.
+        let optional = |p: &ParamTy| ParamTy {
+            has_default: true,
+            ..p.clone()
+        };
         for (i, w) in wp.iter().enumerate() {
             match (hp.get(i), &have_var) {
                 (Some(h), _) => param(h, w)?,
                 // Extra positional arguments go to `*args`.
-                (None, Some(v)) => param(
-                    &ParamTy {
-                        has_default: true,
-                        ..v.clone()
-                    },
-                    w,
-                )?,
+                (None, Some(v)) => param(&optional(v), w)?,
                 (None, None) => return Err(SigMismatch::MissingParam(w.name.clone())),
             }
         }
@@ -498,13 +497,7 @@ impl Checker {
                 .find(|h| h.kind == PKind::Normal && h.name == w.name);
             match (by_name, &have_kw) {
                 (Some(h), _) => param(h, w)?,
-                (None, Some(k)) => param(
-                    &ParamTy {
-                        has_default: true,
-                        ..k.clone()
-                    },
-                    w,
-                )?,
+                (None, Some(k)) => param(&optional(k), w)?,
                 (None, None) => return Err(SigMismatch::MissingKeyword(w.name.clone())),
             }
         }
