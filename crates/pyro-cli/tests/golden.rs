@@ -60,6 +60,12 @@ const SUITES: &[Suite] = &[
         stdout_ext: "stdout",
         default_status: 1,
     },
+    Suite {
+        dir: "check/warn",
+        subcommand: "check",
+        stdout_ext: "stdout",
+        default_status: 0,
+    },
 ];
 
 /// Directives a test may give in `# test: ...` comment lines at its top.
