@@ -338,10 +338,20 @@ async fn drive_as(
 ) -> Result<Value, RuntimeError> {
     // The task's entry in the deadlock watch, made when it first blocks.
     let mut watched = None;
+    // When the task last let other tasks run (see `crate::clock`): waits
+    // that finish at once do not end a slice, so a loop of them yields by
+    // the clock. Only a task's own driver keeps slices: a nested fiber runs
+    // inside a wait of its caller, whose driver yields when the wait ends
+    // (yielding inside would make every level of a deep recursion through
+    // natives re-poll the levels above it).
+    let mut slice = crate::clock::now();
     loop {
+        if task_id.is_none() {
+            slice = crate::clock::now();
+        }
         let halt = match first.take() {
             Some(wait) => Halt::Suspend(wait),
-            None => crate::interp::run(rt, fiber),
+            None => crate::interp::run(rt, fiber, slice),
         };
         match halt {
             Halt::Done(v) => return Ok(v),
@@ -349,6 +359,7 @@ async fn drive_as(
             Halt::Yield => {
                 rt.watch.progressed();
                 tokio::task::yield_now().await;
+                slice = crate::clock::now();
                 // Cancellation is checked at budget points...
                 // (delivered once: cleanup after `Cancelled` runs normally).
                 if fiber.pending_error.is_none()
@@ -387,14 +398,19 @@ async fn drive_as(
                     return outcome;
                 }
                 fiber.resume(outcome);
+                if task_id.is_some() && crate::clock::expired(slice) {
+                    std::hint::cold_path();
+                    rt.watch.progressed();
+                    tokio::task::yield_now().await;
+                    slice = crate::clock::now();
+                }
             }
         }
     }
 }
 
-/// The function and source position a fiber waits at. A task whose body is
-/// a native has no frame: it waits where it was spawned.
-/// The function and source position a fiber waits at. Found once per
+/// The function and source position a fiber waits at (a task whose body is
+/// a native has no frame: it waits where it was spawned). Found once per
 /// wait site: a task that waits in a loop finds its position in its cache.
 fn blocked_at(fiber: &mut Fiber) -> (Arc<str>, pyro_source::Span) {
     let Some(frame) = fiber.frames.last() else {
@@ -442,7 +458,7 @@ pub(crate) fn call_sync(
         crate::call::Invoked::Pushed => {}
     }
     loop {
-        match crate::interp::run(rt, &mut fiber) {
+        match crate::interp::run(rt, &mut fiber, crate::clock::now()) {
             Halt::Done(v) => return Ok(v),
             Halt::Error(e) => return Err(e),
             Halt::Yield => {}

@@ -26,7 +26,8 @@ use crate::value::{Items, RangeValue, Value};
 use crate::{attr, build, iter, modules};
 
 /// Runs the fiber until it halts.
-pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
+/// `slice` is the clock tick at which the fiber last let other tasks run.
+pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
     let mut budget = BUDGET;
     if let Some(error) = fiber.pending_error.take() {
         // The error reached this frame where it waits: raised by the wait
@@ -145,7 +146,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber) -> Halt {
                         put_back!();
                         continue 'frames;
                     }
-                    Ok(Invoked::Done) => {}
+                    Ok(Invoked::Done) => {
+                        // A native that took long: the slice is over at
+                        // the next call or backward jump.
+                        if crate::clock::expired(slice) {
+                            std::hint::cold_path();
+                            budget = 1;
+                        }
+                    }
                     Ok(Invoked::Suspend(wait)) => pause!(Halt::Suspend(wait)),
                     Err(e) => {
                         std::hint::cold_path();

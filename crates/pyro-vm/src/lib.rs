@@ -32,6 +32,7 @@ mod build;
 mod builtins;
 mod call;
 mod chan;
+mod clock;
 mod collections;
 mod deadlock;
 mod delay;
@@ -150,6 +151,7 @@ impl VmBuilder {
     }
 
     pub fn build(self) -> Vm {
+        clock::start();
         let stdout = self
             .stdout
             .unwrap_or_else(|| Box::new(std::io::BufWriter::new(std::io::stdout())));
