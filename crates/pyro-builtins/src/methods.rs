@@ -32,6 +32,8 @@ pub enum Receiver {
     Event,
     Barrier,
     Atomic,
+    /// A native iterator (`iter(xs)`, `enumerate`, `zip`...).
+    Iterator,
 }
 
 /// A method of a built-in type.
@@ -47,6 +49,8 @@ macro_rules! methods {
     ($( $recv:ident { $( $name:literal : $sig:literal, )* } )*) => {
         /// The methods of each receiver kind, indexed by `Receiver as usize`.
         const GROUPS: &[&[Method]] = &[ $( &[ $( Method { receiver: Receiver::$recv, name: $name, signature: $sig }, )* ], )* ];
+        /// The receiver kinds, in table order.
+        const RECEIVERS: &[Receiver] = &[ $( Receiver::$recv, )* ];
     };
 }
 
@@ -129,16 +133,16 @@ methods! {
         "remove": "(key: K) -> None",
         "pop": "(key: K, default: V? = None) -> V",
         "clear": "() -> None",
-        "update": "(other: any) -> None",
+        "update": "(other: any = {}, **pairs: V) -> None",
         "setdefault": "(key: K, default: V? = None) -> V",
         "popitem": "() -> tuple<K, V>",
     }
     Set {
         "len": "() -> int",
         "contains": "(value: T) -> bool",
-        "union": "(other: iterable<T>) -> Self",
-        "intersection": "(other: iterable<T>) -> Self",
-        "difference": "(other: iterable<T>) -> Self",
+        "union": "(*others: iterable<T>) -> Self",
+        "intersection": "(*others: iterable<T>) -> Self",
+        "difference": "(*others: iterable<T>) -> Self",
         "symmetric_difference": "(other: iterable<T>) -> Self",
         "issubset": "(other: iterable<T>) -> bool",
         "issuperset": "(other: iterable<T>) -> bool",
@@ -151,7 +155,7 @@ methods! {
         "discard": "(value: T) -> None",
         "clear": "() -> None",
         "pop": "() -> T",
-        "update": "(items: iterable<T>) -> None",
+        "update": "(*others: iterable<T>) -> None",
     }
     Int {
         "bit_length": "() -> int",
@@ -238,6 +242,10 @@ methods! {
         "compare_and_set": "(expected: any, new: any) -> bool",
         "update": "(f: any) -> any",
     }
+    Iterator {
+        "__next__": "() -> any",
+        "__iter__": "() -> Self",
+    }
 }
 
 /// The methods of `receiver`, in table order.
@@ -248,6 +256,16 @@ pub fn methods_of(receiver: Receiver) -> &'static [Method] {
 /// The method `name` of `receiver`, if it has one.
 pub fn method(receiver: Receiver, name: &str) -> Option<&'static Method> {
     methods_of(receiver).iter().find(|m| m.name == name)
+}
+
+/// The position of method `name` in [`methods_of`]`(receiver)`.
+pub fn method_index(receiver: Receiver, name: &str) -> Option<usize> {
+    methods_of(receiver).iter().position(|m| m.name == name)
+}
+
+/// Every receiver kind, in table order.
+pub fn receivers() -> impl Iterator<Item = Receiver> {
+    RECEIVERS.iter().copied()
 }
 
 /// Whether `receiver` has a method called `name`.
@@ -261,6 +279,10 @@ mod tests {
 
     #[test]
     fn groups_are_indexed_by_receiver() {
+        assert_eq!(RECEIVERS.len(), GROUPS.len());
+        for (i, r) in RECEIVERS.iter().enumerate() {
+            assert_eq!(*r as usize, i);
+        }
         for (i, group) in GROUPS.iter().enumerate() {
             assert!(!group.is_empty());
             for m in *group {

@@ -570,8 +570,16 @@ impl std::future::Future for YieldNow {
     }
 }
 
-/// Calls a prelude builtin or a native module function.
+/// Calls a prelude builtin or a native module function, after checking its
+/// arguments against the catalogue's signature.
 pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
+    crate::natives::builtin(b).check(&mut args, || crate::natives::builtin_name(b))?;
+    dispatch(rt, depth, b, args)
+}
+
+/// Runs a catalogue entry on checked arguments (in the canonical form of
+/// [`crate::natives`]).
+pub(crate) fn dispatch(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     let name = b.name();
     use Builtin::*;
     match b {
@@ -759,6 +767,11 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         Range => {
             no_kw(name, &args)?;
             arity(name, &args, 1, 3)?;
+            // `range(5, step=2)` arrives as `(5, None, 2)`: 5 is the stop.
+            if matches!(args.pos.get(1), Some(Value::None)) {
+                args.pos.swap(0, 1);
+                args.pos[0] = Value::Int(0);
+            }
             let ints: Vec<i64> = args
                 .pos
                 .iter()
@@ -869,11 +882,14 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             })
         }
         Sorted => {
-            let key = take_kw(&mut args, "key").filter(|k| !matches!(k, Value::None));
-            let reverse = take_kw(&mut args, "reverse").is_some_and(|r| r.truthy());
-            no_kw(name, &args)?;
-            arity(name, &args, 1, 1)?;
-            let source = args.pos.remove(0);
+            arity(name, &args, 1, 3)?;
+            let reverse = args.pos.get(2).is_some_and(Value::truthy);
+            let key = args
+                .pos
+                .get(1)
+                .filter(|k| !matches!(k, Value::None))
+                .cloned();
+            let source = args.pos.swap_remove(0);
             let rt = rt.clone();
             suspend(async move {
                 let items = items_of(&rt, depth, source).await?;
@@ -1184,17 +1200,12 @@ fn enumerate_fits(start: i64, count: Option<u64>) -> Result<(), RuntimeError> {
 pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
     match i {
         Intrinsic::ErrorInit => {
-            let message = take_kw(&mut args, "message");
             if args.pos.is_empty() {
                 return Err(RuntimeError::type_error("Error.__init__ needs self"));
             }
             let receiver = args.pos.remove(0);
-            let message = args
-                .pos
-                .into_iter()
-                .next()
-                .or(message)
-                .unwrap_or_else(|| Value::str(""));
+            crate::natives::error_init().check(&mut args, || receiver.type_name())?;
+            let message = args.pos.pop().unwrap_or_else(|| Value::str(""));
             if let Value::Instance(inst) = &receiver {
                 inst.set(names::message(), message);
                 if inst.get(names::cause()).is_none() {
