@@ -209,7 +209,7 @@ catalogue! {
     TaskYieldNow = "yield_now", Function, "() -> None", "Lets other tasks run.";
     // ---------------------------------------------------------------- std.sync
     SyncMutex = "Mutex", Type, "() -> Mutex", "A mutual-exclusion lock (lock/unlock, or `with m:`).";
-    SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (read_lock/read_unlock, lock/unlock, `with`).";
+    SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (`with rw.read():` shared, `with rw.write():` exclusive; also read_lock/read_unlock, lock/unlock).";
     SyncWaitGroup = "WaitGroup", Type, "() -> WaitGroup", "Waits for a counter of tasks to reach zero (add, done, wait).";
     SyncSemaphore = "Semaphore", Type, "(permits: int) -> Semaphore", "Limits concurrency to n holders (acquire/release, or `with s:`).";
     SyncEvent = "Event", Type, "() -> Event", "A flag tasks can wait for (set, clear, wait, is_set).";

@@ -27,6 +27,8 @@ pub enum Receiver {
     Task,
     Mutex,
     RwLock,
+    /// What `RwLock.read()` and `RwLock.write()` return: a guard for `with`.
+    RwLockGuard,
     WaitGroup,
     Semaphore,
     Event,
@@ -210,6 +212,12 @@ methods! {
         "read_unlock": "() -> None",
         "lock": "() -> None",
         "unlock": "() -> None",
+        "read": "() -> RwLockGuard",
+        "write": "() -> RwLockGuard",
+        "__enter__": "() -> None",
+        "__exit__": "(*args: any) -> bool",
+    }
+    RwLockGuard {
         "__enter__": "() -> None",
         "__exit__": "(*args: any) -> bool",
     }

@@ -426,6 +426,7 @@ fn builtin_type(name: &str) -> Option<Check> {
     Some(match name {
         "Mutex" => Check::Sync(Receiver::Mutex),
         "RwLock" => Check::Sync(Receiver::RwLock),
+        "RwLockGuard" => Check::Sync(Receiver::RwLockGuard),
         "WaitGroup" => Check::Sync(Receiver::WaitGroup),
         "Semaphore" => Check::Sync(Receiver::Semaphore),
         "Event" => Check::Sync(Receiver::Event),

@@ -66,6 +66,10 @@ fn receivers(r: Receiver) -> Vec<(&'static str, &'static str)> {
         Receiver::Task => vec![("_task", "Task")],
         Receiver::Mutex => vec![("sync.Mutex()", "Mutex")],
         Receiver::RwLock => vec![("sync.RwLock()", "RwLock")],
+        Receiver::RwLockGuard => vec![
+            ("sync.RwLock().read()", "RwLockGuard"),
+            ("sync.RwLock().write()", "RwLockGuard"),
+        ],
         Receiver::WaitGroup => vec![("sync.WaitGroup()", "WaitGroup")],
         Receiver::Semaphore => vec![("sync.Semaphore(1)", "Semaphore")],
         Receiver::Event => vec![("sync.Event()", "Event")],
