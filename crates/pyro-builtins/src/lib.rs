@@ -390,6 +390,39 @@ impl Builtin {
     }
 }
 
+/// The type words of the language: names that always mean a built-in
+/// type where a type is written (`chan<int>`, `list<Msg>`), whatever a
+/// program binds. The compiler does not load them as variables where it
+/// passes a written type to the VM, and the VM reads them itself.
+pub const TYPE_WORDS: &[&str] = &[
+    "any",
+    "int",
+    "float",
+    "bool",
+    "string",
+    "str",
+    "None",
+    "void",
+    "list",
+    "list_mut",
+    "ListMutable",
+    "tuple",
+    "tuple_mut",
+    "TupleMutable",
+    "dict",
+    "dict_mut",
+    "DictMutable",
+    "set",
+    "set_mut",
+    "SetMutable",
+    "range",
+    "iterable",
+    "chan",
+    "Sender",
+    "Receiver",
+    "Task",
+];
+
 /// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary:
 /// the VM runs them and the checker reads their signatures.
 pub const PYRO_STD: &[(&str, &str)] = &[

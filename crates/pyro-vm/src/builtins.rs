@@ -132,7 +132,7 @@ fn set_from(items: Vec<Value>, nest: Nest) -> Result<Set, RuntimeError> {
 }
 
 /// Whether `value` is an instance of `class` (a class, a built-in type, an
-/// interface, or a tuple of those).
+/// interface, a type alias, or a tuple of those).
 pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
     Ok(match class {
         Value::Class(c) => match value {
@@ -169,6 +169,8 @@ pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
             }
             false
         }
+        // An alias: what its type accepts (as a channel of it would).
+        Value::Type(t) => t.check(0)?.accepts(value),
         Value::Interface(iface) => {
             let class = match value {
                 Value::Instance(i) => Some(&i.class),
@@ -1155,7 +1157,10 @@ pub(crate) fn dispatch(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> Nat
 }
 
 /// A new channel with an optional element type and capacity (default 0).
-fn make_chan(elem: Option<Arc<str>>, capacity: Option<&Value>) -> Result<Value, RuntimeError> {
+fn make_chan(
+    elem: Option<Arc<crate::rtype::TypeValue>>,
+    capacity: Option<&Value>,
+) -> Result<Value, RuntimeError> {
     let capacity = match capacity {
         None => 0,
         Some(v) => int_arg("chan", v)?,
@@ -1215,8 +1220,16 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
             ready(Value::None)
         }
         Intrinsic::MakeTypedChan => {
-            let ty = args.pos.first().and_then(|v| v.as_str().map(Arc::from));
-            ready(make_chan(ty, args.pos.get(1))?)
+            // `chan<T>(capacity)`: the element type comes first.
+            let elem = match args.pos.first() {
+                Some(Value::Type(t)) => Some(t.clone()),
+                _ => None,
+            };
+            if !args.pos.is_empty() {
+                args.pos.remove(0);
+            }
+            crate::natives::builtin(Builtin::Chan).check(&mut args, || "chan".into())?;
+            ready(make_chan(elem, args.pos.first())?)
         }
         Intrinsic::ErrorStr => match args.pos.first() {
             Some(Value::Instance(inst)) => ready(Value::str(

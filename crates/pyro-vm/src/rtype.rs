@@ -1,6 +1,6 @@
 //! Run-time type checks: what a value can be checked against while the
 //! program runs. A written type (a channel's element type, a parameter of a
-//! native function) is resolved once into a [`Check`], which
+//! native function, a type alias) is resolved once into a [`Check`], which
 //! answers "does this value fit?" without parsing or looking anything up.
 //!
 //! What a check can see is the value's own kind, so it checks the outer
@@ -17,17 +17,18 @@
 //! - An interface is structural by method names: a value whose class (or
 //!   built-in type) has every method the interface lists, whatever their
 //!   signatures.
-//! - `T?` and unions accept what any member accepts.
+//! - `T?` and unions accept what any member accepts; an alias is the type
+//!   it names.
 //! - Names the check cannot resolve — type parameters (`T`), and names no
 //!   scope defines at run time — are not checked (they accept anything).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 
 use pyro_builtins::{Builtin, Kind, Receiver};
 
 use crate::chan::ChanDir;
 use crate::error::RuntimeError;
-use crate::object::{Class, Interface};
+use crate::object::{Class, Interface, Module};
 use crate::symbol::Sym;
 use crate::value::Value;
 
@@ -440,12 +441,33 @@ fn builtin_type(name: &str) -> Option<Check> {
     })
 }
 
+/// Names loaded where the type was written: `(name, value)` pairs (see
+/// the compiler's `Specialize`).
+pub struct Loaded<'a>(pub &'a [Value]);
+
+impl Names for Loaded<'_> {
+    fn lookup(&self, name: &str) -> Result<Option<Value>, RuntimeError> {
+        Ok(self
+            .0
+            .chunks_exact(2)
+            .find(|pair| pair[0].as_str() == Some(name))
+            .map(|pair| pair[1].clone()))
+    }
+}
+
+/// Whether `name` is a type word of the language (the compiler's list).
+#[cfg(test)]
+fn is_type_word(name: &str) -> bool {
+    core_type(name).is_some()
+}
+
 /// The check a value stands for in a type: a class, an interface, a
-/// built-in type. Anything else is not a type.
-fn value_check(name: &str, v: &Value, _depth: usize) -> Result<Check, RuntimeError> {
+/// built-in type, an alias. Anything else is not a type.
+fn value_check(name: &str, v: &Value, depth: usize) -> Result<Check, RuntimeError> {
     Ok(match v {
         Value::Class(c) => Check::Class(c.clone()),
         Value::Interface(i) => Check::Interface(i.clone()),
+        Value::Type(t) => return t.check(depth + 1),
         Value::None => Check::None,
         Value::Builtin(b) => {
             use Builtin as B;
@@ -488,6 +510,10 @@ fn not_a_type(name: &str, v: &Value) -> RuntimeError {
     ))
 }
 
+/// How many aliases deep a type may refer (`type A = B`, `type B = C`...):
+/// beyond, an alias that names itself is reported instead of followed.
+const MAX_ALIAS_DEPTH: usize = 64;
+
 /// Resolves the written type `text` with `names`. `depth` counts the
 /// aliases being resolved around this one.
 pub fn resolve(text: &str, names: &dyn Names, depth: usize) -> Result<Check, RuntimeError> {
@@ -522,4 +548,151 @@ fn resolve_syntax(t: &Syntax, names: &dyn Names, depth: usize) -> Result<Check, 
             },
         })
     })
+}
+
+// ---------------------------------------------------------------- types as values
+
+/// A written type as a value ([`Value::Type`]): a type alias that is not a
+/// single name, resolved in its module the first time it is used (its
+/// names may be defined after it, as classes often are; a name still
+/// without a value then is a `NameError`), or a channel's element type,
+/// resolved where the channel is made.
+pub struct TypeValue {
+    pub name: Arc<str>,
+    pub text: Arc<str>,
+    /// An alias's own type parameters (`type Maybe<T> = T | None`).
+    params: Box<[Arc<str>]>,
+    module: Weak<Module>,
+    resolved: OnceLock<Check>,
+}
+
+impl TypeValue {
+    /// The alias `type name<params> = text` of `module`.
+    pub fn alias(
+        name: Arc<str>,
+        text: Arc<str>,
+        params: Vec<Arc<str>>,
+        module: &Arc<Module>,
+    ) -> TypeValue {
+        TypeValue {
+            name,
+            text,
+            params: params.into_boxed_slice(),
+            module: Arc::downgrade(module),
+            resolved: OnceLock::new(),
+        }
+    }
+
+    /// A type resolved already.
+    pub fn resolved(text: Arc<str>, check: Check) -> TypeValue {
+        TypeValue {
+            name: text.clone(),
+            text,
+            params: Box::new([]),
+            module: Weak::new(),
+            resolved: OnceLock::from(check),
+        }
+    }
+
+    /// Whether `v` fits a type resolved already (anything fits one that is
+    /// not: only channels hold types, and theirs are resolved).
+    #[inline]
+    pub fn accepts(&self, v: &Value) -> bool {
+        self.resolved.get().is_none_or(|c| c.accepts(v))
+    }
+
+    /// Resolved already, to a type every value fits.
+    pub fn resolved_any(&self) -> bool {
+        self.resolved.get().is_some_and(Check::is_any)
+    }
+
+    /// The check this type stands for, resolved on first use. `depth`
+    /// counts the aliases being resolved around this one.
+    pub fn check(&self, depth: usize) -> Result<Check, RuntimeError> {
+        if let Some(c) = self.resolved.get() {
+            return Ok(c.clone());
+        }
+        if depth > MAX_ALIAS_DEPTH {
+            return Err(RuntimeError::type_error(format!(
+                "type alias {} refers to itself",
+                self.name
+            )));
+        }
+        let check = resolve(&self.text, &AliasNames(self), depth)?;
+        Ok(self.resolved.get_or_init(|| check).clone())
+    }
+}
+
+/// An alias's names: its module's globals (and those it star-imports). A
+/// global without a value yet is a `NameError`, as naming it directly in
+/// `chan<...>` is.
+struct AliasNames<'a>(&'a TypeValue);
+
+impl Names for AliasNames<'_> {
+    fn lookup(&self, name: &str) -> Result<Option<Value>, RuntimeError> {
+        let mut parts = name.split('.');
+        let head = parts.next().unwrap_or(name);
+        if self.0.params.iter().any(|p| &**p == head) {
+            return Ok(None);
+        }
+        let Some(module) = self.0.module.upgrade() else {
+            return Ok(None);
+        };
+        let mut v = match module.member(head) {
+            Some(v) => v,
+            None if module.global_index.contains_key(head) => {
+                return Err(RuntimeError::new(
+                    Builtin::NameError,
+                    format!("name '{head}' is not defined"),
+                ))
+            }
+            None => return Ok(None),
+        };
+        for part in parts {
+            v = crate::attr::get_attr(&v, Sym::intern(part))?;
+        }
+        Ok(Some(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compiler's list of type words and the VM's reading agree.
+    #[test]
+    fn type_words_agree() {
+        for w in pyro_builtins::TYPE_WORDS {
+            assert!(is_type_word(w), "{w}");
+        }
+        for w in ["Msg", "Mutex", "ValueError", "T"] {
+            assert!(!is_type_word(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn parses_what_the_compiler_prints() {
+        let check = |t: &str| resolve(t, &NoNames, 0).map(|c| c.describe()).ok();
+        assert_eq!(check("int").as_deref(), Some("int"));
+        assert_eq!(
+            check("int | string?").as_deref(),
+            Some("int or string or None")
+        );
+        assert_eq!(
+            check("(int | string)?").as_deref(),
+            Some("int or string or None")
+        );
+        assert_eq!(
+            check("list<dict<string, (int) -> bool>>").as_deref(),
+            Some("list")
+        );
+        assert_eq!(check("(int) -> bool").as_deref(), Some("callable"));
+        assert_eq!(check("(int,)").as_deref(), Some("tuple"));
+        assert_eq!(check("(int, string)").as_deref(), Some("tuple"));
+        assert_eq!(check("T").as_deref(), Some("any"));
+        assert_eq!(check("Mutex").as_deref(), Some("Mutex"));
+        assert_eq!(check("ValueError").as_deref(), Some("ValueError"));
+        // Not the compiler's syntax: not checked.
+        assert_eq!(check("list<int").as_deref(), Some("any"));
+    }
 }
