@@ -30,7 +30,10 @@ pub struct Info {
 }
 
 mod methods;
-pub use methods::{has_method, method, method_index, methods_of, receivers, Method, Receiver};
+pub use methods::{
+    has_method, method, method_id, method_index, methods_of, receivers, Method, Receiver,
+    METHOD_COUNT,
+};
 
 macro_rules! catalogue {
     ($( $(#[$meta:meta])* $id:ident = $name:literal, $kind:ident, $sig:literal, $doc:literal; )*) => {

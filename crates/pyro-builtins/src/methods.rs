@@ -256,6 +256,28 @@ methods! {
     }
 }
 
+/// How many methods the catalogue has, all receivers together.
+pub const METHOD_COUNT: usize = METHOD_OFFSETS[GROUPS.len() - 1] + GROUPS[GROUPS.len() - 1].len();
+
+/// Where each receiver's methods start in a numbering of all methods (see
+/// [`method_id`]).
+const METHOD_OFFSETS: [usize; GROUPS.len()] = {
+    let mut out = [0; GROUPS.len()];
+    let mut i = 1;
+    while i < GROUPS.len() {
+        out[i] = out[i - 1] + GROUPS[i - 1].len();
+        i += 1;
+    }
+    out
+};
+
+/// The number of the `index`-th method of `receiver` among all methods:
+/// below [`METHOD_COUNT`], for tables with one entry per method.
+#[inline]
+pub fn method_id(receiver: Receiver, index: usize) -> usize {
+    METHOD_OFFSETS[receiver as usize] + index
+}
+
 /// The methods of `receiver`, in table order.
 pub fn methods_of(receiver: Receiver) -> &'static [Method] {
     GROUPS[receiver as usize]
@@ -288,6 +310,13 @@ mod tests {
     #[test]
     fn groups_are_indexed_by_receiver() {
         assert_eq!(RECEIVERS.len(), GROUPS.len());
+        let mut ids = Vec::new();
+        for r in receivers() {
+            for i in 0..methods_of(r).len() {
+                ids.push(method_id(r, i));
+            }
+        }
+        assert_eq!(ids, (0..METHOD_COUNT).collect::<Vec<_>>());
         for (i, r) in RECEIVERS.iter().enumerate() {
             assert_eq!(*r as usize, i);
         }

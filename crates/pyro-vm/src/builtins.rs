@@ -574,6 +574,7 @@ impl std::future::Future for YieldNow {
 
 /// Calls a prelude builtin or a native module function, after checking its
 /// arguments against the catalogue's signature.
+#[inline(always)]
 pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     crate::natives::builtin(b).check(&mut args, || crate::natives::builtin_name(b))?;
     dispatch(rt, depth, b, args)
@@ -1231,12 +1232,21 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
             crate::natives::builtin(Builtin::Chan).check(&mut args, || "chan".into())?;
             ready(make_chan(elem, args.pos.first())?)
         }
-        Intrinsic::ErrorStr => match args.pos.first() {
-            Some(Value::Instance(inst)) => ready(Value::str(
-                crate::error::RuntimeError(inst.clone()).message(),
-            )),
-            _ => ready(Value::str("")),
-        },
+        Intrinsic::ErrorStr => {
+            let receiver = if args.pos.is_empty() {
+                Value::None
+            } else {
+                args.pos.remove(0)
+            };
+            crate::natives::error_str()
+                .check(&mut args, || format!("{}.__str__", receiver.type_name()))?;
+            match receiver {
+                Value::Instance(inst) => {
+                    ready(Value::str(crate::error::RuntimeError(inst).message()))
+                }
+                _ => ready(Value::str("")),
+            }
+        }
     }
 }
 

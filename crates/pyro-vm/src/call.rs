@@ -277,7 +277,8 @@ pub fn push_frame(
     Ok(())
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 argument`, `2 arguments`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {

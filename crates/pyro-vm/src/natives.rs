@@ -21,29 +21,34 @@
 
 use std::sync::OnceLock;
 
-use pyro_builtins::{Builtin, Kind, Receiver, ALL};
+use pyro_builtins::{Builtin, Kind, Receiver, ALL, METHOD_COUNT};
 use pyro_parser::ast::{self, ExprKind, ParamKind};
 
-use crate::call::Args;
+use crate::call::{plural, Args};
 use crate::error::RuntimeError;
 use crate::rtype::{Check, NoNames};
 use crate::value::Value;
 
 /// A native's parameters, parsed from its catalogue signature.
 pub struct Sig {
+    /// A call with only positional arguments, at least `required` and at
+    /// most `most` of them, needs no binding (`usize::MAX` with `*args`).
+    most: usize,
+    /// The first `required` positional parameters have no default.
+    required: usize,
+    /// Positional-only calls need no more than the count check: no
+    /// parameter they can reach has a type to check and no keyword-only
+    /// parameter is required.
+    untyped: bool,
     params: Box<[Param]>,
     /// `params[..positional]` are the positional-or-keyword parameters.
     positional: usize,
-    /// The first `required` of them have no default.
-    required: usize,
     /// The index of `*args`.
     varargs: Option<usize>,
     /// The index of `**kwargs`.
     kwargs: Option<usize>,
     /// A keyword-only parameter has no default.
     kw_required: bool,
-    /// No positional parameter (nor `*args`) is checked for its type.
-    untyped: bool,
 }
 
 struct Param {
@@ -52,14 +57,23 @@ struct Param {
     check: Check,
     /// The default, to fill a gap left before a later keyword argument.
     default: Option<Value>,
-    /// The default is `None`, so `None` is accepted whatever the type.
+    /// `None` is accepted besides `check`: the type is optional (`int?`),
+    /// or the default is `None` (which a native reads as "not given").
     none_ok: bool,
 }
 
 impl Param {
     #[inline]
     fn accepts(&self, v: &Value) -> bool {
-        self.check.accepts(v) || (self.none_ok && matches!(v, Value::None))
+        // The common cases inline; the rest in `Check::accepts`.
+        let fits = match (&self.check, v) {
+            (Check::Any, _)
+            | (Check::Str, Value::Str(_))
+            | (Check::Int, Value::Int(_))
+            | (Check::Float, Value::Float(_) | Value::Int(_)) => true,
+            _ => self.check.accepts(v),
+        };
+        fits || (self.none_ok && matches!(v, Value::None))
     }
 
     fn wanted(&self) -> String {
@@ -76,6 +90,7 @@ impl Sig {
     /// A signature that accepts any arguments (for what is not a function).
     fn open() -> Sig {
         Sig {
+            most: usize::MAX,
             params: Box::new([]),
             positional: 0,
             required: 0,
@@ -110,6 +125,10 @@ impl Sig {
                 Some(e) => Some(literal(e)?),
                 None => None,
             };
+            // `T?` (or a default of None) is `T` with None allowed: one
+            // check less for the many optional parameters.
+            let (check, optional) = check.without_none();
+            let none_ok = optional || matches!(default, Some(Value::None));
             match p.kind {
                 ParamKind::Normal if varargs.is_none() => {
                     positional += 1;
@@ -124,14 +143,20 @@ impl Sig {
             params.push(Param {
                 name: p.name.name.as_str().into(),
                 kind: p.kind,
-                none_ok: matches!(default, Some(Value::None)),
+                none_ok,
                 default,
                 check,
             });
         }
         let untyped = params[..positional].iter().all(|p| p.check.is_any())
-            && varargs.is_none_or(|i: usize| params[i].check.is_any());
+            && varargs.is_none_or(|i: usize| params[i].check.is_any())
+            && !kw_required;
         Some(Sig {
+            most: if varargs.is_some() {
+                usize::MAX
+            } else {
+                positional
+            },
             params: params.into_boxed_slice(),
             positional,
             required,
@@ -154,22 +179,23 @@ impl Sig {
 
     /// Checks a call's arguments and puts them in canonical form (see the
     /// module's documentation). `callee` names the function for messages.
-    #[inline]
+    #[inline(always)]
     pub fn check(
         &self,
         args: &mut Args,
         callee: impl FnOnce() -> String,
     ) -> Result<(), RuntimeError> {
-        if args.kw.is_empty() && !self.kw_required {
-            let n = args.pos.len();
-            if n >= self.required
-                && (n <= self.positional || self.varargs.is_some())
-                && (self.untyped
-                    || args
-                        .pos
-                        .iter()
-                        .enumerate()
-                        .all(|(i, v)| self.param_at(i).is_none_or(|p| p.accepts(v))))
+        let n = args.pos.len();
+        if args.kw.is_empty() && n >= self.required && n <= self.most {
+            if self.untyped {
+                return Ok(());
+            }
+            if !self.kw_required
+                && args
+                    .pos
+                    .iter()
+                    .enumerate()
+                    .all(|(i, v)| self.param_at(i).is_none_or(|p| p.accepts(v)))
             {
                 return Ok(());
             }
@@ -275,14 +301,6 @@ impl Sig {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
 fn multiple(callee: &str, k: &str) -> RuntimeError {
     RuntimeError::type_error(format!("{callee}() got multiple values for argument '{k}'"))
 }
@@ -371,24 +389,12 @@ pub fn builtin_name(b: Builtin) -> String {
     }
 }
 
-type MethodSigs = Box<[Box<[OnceLock<Sig>]>]>;
-
-static METHOD_SIGS: OnceLock<MethodSigs> = OnceLock::new();
+static METHOD_SIGS: [OnceLock<Sig>; METHOD_COUNT] = [const { OnceLock::new() }; METHOD_COUNT];
 
 /// The signature of the `index`-th method of `receiver`.
 #[inline]
 pub fn method(receiver: Receiver, index: usize) -> &'static Sig {
-    let table = METHOD_SIGS.get_or_init(|| {
-        pyro_builtins::receivers()
-            .map(|r| {
-                pyro_builtins::methods_of(r)
-                    .iter()
-                    .map(|_| OnceLock::new())
-                    .collect()
-            })
-            .collect()
-    });
-    table[receiver as usize][index].get_or_init(|| {
+    METHOD_SIGS[pyro_builtins::method_id(receiver, index)].get_or_init(|| {
         let m = &pyro_builtins::methods_of(receiver)[index];
         Sig::parse(m.signature).unwrap_or_else(Sig::open)
     })
@@ -397,6 +403,12 @@ pub fn method(receiver: Receiver, index: usize) -> &'static Sig {
 /// The signature of an error class's constructor (`message` and nothing else).
 pub fn error_init() -> &'static Sig {
     builtin(Builtin::Error)
+}
+
+/// The signature of an error's `__str__` (no arguments besides `self`).
+pub fn error_str() -> &'static Sig {
+    static SIG: OnceLock<Sig> = OnceLock::new();
+    SIG.get_or_init(|| Sig::parse("() -> string").unwrap_or_else(Sig::open))
 }
 
 #[cfg(test)]

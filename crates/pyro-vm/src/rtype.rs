@@ -77,6 +77,7 @@ pub enum Check {
 
 impl Check {
     /// Whether `v` fits this type.
+    #[inline]
     pub fn accepts(&self, v: &Value) -> bool {
         match self {
             Check::Any => true,
@@ -108,6 +109,23 @@ impl Check {
             },
             Check::Interface(iface) => has_methods(v, iface),
             Check::Union(members) => members.iter().any(|m| m.accepts(v)),
+        }
+    }
+
+    /// The check without `None` in it, and whether it had it: `int?` is
+    /// (`int`, true).
+    pub fn without_none(self) -> (Check, bool) {
+        match self {
+            Check::None => (Check::Any, true),
+            Check::Union(members) if members.iter().any(|m| matches!(m, Check::None)) => {
+                let rest: Vec<Check> = members
+                    .into_vec()
+                    .into_iter()
+                    .filter(|m| !matches!(m, Check::None))
+                    .collect();
+                (Check::union(rest), true)
+            }
+            other => (other, false),
         }
     }
 

@@ -75,6 +75,7 @@ fn unary_math_fn(b: Builtin) -> Option<fn(f64) -> f64> {
 /// for a one-argument call (no argument list is built, and a number is
 /// what the signature asks for); [`call`] goes through it too.
 pub fn unary_math(b: Builtin, x: &Value) -> Option<Result<Value, RuntimeError>> {
+    let f = unary_math_fn(b)?;
     let x = match x {
         Value::Int(n) => *n as f64,
         Value::Float(x) => *x,
@@ -82,7 +83,6 @@ pub fn unary_math(b: Builtin, x: &Value) -> Option<Result<Value, RuntimeError>> 
         // Anything else is the argument check's to report.
         _ => return None,
     };
-    let f = unary_math_fn(b)?;
     // A NaN result from a non-NaN argument is a domain error; NaN in gives
     // NaN out, as in Python.
     let r = f(x);
