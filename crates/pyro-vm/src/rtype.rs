@@ -29,7 +29,7 @@ use pyro_builtins::{Builtin, Kind, Receiver};
 use crate::chan::ChanDir;
 use crate::error::RuntimeError;
 use crate::object::{Class, Interface, Module};
-use crate::symbol::Sym;
+use crate::symbol::{names, Sym};
 use crate::value::Value;
 
 /// A resolved type, checked against values.
@@ -208,8 +208,7 @@ fn iterable(v: &Value) -> bool {
         | Value::Iterator(_)
         | Value::Chan(_, ChanDir::Both | ChanDir::Recv) => true,
         Value::Instance(i) => {
-            i.class.lookup(Sym::intern("__iter__")).is_some()
-                || i.class.lookup(Sym::intern("__next__")).is_some()
+            i.class.lookup(names::iter()).is_some() || i.class.lookup(names::next()).is_some()
         }
         _ => false,
     }
@@ -223,7 +222,7 @@ fn callable(v: &Value) -> bool {
         | Value::BoundMethod(_)
         | Value::Class(_) => true,
         Value::Builtin(b) => b.info().kind != Kind::Constant,
-        Value::Instance(i) => i.class.lookup(Sym::intern("__call__")).is_some(),
+        Value::Instance(i) => i.class.lookup(names::call()).is_some(),
         _ => false,
     }
 }
