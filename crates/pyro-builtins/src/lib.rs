@@ -30,7 +30,10 @@ pub struct Info {
 }
 
 mod methods;
-pub use methods::{has_method, method, methods_of, Method, Receiver};
+pub use methods::{
+    has_method, method, method_id, method_index, methods_of, receivers, Method, Receiver,
+    METHOD_COUNT,
+};
 
 macro_rules! catalogue {
     ($( $(#[$meta:meta])* $id:ident = $name:literal, $kind:ident, $sig:literal, $doc:literal; )*) => {
@@ -49,22 +52,22 @@ macro_rules! catalogue {
 
 catalogue! {
     // ---------------------------------------------------------------- prelude
-    Print = "print", Function, "(*values: any, sep: string = \" \", end: string = \"\\n\") -> None", "Writes values to stdout.";
-    Input = "input", Function, "(prompt: string = \"\") -> string?", "Reads a line from stdin (None at end of input).";
+    Print = "print", Function, "(*values: any, sep: string? = \" \", end: string? = \"\\n\") -> None", "Writes values to stdout.";
+    Input = "input", Function, "(prompt: any = \"\") -> string?", "Reads a line from stdin (None at end of input).";
     Str = "str", Type, "(value: any = \"\") -> string", "Converts a value to its string form.";
     Int = "int", Type, "(value: any = 0, base: int = 10) -> int", "Converts to an int.";
     Float = "float", Type, "(value: any = 0.0) -> float", "Converts to a float.";
     Bool = "bool", Type, "(value: any = false) -> bool", "Truthiness of a value.";
     List = "list", Type, "(items: any = []) -> list<any>", "An immutable list of the items.";
     Tuple = "tuple", Type, "(items: any = ()) -> tuple", "A tuple of the items.";
-    Dict = "dict", Type, "(items: any = {}) -> dict<any, any>", "An immutable dict.";
+    Dict = "dict", Type, "(items: any = {}, **pairs: any) -> dict<any, any>", "An immutable dict.";
     Set = "set", Type, "(items: any = []) -> set<any>", "An immutable set of the items.";
     ListMutable = "ListMutable", Type, "(items: any = []) -> list_mut<any>", "A mutable list.";
-    DictMutable = "DictMutable", Type, "(items: any = {}) -> dict_mut<any, any>", "A mutable dict.";
+    DictMutable = "DictMutable", Type, "(items: any = {}, **pairs: any) -> dict_mut<any, any>", "A mutable dict.";
     SetMutable = "SetMutable", Type, "(items: any = []) -> set_mut<any>", "A mutable set.";
     TupleMutable = "TupleMutable", Type, "(items: any) -> tuple_mut", "A fixed-length tuple with assignable items.";
     ListMut = "list_mut", Function, "(items: any = []) -> list_mut<any>", "A mutable list.";
-    DictMut = "dict_mut", Function, "(items: any = {}) -> dict_mut<any, any>", "A mutable dict.";
+    DictMut = "dict_mut", Function, "(items: any = {}, **pairs: any) -> dict_mut<any, any>", "A mutable dict.";
     SetMut = "set_mut", Function, "(items: any = []) -> set_mut<any>", "A mutable set.";
     Repr = "repr", Function, "(value: any) -> string", "The printable representation of a value.";
     Type_ = "type", Function, "(value: any) -> any", "The type (class) of a value.";
@@ -73,7 +76,7 @@ catalogue! {
     Range = "range", Function, "(start: int, stop: int = None, step: int = 1) -> any", "A range of ints.";
     Enumerate = "enumerate", Function, "(items: any, start: int = 0) -> any", "Pairs (index, item).";
     Zip = "zip", Function, "(*iterables: any) -> any", "Tuples of items taken in parallel.";
-    Map = "map", Function, "(f: any, items: any) -> any", "f applied to each item.";
+    Map = "map", Function, "(f: any, items: any, *more: any) -> any", "f applied to each item (to items taken in parallel, given several iterables).";
     Filter = "filter", Function, "(f: any, items: any) -> any", "The items for which f is true.";
     Sorted = "sorted", Function, "(items: any, key: any = None, reverse: bool = false) -> list<any>", "A sorted list of the items.";
     Reversed = "reversed", Function, "(items: any) -> any", "The items in reverse order.";
@@ -122,7 +125,7 @@ catalogue! {
     MathInf = "inf", Constant, "float", "Positive infinity";
     MathNan = "nan", Constant, "float", "Not a number";
     MathSqrt = "sqrt", Function, "(x: float) -> float", "Square root.";
-    MathAbs = "abs", Function, "(x: any) -> any", "Absolute value.";
+    MathAbs = "abs", Function, "(x: float) -> float", "Absolute value, as a float.";
     MathCeil = "ceil", Function, "(x: float) -> int", "Smallest int >= x.";
     MathFloor = "floor", Function, "(x: float) -> int", "Largest int <= x.";
     MathRound = "round", Function, "(x: float, ndigits: int? = None) -> any", "Rounds half to even.";
@@ -193,8 +196,8 @@ catalogue! {
     FsRemoveFile = "remove_file", Function, "(path: string) -> None", "Removes a file.";
     FsRemoveDir = "remove_dir", Function, "(path: string) -> None", "Removes a directory and everything in it.";
     FsListDir = "list_dir", Function, "(path: string) -> list<string>", "The names in a directory, sorted.";
-    FsRename = "rename", Function, "(from: string, to: string) -> None", "Renames or moves a path.";
-    FsCopy = "copy", Function, "(from: string, to: string) -> None", "Copies a file.";
+    FsRename = "rename", Function, "(src: string, dst: string) -> None", "Renames or moves a path.";
+    FsCopy = "copy", Function, "(src: string, dst: string) -> None", "Copies a file.";
     // ---------------------------------------------------------------- std.io
     IoReadFile = "read_file", Function, "(path: string) -> string", "The text of a file.";
     IoWriteFile = "write_file", Function, "(path: string, text: string) -> None", "Writes text to a file.";
@@ -209,7 +212,7 @@ catalogue! {
     TaskYieldNow = "yield_now", Function, "() -> None", "Lets other tasks run.";
     // ---------------------------------------------------------------- std.sync
     SyncMutex = "Mutex", Type, "() -> Mutex", "A mutual-exclusion lock (lock/unlock, or `with m:`).";
-    SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (read_lock/read_unlock, lock/unlock, `with`).";
+    SyncRwLock = "RwLock", Type, "() -> RwLock", "A readers-writer lock (`with rw.read():` shared, `with rw.write():` exclusive; also read_lock/read_unlock, lock/unlock).";
     SyncWaitGroup = "WaitGroup", Type, "() -> WaitGroup", "Waits for a counter of tasks to reach zero (add, done, wait).";
     SyncSemaphore = "Semaphore", Type, "(permits: int) -> Semaphore", "Limits concurrency to n holders (acquire/release, or `with s:`).";
     SyncEvent = "Event", Type, "() -> Event", "A flag tasks can wait for (set, clear, wait, is_set).";
@@ -389,6 +392,39 @@ impl Builtin {
         prelude().find(|b| b.name() == name)
     }
 }
+
+/// The type words of the language: names that always mean a built-in
+/// type where a type is written (`chan<int>`, `list<Msg>`), whatever a
+/// program binds. The compiler does not load them as variables where it
+/// passes a written type to the VM, and the VM reads them itself.
+pub const TYPE_WORDS: &[&str] = &[
+    "any",
+    "int",
+    "float",
+    "bool",
+    "string",
+    "str",
+    "None",
+    "void",
+    "list",
+    "list_mut",
+    "ListMutable",
+    "tuple",
+    "tuple_mut",
+    "TupleMutable",
+    "dict",
+    "dict_mut",
+    "DictMutable",
+    "set",
+    "set_mut",
+    "SetMutable",
+    "range",
+    "iterable",
+    "chan",
+    "Sender",
+    "Receiver",
+    "Task",
+];
 
 /// Standard modules written in Pyro (`std/*.pyro`), embedded in the binary:
 /// the VM runs them and the checker reads their signatures.

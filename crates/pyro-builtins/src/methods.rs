@@ -27,11 +27,15 @@ pub enum Receiver {
     Task,
     Mutex,
     RwLock,
+    /// What `RwLock.read()` and `RwLock.write()` return: a guard for `with`.
+    RwLockGuard,
     WaitGroup,
     Semaphore,
     Event,
     Barrier,
     Atomic,
+    /// A native iterator (`iter(xs)`, `enumerate`, `zip`...).
+    Iterator,
 }
 
 /// A method of a built-in type.
@@ -47,6 +51,8 @@ macro_rules! methods {
     ($( $recv:ident { $( $name:literal : $sig:literal, )* } )*) => {
         /// The methods of each receiver kind, indexed by `Receiver as usize`.
         const GROUPS: &[&[Method]] = &[ $( &[ $( Method { receiver: Receiver::$recv, name: $name, signature: $sig }, )* ], )* ];
+        /// The receiver kinds, in table order.
+        const RECEIVERS: &[Receiver] = &[ $( Receiver::$recv, )* ];
     };
 }
 
@@ -129,16 +135,16 @@ methods! {
         "remove": "(key: K) -> None",
         "pop": "(key: K, default: V? = None) -> V",
         "clear": "() -> None",
-        "update": "(other: any) -> None",
+        "update": "(other: any = {}, **pairs: V) -> None",
         "setdefault": "(key: K, default: V? = None) -> V",
         "popitem": "() -> tuple<K, V>",
     }
     Set {
         "len": "() -> int",
         "contains": "(value: T) -> bool",
-        "union": "(other: iterable<T>) -> Self",
-        "intersection": "(other: iterable<T>) -> Self",
-        "difference": "(other: iterable<T>) -> Self",
+        "union": "(*others: iterable<T>) -> Self",
+        "intersection": "(*others: iterable<T>) -> Self",
+        "difference": "(*others: iterable<T>) -> Self",
         "symmetric_difference": "(other: iterable<T>) -> Self",
         "issubset": "(other: iterable<T>) -> bool",
         "issuperset": "(other: iterable<T>) -> bool",
@@ -151,7 +157,7 @@ methods! {
         "discard": "(value: T) -> None",
         "clear": "() -> None",
         "pop": "() -> T",
-        "update": "(items: iterable<T>) -> None",
+        "update": "(*others: iterable<T>) -> None",
     }
     Int {
         "bit_length": "() -> int",
@@ -206,6 +212,12 @@ methods! {
         "read_unlock": "() -> None",
         "lock": "() -> None",
         "unlock": "() -> None",
+        "read": "() -> RwLockGuard",
+        "write": "() -> RwLockGuard",
+        "__enter__": "() -> None",
+        "__exit__": "(*args: any) -> bool",
+    }
+    RwLockGuard {
         "__enter__": "() -> None",
         "__exit__": "(*args: any) -> bool",
     }
@@ -238,6 +250,32 @@ methods! {
         "compare_and_set": "(expected: any, new: any) -> bool",
         "update": "(f: any) -> any",
     }
+    Iterator {
+        "__next__": "() -> any",
+        "__iter__": "() -> Self",
+    }
+}
+
+/// How many methods the catalogue has, all receivers together.
+pub const METHOD_COUNT: usize = METHOD_OFFSETS[GROUPS.len() - 1] + GROUPS[GROUPS.len() - 1].len();
+
+/// Where each receiver's methods start in a numbering of all methods (see
+/// [`method_id`]).
+const METHOD_OFFSETS: [usize; GROUPS.len()] = {
+    let mut out = [0; GROUPS.len()];
+    let mut i = 1;
+    while i < GROUPS.len() {
+        out[i] = out[i - 1] + GROUPS[i - 1].len();
+        i += 1;
+    }
+    out
+};
+
+/// The number of the `index`-th method of `receiver` among all methods:
+/// below [`METHOD_COUNT`], for tables with one entry per method.
+#[inline]
+pub fn method_id(receiver: Receiver, index: usize) -> usize {
+    METHOD_OFFSETS[receiver as usize] + index
 }
 
 /// The methods of `receiver`, in table order.
@@ -248,6 +286,16 @@ pub fn methods_of(receiver: Receiver) -> &'static [Method] {
 /// The method `name` of `receiver`, if it has one.
 pub fn method(receiver: Receiver, name: &str) -> Option<&'static Method> {
     methods_of(receiver).iter().find(|m| m.name == name)
+}
+
+/// The position of method `name` in [`methods_of`]`(receiver)`.
+pub fn method_index(receiver: Receiver, name: &str) -> Option<usize> {
+    methods_of(receiver).iter().position(|m| m.name == name)
+}
+
+/// Every receiver kind, in table order.
+pub fn receivers() -> impl Iterator<Item = Receiver> {
+    RECEIVERS.iter().copied()
 }
 
 /// Whether `receiver` has a method called `name`.
@@ -261,6 +309,17 @@ mod tests {
 
     #[test]
     fn groups_are_indexed_by_receiver() {
+        assert_eq!(RECEIVERS.len(), GROUPS.len());
+        let mut ids = Vec::new();
+        for r in receivers() {
+            for i in 0..methods_of(r).len() {
+                ids.push(method_id(r, i));
+            }
+        }
+        assert_eq!(ids, (0..METHOD_COUNT).collect::<Vec<_>>());
+        for (i, r) in RECEIVERS.iter().enumerate() {
+            assert_eq!(*r as usize, i);
+        }
         for (i, group) in GROUPS.iter().enumerate() {
             assert!(!group.is_empty());
             for m in *group {

@@ -940,6 +940,7 @@ pub fn sync_receiver(name: &str) -> Option<R> {
     Some(match name {
         "Mutex" => R::Mutex,
         "RwLock" => R::RwLock,
+        "RwLockGuard" => R::RwLockGuard,
         "WaitGroup" => R::WaitGroup,
         "Semaphore" => R::Semaphore,
         "Event" => R::Event,

@@ -1,5 +1,6 @@
 //! Compiling expressions.
 
+use pyro_builtins::Builtin;
 use pyro_parser::ast::{
     self, ArgKind, BinOp, CmpOp, CompKind, Expr, ExprKind, FStringPart, LogicalOp, UnaryOp,
 };
@@ -7,7 +8,7 @@ use pyro_parser::dump;
 use pyro_source::Span;
 
 use crate::code::{CodeKind, Const};
-use crate::compile::Compiler;
+use crate::compile::{Compiler, Resolved};
 use crate::error::CompileError;
 use crate::op::Op;
 
@@ -144,7 +145,15 @@ impl Compiler<'_> {
                     .map(|t| Const::Str(dump::type_expr(t).into()))
                     .collect();
                 let k = self.konst(Const::Tuple(types));
-                self.emit(Op::Specialize(k), span);
+                // `chan<Msg>` checks pushed values: it needs the values of
+                // the names its element type is written with.
+                let chan = matches!(&value.kind, ExprKind::Name(n) if n == "chan"
+                    && matches!(self.resolve(n), Some(Resolved::Builtin(Builtin::Chan))));
+                let count = match args.first() {
+                    Some(elem) if chan => self.type_names(elem),
+                    _ => 0,
+                };
+                self.emit(Op::Specialize(k, count), span);
             }
             ExprKind::Range {
                 start,

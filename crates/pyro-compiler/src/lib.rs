@@ -26,6 +26,7 @@ mod error;
 mod expr;
 mod op;
 mod stmt;
+mod types;
 
 pub use code::{Code, CodeKind, Const, Param, ParamKind};
 pub use compile::{compile_module, compile_module_with, instruction_budget, CompileOptions};

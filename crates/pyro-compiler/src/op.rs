@@ -192,10 +192,16 @@ instructions! {
     ListExtend(depth: u32);
     /// Turn the builder on top into its immutable collection.
     Freeze;
-    /// Apply type arguments (the tuple constant `konst` of type strings) to the
-    /// value on top: `chan<int>` keeps its element type; functions and classes
-    /// are unchanged (generics are erased at run time).
-    Specialize(konst: u32);
+    /// Stack `[value, name_1, type_1, ... name_n, type_n]`: apply type
+    /// arguments (the tuple constant `konst` of type strings) to the value.
+    /// `chan<T>` keeps its element type, checked on every push, with the
+    /// values of the names written in it (`Msg`, `shapes.Circle`); functions
+    /// and classes are unchanged (generics are erased at run time).
+    Specialize(konst: u32, count: u16);
+    /// Push the value of a type alias that is not a single name
+    /// (`type Shape = Circle | Square`): `consts[konst]` is the tuple of its
+    /// name, its type as written and its type parameters.
+    MakeAlias(konst: u32);
     /// Replace a sequence with its `count` items (first item on top).
     UnpackSequence(count: u32);
     /// Unpacking with a starred target: `before` items, a list, `after` items.

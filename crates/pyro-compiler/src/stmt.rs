@@ -1,7 +1,6 @@
 //! Compiling statements.
 
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
-use pyro_parser::dump;
 use pyro_source::Span;
 
 use crate::code::{CodeKind, Const};
@@ -245,7 +244,7 @@ impl<'a> Compiler<'a> {
                 );
                 self.store_name(&interface.name.name, interface.name.span);
             }
-            StmtKind::TypeAlias { name, ty, .. } => {
+            StmtKind::TypeAlias { name, params, ty } => {
                 // An alias of a single named type is that type at run time
                 // (`type UserId = int`); other aliases exist only for the checker.
                 if let ast::TypeKind::Named { path, .. } = &ty.kind {
@@ -263,8 +262,7 @@ impl<'a> Compiler<'a> {
                         return;
                     }
                 }
-                let text = self.str_const(&dump::type_expr(ty));
-                self.emit(Op::LoadConst(text), ty.span);
+                self.alias_value(name, params, ty, ty.span);
                 self.store_name(&name.name, name.span);
             }
             StmtKind::Import(items) => self.import(items),

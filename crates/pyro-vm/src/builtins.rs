@@ -132,7 +132,7 @@ fn set_from(items: Vec<Value>, nest: Nest) -> Result<Set, RuntimeError> {
 }
 
 /// Whether `value` is an instance of `class` (a class, a built-in type, an
-/// interface, or a tuple of those).
+/// interface, a type alias, or a tuple of those).
 pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
     Ok(match class {
         Value::Class(c) => match value {
@@ -169,6 +169,8 @@ pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
             }
             false
         }
+        // An alias: what its type accepts (as a channel of it would).
+        Value::Type(t) => t.check(0)?.accepts(value),
         Value::Interface(iface) => {
             let class = match value {
                 Value::Instance(i) => Some(&i.class),
@@ -626,8 +628,17 @@ impl std::future::Future for YieldNow {
     }
 }
 
-/// Calls a prelude builtin or a native module function.
+/// Calls a prelude builtin or a native module function, after checking its
+/// arguments against the catalogue's signature.
+#[inline(always)]
 pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
+    crate::natives::builtin(b).check(&mut args, || crate::natives::builtin_name(b))?;
+    dispatch(rt, depth, b, args)
+}
+
+/// Runs a catalogue entry on checked arguments (in the canonical form of
+/// [`crate::natives`]).
+pub(crate) fn dispatch(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     let name = b.name();
     use Builtin::*;
     match b {
@@ -815,6 +826,11 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         Range => {
             no_kw(name, &args)?;
             arity(name, &args, 1, 3)?;
+            // `range(5, step=2)` arrives as `(5, None, 2)`: 5 is the stop.
+            if matches!(args.pos.get(1), Some(Value::None)) {
+                args.pos.swap(0, 1);
+                args.pos[0] = Value::Int(0);
+            }
             let ints: Vec<i64> = args
                 .pos
                 .iter()
@@ -925,11 +941,14 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
             })
         }
         Sorted => {
-            let key = take_kw(&mut args, "key").filter(|k| !matches!(k, Value::None));
-            let reverse = take_kw(&mut args, "reverse").is_some_and(|r| r.truthy());
-            no_kw(name, &args)?;
-            arity(name, &args, 1, 1)?;
-            let source = args.pos.remove(0);
+            arity(name, &args, 1, 3)?;
+            let reverse = args.pos.get(2).is_some_and(Value::truthy);
+            let key = args
+                .pos
+                .get(1)
+                .filter(|k| !matches!(k, Value::None))
+                .cloned();
+            let source = args.pos.swap_remove(0);
             let rt = rt.clone();
             suspend(async move {
                 let items = items_of(&rt, depth, source).await?;
@@ -1195,7 +1214,10 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
 }
 
 /// A new channel with an optional element type and capacity (default 0).
-fn make_chan(elem: Option<Arc<str>>, capacity: Option<&Value>) -> Result<Value, RuntimeError> {
+fn make_chan(
+    elem: Option<Arc<crate::rtype::TypeValue>>,
+    capacity: Option<&Value>,
+) -> Result<Value, RuntimeError> {
     let capacity = match capacity {
         None => 0,
         Some(v) => int_arg("chan", v)?,
@@ -1240,17 +1262,12 @@ fn enumerate_fits(start: i64, count: Option<u64>) -> Result<(), RuntimeError> {
 pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
     match i {
         Intrinsic::ErrorInit => {
-            let message = take_kw(&mut args, "message");
             if args.pos.is_empty() {
                 return Err(RuntimeError::type_error("Error.__init__ needs self"));
             }
             let receiver = args.pos.remove(0);
-            let message = args
-                .pos
-                .into_iter()
-                .next()
-                .or(message)
-                .unwrap_or_else(|| Value::str(""));
+            crate::natives::error_init().check(&mut args, || receiver.type_name())?;
+            let message = args.pos.pop().unwrap_or_else(|| Value::str(""));
             if let Value::Instance(inst) = &receiver {
                 inst.set(names::message(), message);
                 if inst.get(names::cause()).is_none() {
@@ -1260,15 +1277,32 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
             ready(Value::None)
         }
         Intrinsic::MakeTypedChan => {
-            let ty = args.pos.first().and_then(|v| v.as_str().map(Arc::from));
-            ready(make_chan(ty, args.pos.get(1))?)
+            // `chan<T>(capacity)`: the element type comes first.
+            let elem = match args.pos.first() {
+                Some(Value::Type(t)) => Some(t.clone()),
+                _ => None,
+            };
+            if !args.pos.is_empty() {
+                args.pos.remove(0);
+            }
+            crate::natives::builtin(Builtin::Chan).check(&mut args, || "chan".into())?;
+            ready(make_chan(elem, args.pos.first())?)
         }
-        Intrinsic::ErrorStr => match args.pos.first() {
-            Some(Value::Instance(inst)) => ready(Value::str(
-                crate::error::RuntimeError(inst.clone()).message(),
-            )),
-            _ => ready(Value::str("")),
-        },
+        Intrinsic::ErrorStr => {
+            let receiver = if args.pos.is_empty() {
+                Value::None
+            } else {
+                args.pos.remove(0)
+            };
+            crate::natives::error_str()
+                .check(&mut args, || format!("{}.__str__", receiver.type_name()))?;
+            match receiver {
+                Value::Instance(inst) => {
+                    ready(Value::str(crate::error::RuntimeError(inst).message()))
+                }
+                _ => ready(Value::str("")),
+            }
+        }
     }
 }
 

@@ -107,14 +107,16 @@ pub fn invoke(
             let class = crate::error::error_class(b);
             construct(rt, fiber, class, callee, argc, kwnames, on_return)
         }
-        Value::Builtin(pyro_builtins::Builtin::TaskCurrent) => {
-            let _ = take_args(fiber, callee, argc, kwnames);
+        Value::Builtin(b @ pyro_builtins::Builtin::TaskCurrent) => {
+            let mut args = take_args(fiber, callee, argc, kwnames);
+            crate::natives::builtin(b).check(&mut args, || crate::natives::builtin_name(b))?;
             let current = fiber.task.clone().map_or(Value::None, Value::Task);
             push_result(&mut fiber.stack, current, on_return);
             Ok(Invoked::Done)
         }
         Value::Builtin(b) => {
-            // `math.sqrt(x)`: no argument list to build.
+            // `math.sqrt(x)` of a number: no argument list to build (and
+            // nothing to check: these take one float).
             if argc == 1 && kwnames.is_none() {
                 if let Some(result) = crate::stdlib::unary_math(b, &fiber.stack[callee + 1]) {
                     let v = result?;
@@ -275,7 +277,8 @@ pub fn push_frame(
     Ok(())
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `1 argument`, `2 arguments`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {

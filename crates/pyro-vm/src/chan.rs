@@ -15,7 +15,8 @@
 //!   the value (a rendezvous). Parked receivers are counted so that
 //!   `try_push` succeeds, and a waiting `select` send case becomes ready,
 //!   only when one is waiting.
-//! - Typed channels check each pushed value against their element type.
+//! - Typed channels check each pushed value against their element type,
+//!   resolved once when the channel is made (see [`crate::rtype`]).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -27,6 +28,7 @@ use tokio::sync::{mpsc, oneshot, Mutex as AsyncMutex, Notify};
 use crate::builtins::{arity, ready, suspend};
 use crate::call::{Args, NativeResult};
 use crate::error::RuntimeError;
+use crate::rtype::TypeValue;
 use crate::value::Value;
 
 /// Which operations a channel value allows.
@@ -45,8 +47,9 @@ pub struct Message {
 
 pub struct Channel {
     capacity: usize,
-    /// The element type as written (`int`, `list<string>`), or None for `any`.
-    elem: Option<Arc<str>>,
+    /// The element type (as written, `int`, `list<string>`, and resolved
+    /// when the channel was made), or None for `any`.
+    elem: Option<Arc<TypeValue>>,
     tx: mpsc::Sender<Message>,
     rx: AsyncMutex<mpsc::Receiver<Message>>,
     closed: AtomicBool,
@@ -106,11 +109,11 @@ impl Drop for Channel {
 }
 
 impl Channel {
-    pub fn new(capacity: usize, elem: Option<Arc<str>>) -> Channel {
+    pub fn new(capacity: usize, elem: Option<Arc<TypeValue>>) -> Channel {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         Channel {
             capacity,
-            elem: elem.filter(|t| &**t != "any"),
+            elem: elem.filter(|t| !t.resolved_any()),
             tx,
             rx: AsyncMutex::new(rx),
             closed: AtomicBool::new(false),
@@ -128,7 +131,7 @@ impl Channel {
     }
 
     pub fn elem_type(&self) -> Option<&str> {
-        self.elem.as_deref()
+        self.elem.as_deref().map(|t| &*t.text)
     }
 
     pub fn is_closed(&self) -> bool {
@@ -182,11 +185,15 @@ impl Channel {
         }
     }
 
+    /// A pushed value must fit the element type (see [`crate::rtype`] for
+    /// what a run-time check can see).
+    #[inline]
     fn check_type(&self, value: &Value) -> Result<(), RuntimeError> {
         match &self.elem {
-            Some(t) if !matches_type(value, t) => Err(RuntimeError::type_error(format!(
-                "cannot push {} into chan<{t}>",
-                value.type_name()
+            Some(t) if !t.accepts(value) => Err(RuntimeError::type_error(format!(
+                "cannot push {} into chan<{}>",
+                value.type_name(),
+                t.text
             ))),
             _ => Ok(()),
         }
@@ -405,54 +412,6 @@ impl Channel {
     pub fn try_collect(&self) -> Option<Value> {
         let mut rx = self.rx.try_lock().ok()?;
         rx.try_recv().ok().map(|m| self.took(m))
-    }
-}
-
-/// Whether a value fits a written element type (`int`, `string?`,
-/// `int | string`, `list<int>` checks the outer type, class names by name).
-pub fn matches_type(value: &Value, ty: &str) -> bool {
-    let ty = ty.trim();
-    if let Some(inner) = ty.strip_suffix('?') {
-        return matches!(value, Value::None) || matches_type(value, inner);
-    }
-    if ty.contains('|') && !ty.contains('<') {
-        return ty.split('|').any(|t| matches_type(value, t));
-    }
-    let head = ty.split('<').next().unwrap_or(ty).trim();
-    match head {
-        "any" => true,
-        "int" => matches!(value, Value::Int(_)),
-        "float" => matches!(value, Value::Float(_) | Value::Int(_)),
-        "bool" => matches!(value, Value::Bool(_)),
-        "string" | "str" => matches!(value, Value::Str(_)),
-        "None" | "void" => matches!(value, Value::None),
-        "list" => matches!(value, Value::List(_)),
-        "list_mut" => matches!(value, Value::ListMut(_)),
-        "tuple" => matches!(value, Value::Tuple(_)),
-        "tuple_mut" => matches!(value, Value::TupleMut(_)),
-        "dict" => matches!(value, Value::Dict(_)),
-        "dict_mut" => matches!(value, Value::DictMut(_)),
-        "set" => matches!(value, Value::Set(_)),
-        "set_mut" => matches!(value, Value::SetMut(_)),
-        "chan" => matches!(value, Value::Chan(_, ChanDir::Both)),
-        "Sender" => matches!(value, Value::Chan(_, ChanDir::Both | ChanDir::Send)),
-        "Receiver" => matches!(value, Value::Chan(_, ChanDir::Both | ChanDir::Recv)),
-        "Task" => matches!(value, Value::Task(_)),
-        class => match value {
-            Value::Instance(i) => {
-                let mut c = Some(&i.class);
-                while let Some(cls) = c {
-                    if &*cls.name == class {
-                        return true;
-                    }
-                    c = cls.base.as_ref();
-                }
-                false
-            }
-            Value::Record(r) => &*r.class.name == class,
-            // Functions, interfaces and aliases are not checked at run time.
-            _ => !class.chars().next().is_some_and(char::is_lowercase),
-        },
     }
 }
 

@@ -204,7 +204,7 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
         }
         IoReadLine => {
             arity(name, &args, 0, 0)?;
-            crate::builtins::call(rt, 0, Builtin::Input, Args::default())
+            crate::builtins::dispatch(rt, 0, Builtin::Input, Args::default())
         }
         IoEprint => {
             no_kw(name, &args)?;

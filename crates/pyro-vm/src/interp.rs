@@ -1366,23 +1366,51 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                     let builder = pop!();
                     push!(build::freeze(builder));
                 }
-                Op::Specialize(k) => {
+                Op::Specialize(k, count) => {
                     std::hint::cold_path();
-                    // `chan<int>` remembers its element type; other generics
-                    // are erased at run time.
+                    // `chan<T>` remembers its element type, resolved now
+                    // with the values of the names it is written with;
+                    // other generics are erased at run time.
+                    let names = stack.split_off(stack.len() - 2 * count as usize);
                     if let Some(Value::Builtin(Builtin::Chan)) = stack.last() {
-                        let ty = match &proto.consts[k as usize] {
-                            Value::Tuple(t) => t.first().cloned().unwrap_or(Value::None),
-                            _ => Value::None,
+                        let text = match &proto.consts[k as usize] {
+                            Value::Tuple(t) => t.first().and_then(Value::as_str).unwrap_or("any"),
+                            _ => "any",
                         };
+                        let loaded = crate::rtype::Loaded(&names);
+                        let check = tri!(crate::rtype::resolve(text, &loaded, 0));
+                        let elem = crate::rtype::TypeValue::resolved(text.into(), check);
                         stack.pop();
                         push!(Value::BoundMethod(Arc::new(crate::object::BoundMethod {
-                            receiver: ty,
+                            receiver: Value::Type(Arc::new(elem)),
                             method: crate::object::BoundTarget::Callable(Value::Intrinsic(
                                 crate::value::Intrinsic::MakeTypedChan,
                             )),
                         })));
                     }
+                    drop(names);
+                }
+                Op::MakeAlias(k) => {
+                    std::hint::cold_path();
+                    let parts: Vec<Arc<str>> = match &proto.consts[k as usize] {
+                        Value::Tuple(t) => {
+                            t.iter().filter_map(Value::as_str).map(Arc::from).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let [name, text, params @ ..] = parts.as_slice() else {
+                        break (
+                            RuntimeError::type_error("internal error: a malformed alias"),
+                            false,
+                        );
+                    };
+                    let alias = crate::rtype::TypeValue::alias(
+                        name.clone(),
+                        text.clone(),
+                        params.to_vec(),
+                        &func.module,
+                    );
+                    push!(Value::Type(Arc::new(alias)));
                 }
                 Op::UnpackSequence(n) => {
                     let v = pop!();

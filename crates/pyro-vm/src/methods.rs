@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use pyro_builtins::{has_method as has, Receiver as R};
+use pyro_builtins::Receiver as R;
 
 use parking_lot::Mutex;
 
@@ -23,24 +23,31 @@ use crate::value::Value;
 /// Whether `obj.name` is a method of its built-in type (mutating methods of
 /// immutable collections count, so that calling them gives the right error).
 pub fn has_method(obj: &Value, name: &str) -> bool {
-    match obj {
-        Value::Str(_) => has(R::Str, name),
-        Value::List(_) | Value::ListMut(_) => has(R::Seq, name) || has(R::ListMut, name),
-        Value::Tuple(_) | Value::TupleMut(_) => has(R::Seq, name),
-        Value::Dict(_) | Value::DictMut(_) => has(R::Dict, name) || has(R::DictMut, name),
-        Value::Set(_) | Value::SetMut(_) => has(R::Set, name) || has(R::SetMut, name),
-        Value::Float(_) => has(R::Float, name),
-        Value::Iterator(_) => name == "__next__" || name == "__iter__",
-        // A view answers for every channel method, so that calling the
-        // wrong direction says "send-only" rather than "no attribute".
-        Value::Chan(..) => has(R::Chan, name),
-        Value::Task(_) => has(R::Task, name),
-        Value::Sync(object) => has(object.receiver(), name),
-        Value::Int(_) => has(R::Int, name),
-        _ => false,
-    }
+    lookup(obj, name).is_some()
 }
 
+/// The catalogue entry of method `name` of `obj`'s built-in type: its
+/// receiver kind and position (see [`pyro_builtins::method_index`]).
+fn lookup(obj: &Value, name: &str) -> Option<(R, usize)> {
+    let find = |r: R| pyro_builtins::method_index(r, name).map(|i| (r, i));
+    match obj {
+        Value::Str(_) => find(R::Str),
+        Value::List(_) | Value::ListMut(_) => find(R::Seq).or_else(|| find(R::ListMut)),
+        Value::Tuple(_) | Value::TupleMut(_) => find(R::Seq),
+        Value::Dict(_) | Value::DictMut(_) => find(R::Dict).or_else(|| find(R::DictMut)),
+        Value::Set(_) | Value::SetMut(_) => find(R::Set).or_else(|| find(R::SetMut)),
+        Value::Float(_) => find(R::Float),
+        Value::Iterator(_) => find(R::Iterator),
+        // A view answers for every channel method, so that calling the
+        // wrong direction says "send-only" rather than "no attribute".
+        Value::Chan(..) => find(R::Chan),
+        Value::Task(_) => find(R::Task),
+        Value::Sync(object) => find(object.receiver()),
+        // `bool` is an `int` (as the type checker has it).
+        Value::Int(_) | Value::Bool(_) => find(R::Int),
+        _ => None,
+    }
+}
 fn immutable(kind: &str, twin: &str) -> RuntimeError {
     RuntimeError::type_error(format!("{kind} is immutable (use {twin})"))
 }
@@ -75,45 +82,47 @@ pub fn call_method(
     name: &str,
     mut args: Args,
 ) -> NativeResult {
-    if !has_method(receiver, name) {
+    let Some((kind, index)) = lookup(receiver, name) else {
         return Err(crate::attr::no_attribute(receiver, Sym::intern(name)));
-    }
+    };
+    crate::natives::method(kind, index)
+        .check(&mut args, || format!("{}.{name}", receiver.type_name()))?;
     let nest = Nest::new(rt, depth);
     match receiver {
         Value::Str(s) => str_method(s.as_str(), s.char_len(), name, args),
         Value::List(items) | Value::Tuple(items) => {
-            if has(R::ListMut, name) {
+            if kind == R::ListMut {
                 return Err(immutable("list", "ListMutable"));
             }
             seq_method(receiver, items, name, args, nest)
         }
         Value::TupleMut(items) => seq_mut_method(receiver, items, name, args, nest),
         Value::ListMut(items) => {
-            if has(R::Seq, name) {
+            if kind == R::Seq {
                 return seq_mut_method(receiver, items, name, args, nest);
             }
             list_mut_method(rt, depth, items, name, &mut args)
         }
         Value::Dict(d) => {
-            if has(R::DictMut, name) {
+            if kind == R::DictMut {
                 return Err(immutable("dict", "DictMutable"));
             }
             dict_method(receiver, DictRef::Shared(d), name, args, nest)
         }
         Value::DictMut(d) => {
-            if has(R::Dict, name) {
+            if kind == R::Dict {
                 return dict_method(receiver, DictRef::Locked(d), name, args, nest);
             }
             dict_mut_method(d, name, args, nest)
         }
         Value::Set(s) => {
-            if has(R::SetMut, name) {
+            if kind == R::SetMut {
                 return Err(immutable("set", "SetMutable"));
             }
             set_method(receiver, SetRef::Shared(s), name, args, nest)
         }
         Value::SetMut(s) => {
-            if has(R::Set, name) {
+            if kind == R::Set {
                 return set_method(receiver, SetRef::Locked(s), name, args, nest);
             }
             set_mut_method(s, name, args, nest)
@@ -128,6 +137,7 @@ pub fn call_method(
             None => Err(RuntimeError::new(pyro_builtins::Builtin::StopIteration, "")),
         },
         Value::Int(n) => ready(Value::Int(64 - n.unsigned_abs().leading_zeros() as i64)),
+        Value::Bool(b) => ready(Value::Int(i64::from(*b))),
         _ => Err(crate::attr::no_attribute(receiver, Sym::intern(name))),
     }
 }
@@ -463,10 +473,13 @@ fn list_mut_method(
     args: &mut Args,
 ) -> NativeResult {
     if name == "sort" {
-        let key = take_kw(args, "key").filter(|k| !matches!(k, Value::None));
-        let reverse = take_kw(args, "reverse").is_some_and(|r| r.truthy());
-        no_kw(name, args)?;
-        arity(name, args, 0, 0)?;
+        arity(name, args, 0, 2)?;
+        let key = args
+            .pos
+            .first()
+            .filter(|k| !matches!(k, Value::None))
+            .cloned();
+        let reverse = args.pos.get(1).is_some_and(Value::truthy);
         let snapshot = items.lock().to_vec();
         let (rt, items) = (rt.clone(), items.clone());
         return suspend(async move {

@@ -237,6 +237,7 @@ fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
             out.push(')');
         }
         Value::Interface(i) => out.push_str(&format!("<interface {}>", i.name)),
+        Value::Type(t) => out.push_str(&format!("<type {} = {}>", t.name, t.text)),
         Value::Module(m) => out.push_str(&format!("<module {}>", m.name)),
         Value::Iterator(_) | Value::RangeIter(_) => out.push_str("<iterator>"),
         Value::Task(t) => out.push_str(&format!("<Task {}>", t.id)),

@@ -70,20 +70,27 @@ fn unary_math_fn(b: Builtin) -> Option<fn(f64) -> f64> {
     })
 }
 
-/// Calls a one-float `std.math` function on `x`; `None` if `b` is not one.
-/// The interpreter calls this directly for a one-argument call (no argument
-/// list is built); [`call`] goes through it too. A NaN result from a
-/// non-NaN argument is a domain error; NaN in gives NaN out, as in Python.
+/// Calls a one-float `std.math` function on a number; `None` if `b` is not
+/// one of them or `x` is not a number. The interpreter calls this directly
+/// for a one-argument call (no argument list is built, and a number is
+/// what the signature asks for); [`call`] goes through it too.
 pub fn unary_math(b: Builtin, x: &Value) -> Option<Result<Value, RuntimeError>> {
     let f = unary_math_fn(b)?;
-    Some(float_arg(b.name(), x).and_then(|x| {
-        let r = f(x);
-        if r.is_nan() && !x.is_nan() {
-            Err(RuntimeError::value_error("math domain error"))
-        } else {
-            Ok(Value::Float(r))
-        }
-    }))
+    let x = match x {
+        Value::Int(n) => *n as f64,
+        Value::Float(x) => *x,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        // Anything else is the argument check's to report.
+        _ => return None,
+    };
+    // A NaN result from a non-NaN argument is a domain error; NaN in gives
+    // NaN out, as in Python.
+    let r = f(x);
+    Some(if r.is_nan() && !x.is_nan() {
+        Err(RuntimeError::value_error("math domain error"))
+    } else {
+        Ok(Value::Float(r))
+    })
 }
 
 pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult {
@@ -94,7 +101,8 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
     }
     if unary_math_fn(b).is_some() {
         arity(name, &args, 1, 1)?;
-        if let Some(result) = unary_math(b, &args.pos[0]) {
+        let x = Value::Float(float_arg(name, &args.pos[0])?);
+        if let Some(result) = unary_math(b, &x) {
             return ready(result?);
         }
     }
@@ -229,7 +237,7 @@ pub fn call(rt: &Rt, _depth: usize, b: Builtin, mut args: Args) -> NativeResult 
             }
             ready(Value::Int(acc))
         }
-        MathMin | MathMax => crate::builtins::call(
+        MathMin | MathMax => crate::builtins::dispatch(
             rt,
             _depth,
             if b == MathMin {

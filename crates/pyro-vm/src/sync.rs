@@ -30,6 +30,12 @@ pub enum SyncObject {
         readers: AtomicI64,
         writer: AtomicBool,
     },
+    /// What `rw.read()` and `rw.write()` return: entering it takes the
+    /// lock (shared or exclusive), leaving it releases the lock.
+    RwLockGuard {
+        lock: Arc<SyncObject>,
+        write: bool,
+    },
     WaitGroup {
         count: AtomicI64,
         zero: Notify,
@@ -57,6 +63,7 @@ impl SyncObject {
         match self {
             SyncObject::Mutex { .. } => "Mutex",
             SyncObject::RwLock { .. } => "RwLock",
+            SyncObject::RwLockGuard { .. } => "RwLockGuard",
             SyncObject::WaitGroup { .. } => "WaitGroup",
             SyncObject::Semaphore { .. } => "Semaphore",
             SyncObject::Event { .. } => "Event",
@@ -71,6 +78,7 @@ impl SyncObject {
         match self {
             SyncObject::Mutex { .. } => R::Mutex,
             SyncObject::RwLock { .. } => R::RwLock,
+            SyncObject::RwLockGuard { .. } => R::RwLockGuard,
             SyncObject::WaitGroup { .. } => R::WaitGroup,
             SyncObject::Semaphore { .. } => R::Semaphore,
             SyncObject::Event { .. } => R::Event,
@@ -243,6 +251,27 @@ pub fn method(
                 return Err(not_held("unlock"));
             }
             permits.add_permits(RW_ALL as usize);
+            ready(Value::Bool(false))
+        }
+        (SyncObject::RwLock { .. }, "read" | "write") => {
+            ready(Value::Sync(Arc::new(SyncObject::RwLockGuard {
+                lock: this,
+                write: name == "write",
+            })))
+        }
+        (SyncObject::RwLockGuard { lock, write }, "__enter__" | "__exit__") => {
+            let entering = name == "__enter__";
+            let op = match (*write, entering) {
+                (false, true) => "read_lock",
+                (false, false) => "read_unlock",
+                (true, true) => "lock",
+                (true, false) => "unlock",
+            };
+            let done = method(rt, depth, lock, op, Args::default())?;
+            if entering {
+                return Ok(done);
+            }
+            // Leaving never swallows the error that ended the block.
             ready(Value::Bool(false))
         }
         (SyncObject::WaitGroup { count, zero }, "add" | "done") => {

@@ -44,6 +44,9 @@ pub enum Value {
     Instance(Arc<Instance>),
     Record(Arc<Record>),
     Interface(Arc<Interface>),
+    /// A written type as a value: a type alias that is not a single name
+    /// (`type Shape = Circle | Square`), or a channel's element type.
+    Type(Arc<crate::rtype::TypeValue>),
     Module(Arc<Module>),
     Iterator(Shared<Iter>),
     /// An iterator over a range: one atomic counter, no lock.
@@ -121,6 +124,7 @@ impl Value {
             Value::Instance(a) => Value::Instance(a.clone()),
             Value::Record(a) => Value::Record(a.clone()),
             Value::Interface(a) => Value::Interface(a.clone()),
+            Value::Type(a) => Value::Type(a.clone()),
             Value::Module(a) => Value::Module(a.clone()),
             Value::Iterator(a) => Value::Iterator(a.clone()),
             Value::RangeIter(a) => Value::RangeIter(a.clone()),
@@ -355,6 +359,7 @@ impl Value {
             Value::Instance(i) => i.class.name.to_string(),
             Value::Record(r) => r.class.name.to_string(),
             Value::Interface(_) => "interface".into(),
+            Value::Type(_) => "type".into(),
             Value::Module(_) => "module".into(),
             Value::Iterator(_) | Value::RangeIter(_) => "iterator".into(),
             Value::Task(_) => "Task".into(),
@@ -451,6 +456,7 @@ impl Value {
             Value::Instance(a) => Arc::as_ptr(a) as usize,
             Value::Record(a) => Arc::as_ptr(a) as usize,
             Value::Interface(a) => Arc::as_ptr(a) as usize,
+            Value::Type(a) => Arc::as_ptr(a) as usize,
             Value::Module(a) => Arc::as_ptr(a) as usize,
             Value::Iterator(a) => Arc::as_ptr(a) as usize,
             Value::RangeIter(a) => Arc::as_ptr(a) as usize,
