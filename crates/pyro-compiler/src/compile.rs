@@ -193,6 +193,9 @@ pub struct CompileOptions<'a> {
     pub return_last_expr: bool,
 }
 
+/// The global every module has: its name (`__main__` for the program run).
+pub const MODULE_NAME: &str = "__name__";
+
 /// Compiles a parsed module into its code object (or every error found).
 pub fn compile_module(module: &ast::Module, name: &str) -> Result<Arc<Code>, Vec<CompileError>> {
     compile_module_with(module, name, &CompileOptions::default())
@@ -219,6 +222,12 @@ pub fn compile_module_with(
         c.declare_global(name, module.span, true);
     }
     c.declare_module_names(&module.body);
+    // Every module has its name as a global (after the program's own, so
+    // their numbering does not depend on it), which the VM sets when it
+    // loads the module (`if __name__ == "__main__":`).
+    if !c.globals.contains_key(MODULE_NAME) {
+        c.declare_global(MODULE_NAME, module.span, true);
+    }
     let (last, body) = match module.body.split_last() {
         Some((last, rest))
             if options.return_last_expr && matches!(last.kind, StmtKind::Expr(_)) =>
@@ -710,6 +719,13 @@ impl<'a> Compiler<'a> {
             },
         );
         index
+    }
+
+    /// Whether the program gives `name` no meaning of its own (a name that
+    /// only a star import could define counts as none): then `super`
+    /// and `object` keep their built-in meaning.
+    pub(crate) fn names_nothing(&mut self, name: &str) -> bool {
+        matches!(self.resolve(name), None | Some(Resolved::Dynamic))
     }
 
     /// Whether `name` names a class (for `except Name:`).

@@ -415,11 +415,20 @@ impl Compiler<'_> {
             .any(|a| matches!(a.kind, ArgKind::Star | ArgKind::DoubleStar));
         // `super()` in a method.
         if let (ExprKind::Name(n), true, false) = (&func.kind, args.is_empty(), spawn) {
-            if n == "super" && self.resolve("super").is_none() {
+            if n == "super" && self.names_nothing("super") {
                 if !self.fns.iter().any(|f| f.kind == CodeKind::Method) {
                     self.error(CompileError::SuperOutsideMethod { span });
                 }
                 self.emit(Op::LoadSuper, span);
+                return;
+            }
+        }
+        // `super(Class, obj)`, Python's explicit form.
+        if let (ExprKind::Name(n), [class, receiver], false) = (&func.kind, args, spawn) {
+            if n == "super" && simple && self.names_nothing("super") {
+                self.expr(&class.value);
+                self.expr(&receiver.value);
+                self.emit(Op::BuildSuper, span);
                 return;
             }
         }

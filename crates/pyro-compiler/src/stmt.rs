@@ -186,11 +186,14 @@ impl<'a> Compiler<'a> {
                 },
                 (Some(e), None) => {
                     self.expr(e);
+                    self.emit(Op::ErrorInstance, e.span);
                     self.emit(Op::Raise(1), span);
                 }
                 (Some(e), Some(c)) => {
                     self.expr(e);
+                    self.emit(Op::ErrorInstance, e.span);
                     self.expr(c);
+                    self.emit(Op::ErrorInstance, c.span);
                     self.emit(Op::Raise(2), span);
                 }
             },
@@ -758,10 +761,9 @@ impl<'a> Compiler<'a> {
                 args,
                 kwargs,
             } => {
-                self.emit(Op::LoadBuiltin(B::IsInstance as u16), span);
                 self.emit(Op::LoadLocal(slot), span);
                 self.expr(class);
-                self.emit(Op::Call(2), span);
+                self.emit(Op::MatchClass(args.len() as u32), class.span);
                 fails.push(self.emit(Op::JumpIfFalse(0), span));
                 for (i, arg) in args.iter().enumerate() {
                     let part = self.hidden_slot("field");
@@ -854,6 +856,49 @@ impl<'a> Compiler<'a> {
         decorators.len()
     }
 
+    /// The decorators of a method. `@name.setter` reads the property `name`
+    /// defined earlier in the same class body (which a method body could not
+    /// name).
+    fn member_decorators(&mut self, decorators: &[Expr], properties: &[(&'a str, u32)]) -> usize {
+        for d in decorators {
+            match &d.kind {
+                ExprKind::Attribute { value, attr } if attr.name == "setter" => {
+                    let earlier = match &value.kind {
+                        ExprKind::Name(n) => properties.iter().rev().find(|(p, _)| p == n),
+                        _ => None,
+                    };
+                    match earlier {
+                        Some(&(_, slot)) => {
+                            self.emit(Op::LoadLocal(slot), value.span);
+                            let n = self.name("setter");
+                            self.emit(Op::GetAttr(n), attr.span);
+                        }
+                        None => self.expr(d),
+                    }
+                }
+                _ => self.expr(d),
+            }
+        }
+        decorators.len()
+    }
+
+    /// After a method whose decorators may have made it a property (the
+    /// last one `@property` or `@x.setter`): keeps the member's value in a
+    /// hidden slot, for a later `@name.setter`.
+    fn remember_property(&mut self, def: &'a ast::FuncDef, properties: &mut Vec<(&'a str, u32)>) {
+        let is_property = def.decorators.first().is_some_and(|d| match &d.kind {
+            ExprKind::Name(n) => n == "property",
+            ExprKind::Attribute { attr, .. } => attr.name == "setter",
+            _ => false,
+        });
+        if is_property {
+            let slot = self.hidden_slot("property");
+            self.emit(Op::Dup, def.name.span);
+            self.emit(Op::StoreLocal(slot), def.name.span);
+            properties.push((def.name.name.as_str(), slot));
+        }
+    }
+
     fn apply_decorators(&mut self, count: usize, span: Span) {
         for _ in 0..count {
             self.emit(Op::Call(1), span);
@@ -863,14 +908,16 @@ impl<'a> Compiler<'a> {
     /// Class bodies: methods, field declarations and class attributes.
     fn class_members(&mut self, body: &'a [Stmt]) -> u16 {
         let mut count: usize = 0;
+        let mut properties = Vec::new();
         for s in body {
             match &s.kind {
                 StmtKind::FuncDef(def) => {
                     let n = self.str_const(&def.name.name);
                     self.emit(Op::LoadConst(n), def.name.span);
-                    let decorators = self.decorators(&def.decorators);
+                    let decorators = self.member_decorators(&def.decorators, &properties);
                     self.def_function(def, CodeKind::Method);
                     self.apply_decorators(decorators, def.span);
+                    self.remember_property(def, &mut properties);
                     count += 1;
                 }
                 StmtKind::AnnAssign { target, value, .. } => {
@@ -914,10 +961,19 @@ impl<'a> Compiler<'a> {
 
     fn class_def(&mut self, class: &'a ast::ClassDef) {
         let decorators = self.decorators(&class.decorators);
-        for b in &class.bases {
+        // `class A(object):` is Python 2's spelling of a class without a base.
+        let bases: Vec<&Expr> = class
+            .bases
+            .iter()
+            .filter(|b| {
+                !(matches!(&b.kind, ExprKind::Name(n) if n == "object")
+                    && self.names_nothing("object"))
+            })
+            .collect();
+        for b in &bases {
             self.expr(b);
         }
-        self.emit(Op::BuildTuple(class.bases.len() as u32), class.span);
+        self.emit(Op::BuildTuple(bases.len() as u32), class.span);
         let count = self.class_members(&class.body);
         let name = self.str_const(&class.name.name);
         self.emit(Op::MakeClass(name, count), class.name.span);

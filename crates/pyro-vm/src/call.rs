@@ -103,9 +103,11 @@ pub fn invoke(
             }
         },
         Value::Class(class) => construct(rt, fiber, class, callee, argc, kwnames, on_return),
-        Value::Builtin(b) if b.info().kind == Kind::ErrorClass => {
-            let class = crate::error::error_class(b);
-            construct(rt, fiber, class, callee, argc, kwnames, on_return)
+        Value::Builtin(b) if matches!(b.info().kind, Kind::ErrorClass | Kind::Record) => {
+            match crate::build::prelude_class(b) {
+                Some(class) => construct(rt, fiber, class, callee, argc, kwnames, on_return),
+                None => Err(not_callable(&func)),
+            }
         }
         Value::Builtin(pyro_builtins::Builtin::TaskCurrent) => {
             let _ = take_args(fiber, callee, argc, kwnames);
