@@ -25,6 +25,8 @@
 mod check;
 mod diag;
 mod expr;
+mod members;
+mod pattern;
 mod rel;
 mod stmt;
 mod ty;
