@@ -197,12 +197,10 @@ pub fn lookup(obj: &Value, name: Sym) -> Result<Attr, RuntimeError> {
 pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<Assign, RuntimeError> {
     match obj {
         Value::Instance(inst) => {
-            // A field never has a property's name, so an existing field is
-            // replaced without looking at the class.
-            let Err(value) = inst.replace_field(name, value) else {
-                return Ok(Assign::Done);
-            };
-            if let Some(Value::Descriptor(d)) = inst.class.lookup(name) {
+            // (A field never has a property's name: assigning it calls the
+            // setter.)
+            let in_class = inst.class.lookup(name);
+            if let Some(Value::Descriptor(d)) = in_class {
                 if let Descriptor::Property { set, .. } = &**d {
                     return match set {
                         Some(set) => Ok(Assign::Setter {
@@ -214,7 +212,7 @@ pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<Assign, RuntimeE
                     };
                 }
             }
-            inst.set(name, value);
+            inst.set_field(name, value, || in_class.is_some());
             Ok(Assign::Done)
         }
         Value::Record(r) => Err(RuntimeError::type_error(format!(

@@ -1163,19 +1163,34 @@ pub fn call(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> NativeResult {
     }
 }
 
-/// A function (or other callable) for a decorator to wrap.
+/// What a decorator wraps: anything that may be callable (a function, a
+/// class, an object with `__call__`, another decorator's result), not a
+/// number, string or collection.
 fn callable_arg(name: &str, v: &Value) -> Result<Value, RuntimeError> {
+    let data = matches!(
+        v,
+        Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::List(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::ListMut(_)
+            | Value::TupleMut(_)
+            | Value::DictMut(_)
+            | Value::SetMut(_)
+            | Value::Range(_)
+            | Value::Slice(_)
+    );
     match v {
-        Value::Function(_)
-        | Value::Builtin(_)
-        | Value::Host(_)
-        | Value::BoundMethod(_)
-        | Value::Intrinsic(_)
-        | Value::Descriptor(_) => Ok(v.clone()),
-        other => Err(RuntimeError::type_error(format!(
+        other if data => Err(RuntimeError::type_error(format!(
             "{name}() needs a function, not {}",
             other.type_name()
         ))),
+        _ => Ok(v.clone()),
     }
 }
 

@@ -145,6 +145,19 @@ pub fn invoke(
             let value = (h.call)(args.pos)?;
             finish_native(rt, fiber, Native::Value(value), on_return)
         }
+        // A static method is callable as its function (as in Python 3.10),
+        // however many times it was wrapped.
+        Value::Descriptor(_) => {
+            let mut target = func;
+            while let Value::Descriptor(d) = &target {
+                match &**d {
+                    crate::object::Descriptor::Static(f) => target = f.clone(),
+                    _ => return Err(not_callable(&target)),
+                }
+            }
+            fiber.stack[callee] = target;
+            invoke(rt, fiber, callee, argc, kwnames, on_return)
+        }
         Value::Instance(ref inst) => match inst.class.lookup(names::call()).cloned() {
             Some(method) => {
                 fiber.stack.insert(callee, method);

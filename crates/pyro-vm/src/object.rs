@@ -227,11 +227,17 @@ impl Instance {
     }
 
     pub fn set(&self, name: Sym, value: Value) {
+        self.set_field(name, value, || self.class.lookup(name).is_some());
+    }
+
+    /// Sets the field `name`; `in_class` says whether the class has an
+    /// attribute of that name (asked only when the field is new).
+    pub fn set_field(&self, name: Sym, value: Value, in_class: impl FnOnce() -> bool) {
         let mut fields = self.fields.lock();
         match fields.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
             None => {
-                if self.class.lookup(name).is_some() {
+                if in_class() {
                     self.shadows.store(true, Ordering::Release);
                 }
                 fields.push((name, value))
