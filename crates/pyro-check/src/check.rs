@@ -65,7 +65,7 @@ pub struct ClassInfo {
     /// Methods made static, class methods or properties by a decorator.
     pub method_kinds: HashMap<String, MethodKind>,
     /// Property setters (`@name.setter`), by property name, with `self`.
-    pub setters: Vec<(String, FnRef)>,
+    pub setters: HashMap<String, FnRef>,
     pub span: Option<Span>,
     /// Where each name first occurs in `fields`, `methods` and `attrs`, so
     /// a lookup costs the same in a class of ten thousand members.
@@ -93,7 +93,7 @@ impl ClassInfo {
             attrs: vec![],
             defaults: HashSet::new(),
             method_kinds: HashMap::new(),
-            setters: Vec::new(),
+            setters: HashMap::new(),
             span,
             index: Default::default(),
             ordered: true,
@@ -145,7 +145,7 @@ impl ClassInfo {
 
     /// The setter of the property `name`, if it has one.
     pub fn setter(&self, name: &str) -> Option<&FnRef> {
-        self.setters.iter().find(|(n, _)| n == name).map(|(_, f)| f)
+        self.setters.get(name)
     }
 }
 

@@ -43,12 +43,21 @@ impl Checker {
     /// name).
     pub(crate) fn method_signature(&self, id: usize, f: &ast::FuncDef) -> Option<FnRef> {
         let info = &self.classes[id];
-        info.methods
-            .iter()
-            .chain(&info.setters)
-            .find(|(n, sig)| *n == f.name.name && sig.span == Some(f.name.span))
-            .or_else(|| info.methods.iter().find(|(n, _)| *n == f.name.name))
-            .map(|(_, sig)| sig.clone())
+        let name = f.name.name.as_str();
+        let this = |sig: &&FnRef| sig.span == Some(f.name.span);
+        let first = info.method(name);
+        first
+            .filter(this)
+            .or_else(|| info.setter(name).filter(this))
+            // A name defined twice in the class (rare): search the rest.
+            .or_else(|| {
+                info.methods
+                    .iter()
+                    .find(|(n, sig)| n == name && this(&sig))
+                    .map(|(_, sig)| sig)
+            })
+            .or(first)
+            .cloned()
     }
 
     /// `obj.name = value` where `name` is a property: the value goes to the

@@ -411,7 +411,7 @@ impl Checker {
                     Decorated::Setter(of)
                         if of == name && info.method_kind(&name) == Some(MethodKind::Property) =>
                     {
-                        info.setters.push((name, FnRef::new(sig)));
+                        info.setters.insert(name, FnRef::new(sig));
                         continue;
                     }
                     Decorated::Static => Some(MethodKind::Static),

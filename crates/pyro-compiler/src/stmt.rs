@@ -1,5 +1,7 @@
 //! Compiling statements.
 
+use std::collections::HashMap;
+
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
 use pyro_parser::dump;
 use pyro_source::Span;
@@ -859,16 +861,20 @@ impl<'a> Compiler<'a> {
     /// The decorators of a method. `@name.setter` reads the property `name`
     /// defined earlier in the same class body (which a method body could not
     /// name).
-    fn member_decorators(&mut self, decorators: &[Expr], properties: &[(&'a str, u32)]) -> usize {
+    fn member_decorators(
+        &mut self,
+        decorators: &[Expr],
+        properties: &HashMap<&'a str, u32>,
+    ) -> usize {
         for d in decorators {
             match &d.kind {
                 ExprKind::Attribute { value, attr } if attr.name == "setter" => {
                     let earlier = match &value.kind {
-                        ExprKind::Name(n) => properties.iter().rev().find(|(p, _)| p == n),
+                        ExprKind::Name(n) => properties.get(n.as_str()),
                         _ => None,
                     };
                     match earlier {
-                        Some(&(_, slot)) => {
+                        Some(&slot) => {
                             self.emit(Op::LoadLocal(slot), value.span);
                             let n = self.name("setter");
                             self.emit(Op::GetAttr(n), attr.span);
@@ -885,17 +891,21 @@ impl<'a> Compiler<'a> {
     /// After a method whose decorators may have made it a property (the
     /// last one `@property` or `@x.setter`): keeps the member's value in a
     /// hidden slot, for a later `@name.setter`.
-    fn remember_property(&mut self, def: &'a ast::FuncDef, properties: &mut Vec<(&'a str, u32)>) {
+    fn remember_property(&mut self, def: &'a ast::FuncDef, properties: &mut HashMap<&'a str, u32>) {
         let is_property = def.decorators.first().is_some_and(|d| match &d.kind {
             ExprKind::Name(n) => n == "property",
             ExprKind::Attribute { attr, .. } => attr.name == "setter",
             _ => false,
         });
         if is_property {
-            let slot = self.hidden_slot("property");
+            // One slot per property name: its setter replaces the getter.
+            let slot = match properties.get(def.name.name.as_str()) {
+                Some(&slot) => slot,
+                None => self.hidden_slot("property"),
+            };
             self.emit(Op::Dup, def.name.span);
             self.emit(Op::StoreLocal(slot), def.name.span);
-            properties.push((def.name.name.as_str(), slot));
+            properties.insert(def.name.name.as_str(), slot);
         }
     }
 
@@ -908,7 +918,7 @@ impl<'a> Compiler<'a> {
     /// Class bodies: methods, field declarations and class attributes.
     fn class_members(&mut self, body: &'a [Stmt]) -> u16 {
         let mut count: usize = 0;
-        let mut properties = Vec::new();
+        let mut properties = HashMap::new();
         for s in body {
             match &s.kind {
                 StmtKind::FuncDef(def) => {
