@@ -209,6 +209,8 @@ pub struct Checker {
     /// The types of the current statement's collection literal items, by
     /// the address of their expression.
     pub literal_items: AddrMap<Ty>,
+    /// What the check of method overrides remembers.
+    pub overrides: crate::overrides::Overrides,
 }
 
 /// A type alias waiting to be resolved.
@@ -285,6 +287,7 @@ impl Checker {
             aliases: HashMap::new(),
             alias_chain: Vec::new(),
             literal_items: AddrMap::default(),
+            overrides: Default::default(),
         }
     }
 

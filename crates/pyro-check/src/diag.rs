@@ -61,6 +61,14 @@ impl Diagnostic for TypeError {
         Some(Box::new(self.code.as_str()))
     }
 
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.code.is_warning() {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        })
+    }
+
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help
             .as_ref()
@@ -92,6 +100,10 @@ macro_rules! codes {
             }
             pub fn explanation(self) -> &'static str {
                 match self { $( Code::$id => $explain, )* }
+            }
+            /// A warning (`W…`): reported, but it does not fail a check.
+            pub fn is_warning(self) -> bool {
+                self.as_str().starts_with('W')
             }
         }
 
@@ -220,6 +232,22 @@ Interfaces are structural: any type with the methods satisfies them.
     class Square:
         def side(self) -> float: ...
     let s: Shape = Square()         # error[E0360]: `Square` does not satisfy `Shape`: missing method `area`";
+    Override = "E0361", "incompatible method override",
+"A method overrides a method of a base class (or of an interface the class
+names as a base) with a signature that does not accept every call the
+overridden one accepts, or returns what its callers do not expect. Code
+written for the base class would then fail on the subclass.
+
+    class Shape:
+        def area(self) -> float: ...
+    class Label(Shape):
+        def area(self) -> string: ...   # error[E0361]: returns `string`, `Shape.area` returns `float`
+
+An override must take the same positional parameters (it may add more,
+with defaults), keep every default, accept at least the types the original
+accepts (parameters are contravariant) and return a type the original's
+callers accept (the return type is covariant). Unannotated parameters and
+returns agree with anything; `__init__` is exempt, as in Python.";
     ReturnInNone = "E0370", "value returned from a `-> None` function",
 "A function declared `-> None` returns a value.
 
@@ -251,6 +279,20 @@ whose meaning includes itself.
 An alias is a name for a type that exists already, so it cannot be recursive:
 declare a class or a record for a recursive structure
 (`record Tree(children: list<Tree>)`).";
+    FloorDivisionComment = "W0300", "`//` starts a comment (warning)",
+"In Pyro `//` starts a comment, as `#` does; there is no `//` operator.
+Where Python would read floor division, the rest of the line is silently
+ignored: `let half = n // 2` sets `half` to `n`. `pyro check` warns when a
+`//` comment directly follows an expression and the comment itself reads
+as an operand (`2`, `b`, `len(xs)`); a warning does not change the exit
+status.
+
+    let half = n // 2               # warning[W0300]: this `//` starts a comment
+    let half = div(n, 2)            # floor division
+
+Floor division is the builtin `div(a, b)` (rounding towards minus
+infinity, as Python's `//`); `n //= 2` is `n = div(n, 2)`. A comment
+meant as one reads as words (`// two of them`), or starts with `#`.";
     BadPattern = "E0390", "class pattern that cannot match",
 "A class pattern in a `match` case names something a value cannot be an
 instance of, or has more positional sub-patterns than the class takes:

@@ -25,7 +25,9 @@
 mod check;
 mod diag;
 mod expr;
+mod floor;
 mod members;
+mod overrides;
 mod pattern;
 mod rel;
 mod stmt;
@@ -38,24 +40,40 @@ pub use diag::{explain, Code, TypeError, ALL_CODES};
 /// One reported problem, of any stage, ready for miette.
 pub type Report = Box<dyn miette::Diagnostic + Send + Sync>;
 
-/// Everything `pyro check` reports for one file, in source order. `dir` is
-/// the directory imports are resolved against (the file's own).
+/// Everything `pyro check` reports for one file, in source order: errors,
+/// and warnings (their `severity()` says which). `dir` is the directory
+/// imports are resolved against (the file's own).
 pub fn check_file(file: &pyro_source::SourceFile, dir: Option<&Path>) -> Vec<Report> {
     let parsed = pyro_parser::parse_file(file);
     if !parsed.errors.is_empty() {
-        return parsed
-            .errors
-            .into_iter()
-            .map(|e| Box::new(e) as Report)
-            .collect();
-    }
-    let mut out: Vec<(u32, Report)> = Vec::new();
-    if let Err(errors) = pyro_compiler::compile_module(&parsed.module, "<check>") {
-        for e in errors {
+        // A `//` read as floor division often explains the syntax error
+        // (`print(n // 2)` leaves a bracket open).
+        let warnings = floor::floor_division_warnings(file, &parsed.floor_comments, None);
+        let mut out: Vec<(u32, Report)> = Vec::new();
+        for e in parsed.errors {
             out.push((e.span().lo, Box::new(e)));
         }
+        for w in warnings {
+            out.push((w.span.lo, Box::new(w)));
+        }
+        out.sort_by_key(|(at, _)| *at);
+        return out.into_iter().map(|(_, e)| e).collect();
     }
-    for e in check_module(&parsed.module, dir) {
+    let mut out: Vec<(u32, Report)> = Vec::new();
+    let code = match pyro_compiler::compile_module(&parsed.module, "<check>") {
+        Ok(code) => Some(code),
+        Err(errors) => {
+            for e in errors {
+                out.push((e.span().lo, Box::new(e)));
+            }
+            None
+        }
+    };
+    let warnings = floor::floor_division_warnings(file, &parsed.floor_comments, code.as_deref());
+    for e in check_module(&parsed.module, dir)
+        .into_iter()
+        .chain(warnings)
+    {
         out.push((e.span.lo, Box::new(e)));
     }
     out.sort_by_key(|(at, _)| *at);
@@ -171,6 +189,63 @@ class D:
         ] {
             assert_eq!(codes(&format!("{classes}{uses}")), want, "{uses}");
         }
+    }
+
+    #[test]
+    fn overrides_are_checked_in_both_directions() {
+        let base = "class A:\n    def m(self, x: float) -> float:\n        return x\nclass B(A):\n    pass\n";
+        let sub = |def: &str| {
+            format!("{base}class C(B):\n    def m{def}:\n        raise Error(\"no\")\n")
+        };
+        // Wider parameter, narrower return, an extra optional parameter,
+        // no annotations: fine.
+        for ok in [
+            "(self, x: float) -> int",
+            "(self, x: float?, y: int = 0) -> float",
+            "(self, x)",
+            "(self, *xs: float)",
+        ] {
+            assert!(codes(&sub(ok)).is_empty(), "{ok}");
+        }
+        for bad in [
+            "(self, x: int) -> float",
+            "(self, x: float) -> string",
+            "(self) -> float",
+            "(self, x: float, y: int) -> float",
+        ] {
+            assert_eq!(codes(&sub(bad)), ["E0361"], "{bad}");
+        }
+        // `__init__` is exempt; an interface's method is compared too.
+        assert!(codes("class A:\n    def __init__(self, x: int):\n        pass\nclass B(A):\n    def __init__(self):\n        pass\n").is_empty());
+        assert_eq!(
+            codes("interface I:\n    def f(self) -> int\nclass C(I):\n    def f(self) -> string:\n        return \"\"\n"),
+            ["E0361"]
+        );
+    }
+
+    #[test]
+    fn floor_division_comments_are_warnings() {
+        let map = SourceMap::new();
+        let file = map.add("t.pyro", "let n = 7\nlet h = n // 2\nlet k = n // TODO\n");
+        let reports = super::check_file(&file, None);
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].code().unwrap().to_string(), "W0300");
+        assert_eq!(reports[0].severity(), Some(miette::Severity::Warning));
+        // A name the program binds reads as an operand; a word does not.
+        assert_eq!(
+            codes("let n = 7\nlet k = 2\nprint(n // k)\n"),
+            ["E0010", "W0300"]
+        );
+        assert_eq!(codes("let n = 7\nlet k = 2\nlet h = n // k\n"), ["W0300"]);
+        assert!(codes("let n = 7 // days\nlet c = n // capacity 1\n").is_empty());
+    }
+
+    #[test]
+    fn a_generic_function_stands_in_for_a_specific_one() {
+        let src = "def ident<T>(x: T) -> T:\n    return x\nlet f: (int) -> int = ident\n";
+        assert!(codes(src).is_empty());
+        let src = "def ident<T>(x: T) -> T:\n    return x\nlet f: (int, int) -> int = ident\n";
+        assert_eq!(codes(src), ["E0308"]);
     }
 
     #[test]

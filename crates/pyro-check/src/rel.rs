@@ -16,7 +16,7 @@ use std::rc::Rc;
 use pyro_source::stack::grow;
 
 use crate::check::{Checker, ClassKind};
-use crate::ty::{FnTy, PKind, Ty, TyRef};
+use crate::ty::{FnTy, PKind, ParamTy, Ty, TyRef};
 
 /// Why a value is not assignable.
 #[derive(Clone)]
@@ -25,6 +25,28 @@ pub enum Mismatch {
     Types,
     /// A value does not satisfy an interface; the detail says why.
     Interface(String),
+}
+
+/// Why one signature cannot stand in for another (the first reason
+/// [`Checker::fn_compatible`] finds).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SigMismatch {
+    /// The other takes `*args`; this one does not.
+    VarArgs,
+    /// The other takes `**kwargs`; this one does not.
+    KwArgs,
+    /// A positional parameter of the other has no counterpart here.
+    MissingParam(String),
+    /// A parameter required here that the other's callers need not pass.
+    ExtraRequired(String),
+    /// A parameter with a default in the other is required here.
+    NowRequired(String),
+    /// A keyword-only parameter of the other is not accepted by name here.
+    MissingKeyword(String),
+    /// This parameter does not accept every value the other's does.
+    Param { name: String, have: Ty, want: Ty },
+    /// This returns something the other's callers do not accept.
+    Return { have: Ty, want: Ty },
 }
 
 type Pair = (Ty, Ty);
@@ -350,12 +372,20 @@ impl Checker {
             match self.method_type(ty, &name) {
                 None => return Err(format!("missing method `{name}`")),
                 Some(Ty::Func(have)) => {
-                    if self.fn_compatible(&have, &want).is_err() {
-                        let detail = format!(
-                            "method `{name}` has type `{}`, the interface wants `{}`",
+                    if let Err(why) = self.fn_compatible(&have, &want) {
+                        let (shown_have, shown_want) = (
                             self.show(&Ty::Func(have)),
-                            self.show(&Ty::Func(want.clone()))
+                            self.show(&Ty::Func(want.clone())),
                         );
+                        let mut detail = format!(
+                            "method `{name}` has type `{shown_have}`, the interface wants `{shown_want}`"
+                        );
+                        // Types that print alike differ in what they do not
+                        // show: defaults, keyword-only names.
+                        if shown_have == shown_want {
+                            let other = format!("the interface's `{name}`");
+                            detail = format!("{detail}: it {}", self.mismatch_reason(&why, &other));
+                        }
                         if !self.mentions_interface(&want) {
                             return Err(detail);
                         }
@@ -389,36 +419,146 @@ impl Checker {
             .any(|t| matches!(t, Ty::Instance(id, _) if self.classes[*id].kind == ClassKind::Interface))
     }
 
-    /// Whether function `have` can stand in for `want`: it accepts at least
-    /// the arguments `want` takes (contravariant parameters) and returns
-    /// something `want`'s callers accept.
-    pub fn fn_compatible(&self, have: &FnTy, want: &FnTy) -> Result<(), ()> {
-        let positional = |f: &FnTy| {
+    /// Whether function `have` can stand in for `want`: it accepts every
+    /// call `want` accepts (the same positional parameters, optionally more
+    /// with defaults; no parameter `want` may omit is required; parameter
+    /// types contravariant) and returns something `want`'s callers accept
+    /// (covariant). This is the one relation for function values, for the
+    /// methods an interface requires and for method overrides. An
+    /// unannotated parameter or return (`any`) agrees with anything, and the
+    /// type parameters of a generic `have` are read as `any`. Positional
+    /// parameters are matched by position, not by name (as mypy does).
+    pub fn fn_compatible(&self, have: &FnTy, want: &FnTy) -> Result<(), SigMismatch> {
+        let owned;
+        let have = if have.type_params.is_empty() {
+            have
+        } else {
+            let own = &have.type_params;
+            owned = match Ty::func(have.clone()).subst(&|n| {
+                Some(if own.iter().any(|v| &**v == n) {
+                    Ty::Any
+                } else {
+                    Ty::Var(n.into())
+                })
+            }) {
+                Ty::Func(f) => (*f).clone(),
+                _ => have.clone(),
+            };
+            &owned
+        };
+        let positional = |f: &'_ FnTy| -> Vec<ParamTy> {
             f.params
                 .iter()
                 .filter(|p| p.kind == PKind::Normal && !p.kw_only)
                 .cloned()
-                .collect::<Vec<_>>()
+                .collect()
         };
+        let star = |f: &'_ FnTy, kind: PKind| f.params.iter().find(|p| p.kind == kind).cloned();
         let (hp, wp) = (positional(have), positional(want));
-        let have_var = have.params.iter().any(|p| p.kind == PKind::VarArgs);
-        let want_var = want.params.iter().any(|p| p.kind == PKind::VarArgs);
-        if want_var && !have_var {
-            return Err(());
+        let (have_var, want_var) = (star(have, PKind::VarArgs), star(want, PKind::VarArgs));
+        let (have_kw, want_kw) = (star(have, PKind::KwArgs), star(want, PKind::KwArgs));
+        if want_var.is_some() && have_var.is_none() {
+            return Err(SigMismatch::VarArgs);
         }
-        let required = hp.iter().filter(|p| !p.has_default).count();
-        if required > wp.len() || (wp.len() > hp.len() && !have_var) {
-            return Err(());
+        if want_kw.is_some() && have_kw.is_none() {
+            return Err(SigMismatch::KwArgs);
         }
-        for (h, w) in hp.iter().zip(&wp) {
+        let param = |h: &ParamTy, w: &ParamTy| -> Result<(), SigMismatch> {
+            if w.has_default && !h.has_default {
+                return Err(SigMismatch::NowRequired(h.name.clone()));
+            }
             if !self.assignable(&w.ty, &h.ty) {
-                return Err(());
+                return Err(SigMismatch::Param {
+                    name: h.name.clone(),
+                    have: h.ty.clone(),
+                    want: w.ty.clone(),
+                });
+            }
+            Ok(())
+        };
+        // `*args` and `**kwargs` take what they take, or nothing.
+        let optional = |p: &ParamTy| ParamTy {
+            has_default: true,
+            ..p.clone()
+        };
+        for (i, w) in wp.iter().enumerate() {
+            match (hp.get(i), &have_var) {
+                (Some(h), _) => param(h, w)?,
+                // Extra positional arguments go to `*args`.
+                (None, Some(v)) => param(&optional(v), w)?,
+                (None, None) => return Err(SigMismatch::MissingParam(w.name.clone())),
             }
         }
+        if let Some(h) = hp.iter().skip(wp.len()).find(|h| !h.has_default) {
+            return Err(SigMismatch::ExtraRequired(h.name.clone()));
+        }
+        if let (Some(h), Some(w)) = (&have_var, &want_var) {
+            param(h, w)?;
+        }
+        // Keyword-only parameters: each of `want`'s is accepted by name, and
+        // `have` requires none that `want`'s callers need not pass.
+        for w in want
+            .params
+            .iter()
+            .filter(|p| p.kind == PKind::Normal && p.kw_only)
+        {
+            let by_name = have
+                .params
+                .iter()
+                .find(|h| h.kind == PKind::Normal && h.name == w.name);
+            match (by_name, &have_kw) {
+                (Some(h), _) => param(h, w)?,
+                (None, Some(k)) => param(&optional(k), w)?,
+                (None, None) => return Err(SigMismatch::MissingKeyword(w.name.clone())),
+            }
+        }
+        let required_keyword = have.params.iter().find(|h| {
+            h.kind == PKind::Normal
+                && h.kw_only
+                && !h.has_default
+                && !want.params.iter().any(|w| {
+                    w.kind == PKind::Normal && w.kw_only && w.name == h.name && !w.has_default
+                })
+        });
+        if let Some(h) = required_keyword {
+            return Err(SigMismatch::ExtraRequired(h.name.clone()));
+        }
         if want.ret_declared && have.ret_declared && !self.assignable(&have.ret, &want.ret) {
-            return Err(());
+            return Err(SigMismatch::Return {
+                have: have.ret.clone(),
+                want: want.ret.clone(),
+            });
         }
         Ok(())
+    }
+
+    /// Why a signature cannot stand in for `other` (from
+    /// [`Checker::fn_compatible`]), as a phrase that follows "it".
+    pub fn mismatch_reason(&self, why: &SigMismatch, other: &str) -> String {
+        match why {
+            SigMismatch::VarArgs => format!("takes no `*args`, as {other} does"),
+            SigMismatch::KwArgs => format!("takes no `**kwargs`, as {other} does"),
+            SigMismatch::MissingParam(p) => format!("has no parameter for `{p}` of {other}"),
+            SigMismatch::ExtraRequired(p) => {
+                format!("requires `{p}`, which callers of {other} do not pass")
+            }
+            SigMismatch::NowRequired(p) => {
+                format!("requires `{p}`, which has a default in {other}")
+            }
+            SigMismatch::MissingKeyword(p) => {
+                format!("has no parameter `{p}`, which {other} takes by keyword")
+            }
+            SigMismatch::Param { name, have, want } => format!(
+                "takes `{name}: {}`, where {other} takes `{}`",
+                self.show(have),
+                self.show(want)
+            ),
+            SigMismatch::Return { have, want } => format!(
+                "returns `{}`, where {other} returns `{}`",
+                self.show(have),
+                self.show(want)
+            ),
+        }
     }
 
     /// The type produced by iterating `ty`, or `None` if it is not iterable.

@@ -86,9 +86,10 @@ impl Checker {
             }
         }
         self.aliases = outer;
-        for (id, s) in classes {
+        for &(id, s) in &classes {
             self.collect_class(id, s);
         }
+        self.check_overrides(&classes);
         for s in body {
             if let StmtKind::FuncDef(f) = &s.kind {
                 let sig = self.function_signature(f, None);

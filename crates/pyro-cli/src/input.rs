@@ -1,6 +1,9 @@
 //! Loading source files for the subcommands, with a diagnostic (never a
-//! panic) for unreadable or non-UTF-8 files.
+//! panic) for unreadable or non-UTF-8 files. Every subcommand loads its
+//! program here, so a missing file reads the same under `run` as under
+//! `check`; the path `-` is standard input, named `<stdin>`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -30,10 +33,27 @@ pub enum InputError {
     NoFiles { path: String },
 }
 
-/// Reads `path` into `map`.
+/// The path that stands for standard input.
+pub const STDIN_PATH: &str = "-";
+
+/// The name standard input goes by in diagnostics and tracebacks.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` stands for standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_PATH
+}
+
+/// Reads `path` (or standard input, for `-`) into `map`.
 pub fn load(map: &SourceMap, path: &Path) -> Result<Arc<SourceFile>, InputError> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| InputError::Unreadable {
+    let (shown, read) = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        let read = std::io::stdin().lock().read_to_end(&mut bytes);
+        (STDIN_NAME.to_string(), read.map(|_| bytes))
+    } else {
+        (path.display().to_string(), std::fs::read(path))
+    };
+    let bytes = read.map_err(|e| InputError::Unreadable {
         path: shown.clone(),
         reason: describe(&e),
     })?;

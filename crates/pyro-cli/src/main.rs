@@ -7,13 +7,21 @@ mod cmd;
 mod input;
 mod report;
 
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Pyro: a Python-like language with Go-style concurrency.
 #[derive(Parser)]
-#[command(name = "pyro", version, about, propagate_version = true)]
+#[command(
+    name = "pyro",
+    version,
+    about,
+    propagate_version = true,
+    after_help = "`pyro FILE.pyro [ARGS]...` runs a file, as `pyro run FILE.pyro [ARGS]...` does."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,7 +44,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(implicit_run(std::env::args_os().collect()));
     match cli.command {
         Command::Run(args) => cmd::run::main(args),
         Command::Check(args) => cmd::check::main(args),
@@ -45,4 +53,25 @@ fn main() -> ExitCode {
         Command::Tokens(args) => cmd::tokens::main(args),
         Command::Dis(args) => cmd::dis::main(args),
     }
+}
+
+/// `pyro FILE.pyro [ARGS...]` is `pyro run FILE.pyro [ARGS...]`, as
+/// `python FILE` and `deno FILE` run a file: a first argument that is not a
+/// subcommand (nor an option) and ends in `.pyro` or names an existing file
+/// gets `run` put before it.
+fn implicit_run(mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = args.get(1) else {
+        return args;
+    };
+    let command = Cli::command();
+    let subcommand = command
+        .get_subcommands()
+        .any(|c| c.get_name() == first || c.get_all_aliases().any(|a| a == first))
+        || first == "help";
+    let text = first.to_string_lossy();
+    let file = text.ends_with(".pyro") || Path::new(first).is_file();
+    if !subcommand && !text.starts_with('-') && file {
+        args.insert(1, OsString::from("run"));
+    }
+    args
 }

@@ -54,6 +54,7 @@ fn handler() -> GraphicalReportHandler {
 /// source, which miette prefers to the one attached here.
 pub fn render_boxed(diagnostic: Box<dyn Diagnostic + Send + Sync>, sources: &SourceMap) -> String {
     let view = sources.snapshot();
+    let diagnostic = pyro_source::order::primary_first(diagnostic, &view);
     let diagnostic = pyro_source::clip::clip_long_lines(diagnostic, &view);
     let report = Report::new_boxed(diagnostic).with_source_code(view);
     let mut out = String::new();
@@ -132,12 +133,27 @@ fn location(d: &dyn Diagnostic, sources: &SourceMap) -> Option<(String, u32, u32
     ))
 }
 
-/// `path:line:col: error[E0308]: message` (for `pyro check --format short`).
+/// Whether a diagnostic is a warning: reported, but it fails nothing.
+pub fn is_warning(d: &dyn Diagnostic) -> bool {
+    d.severity() == Some(miette::Severity::Warning)
+}
+
+fn severity(d: &dyn Diagnostic) -> &'static str {
+    if is_warning(d) {
+        "warning"
+    } else {
+        "error"
+    }
+}
+
+/// `path:line:col: error[E0308]: message` (for `pyro check --format short`);
+/// `warning[W0300]` for a warning.
 pub fn short(d: &dyn Diagnostic, sources: &SourceMap) -> String {
     let code = d.code().map(|c| format!("[{c}]")).unwrap_or_default();
+    let severity = severity(d);
     match location(d, sources) {
-        Some((file, line, col, _, _)) => format!("{file}:{line}:{col}: error{code}: {d}"),
-        None => format!("error{code}: {d}"),
+        Some((file, line, col, _, _)) => format!("{file}:{line}:{col}: {severity}{code}: {d}"),
+        None => format!("{severity}{code}: {d}"),
     }
 }
 
@@ -167,7 +183,7 @@ pub fn json(d: &dyn Diagnostic, sources: &SourceMap) -> serde_json::Value {
             (Some(f), Some(l), Some(c), Some(el), Some(ec))
         });
     serde_json::json!({
-        "severity": "error",
+        "severity": severity(d),
         "code": d.code().map(|c| c.to_string()),
         "message": d.to_string(),
         "file": file,

@@ -8,9 +8,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
+
+mod support;
 
 /// Which subcommand a folder's tests run, and what they expect by default.
 struct Suite {
@@ -57,6 +59,12 @@ const SUITES: &[Suite] = &[
         subcommand: "check",
         stdout_ext: "stdout",
         default_status: 1,
+    },
+    Suite {
+        dir: "check/warn",
+        subcommand: "check",
+        stdout_ext: "stdout",
+        default_status: 0,
     },
 ];
 
@@ -285,17 +293,8 @@ fn execute(subcommand: &str, file: &Path, d: &Directives) -> Result<Outcome, Fai
         buf
     });
     let limit = Duration::from_secs(d.timeout.unwrap_or(30));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("timed out after {}s (a hang is a bug)", limit.as_secs()).into());
-        }
-        std::thread::sleep(Duration::from_millis(2));
+    let Some(status) = support::wait_for(&mut child, limit).map_err(|e| e.to_string())? else {
+        return Err(format!("timed out after {}s (a hang is a bug)", limit.as_secs()).into());
     };
     let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();

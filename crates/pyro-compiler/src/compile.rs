@@ -36,16 +36,22 @@ pub(crate) struct Binding {
     pub maybe_unbound: bool,
     /// Declared by `class`/`record` (so `except Name:` is a typed clause).
     pub is_class: bool,
+    /// A class attribute, seen by bare name further down the class body
+    /// but not inside its methods (as in Python).
+    pub class_attr: bool,
     pub span: Span,
     /// Instructions that use the slot, patched if the binding becomes a cell.
     pub uses: Vec<usize>,
 }
 
+/// One module-level variable. A name may have several: a top-level
+/// `let`/`mut` after an earlier binding of the name is a new variable from
+/// its line on (LANGUAGE.md §4).
 #[derive(Debug, Clone)]
 pub(crate) struct GlobalInfo {
-    pub index: u32,
     pub mutable: bool,
     pub is_class: bool,
+    /// Where it is declared (its scope starts here).
     pub span: Span,
 }
 
@@ -150,8 +156,11 @@ pub(crate) enum Resolved {
 
 pub struct Compiler<'a> {
     pub(crate) fns: Vec<FnState<'a>>,
-    pub(crate) globals: HashMap<String, GlobalInfo>,
+    /// The module variables of each name (global indices, in source order).
+    pub(crate) globals: HashMap<String, Vec<u32>>,
+    /// Each global's name and declaration, by index.
     pub(crate) global_names: Vec<Arc<str>>,
+    pub(crate) global_info: Vec<GlobalInfo>,
     /// The module star-imports another, so unknown names resolve at run time.
     pub(crate) dynamic_names: bool,
     pub(crate) errors: Vec<CompileError>,
@@ -164,6 +173,8 @@ pub struct Compiler<'a> {
     /// Undefined names reported so far (only the first few get a "did you
     /// mean" search through every visible name).
     pub(crate) undefined: usize,
+    /// Names the `case` pattern being compiled has bound so far.
+    pub(crate) pattern_bound: HashSet<String>,
 }
 
 /// Most instructions a module of `source_len` bytes may compile to. A
@@ -211,23 +222,24 @@ pub fn compile_module_with(
         fns: vec![FnState::new(CodeKind::Module, name, module.span)],
         globals: HashMap::new(),
         global_names: Vec::new(),
+        global_info: Vec::new(),
         dynamic_names: false,
         errors: Vec::new(),
         emitted: 0,
         budget: instruction_budget(module.span.len() as usize),
         too_large: false,
         undefined: 0,
+        pattern_bound: HashSet::new(),
     };
     for name in options.predeclared {
-        c.declare_global(name, module.span, true);
+        c.new_global(name, module.span.start(), true, false);
     }
     c.declare_module_names(&module.body);
-    // Every module has its name as a global (after the program's own, so
-    // their numbering does not depend on it), which the VM sets when it
-    // loads the module (`if __name__ == "__main__":`).
-    if !c.globals.contains_key(MODULE_NAME) {
-        c.declare_global(MODULE_NAME, module.span, true);
-    }
+    // Every module has its name as a global, which the VM sets when it
+    // loads the module (`if __name__ == "__main__":`); declared at the
+    // module's start, numbered after the program's own globals (so their
+    // numbering does not depend on it).
+    c.new_global(MODULE_NAME, module.span.start(), true, false);
     let (last, body) = match module.body.split_last() {
         Some((last, rest))
             if options.return_last_expr && matches!(last.kind, StmtKind::Expr(_)) =>
@@ -476,6 +488,7 @@ impl<'a> Compiler<'a> {
             declared_by_let: by_let,
             maybe_unbound: false,
             is_class: false,
+            class_attr: false,
             span,
             uses: Vec::new(),
         });
@@ -500,18 +513,46 @@ impl<'a> Compiler<'a> {
         f.scopes.iter().rev().find_map(|s| s.get(name).copied())
     }
 
-    pub(crate) fn resolve(&mut self, name: &str) -> Option<Resolved> {
+    /// A binding of an enclosing function, as seen from a function nested
+    /// in it: class attributes are not visible inside methods.
+    fn lookup_enclosing(f: &FnState, name: &str) -> Option<BindingId> {
+        f.scopes
+            .iter()
+            .rev()
+            .filter_map(|s| s.get(name).copied())
+            .find(|&id| !f.bindings[id].class_attr)
+    }
+
+    /// The module variable `name` means at source position `at`: the last
+    /// one declared at or before it, else (a function referring to a name
+    /// defined further down) the first.
+    pub(crate) fn global_at(&self, name: &str, at: u32) -> Option<u32> {
+        let all = self.globals.get(name)?;
+        let before = all.partition_point(|&i| self.global_info[i as usize].span.lo <= at);
+        Some(all[before.saturating_sub(1)])
+    }
+
+    /// The module variable `name` declared at or before `at`, if any: what
+    /// an assignment at `at` may update.
+    fn global_declared_by(&self, name: &str, at: u32) -> Option<u32> {
+        let all = self.globals.get(name)?;
+        let before = all.partition_point(|&i| self.global_info[i as usize].span.lo <= at);
+        before.checked_sub(1).map(|k| all[k])
+    }
+
+    /// How a read of `name` at `at` resolves.
+    pub(crate) fn resolve(&mut self, name: &str, at: u32) -> Option<Resolved> {
         let depth = self.fns.len() - 1;
         if let Some(id) = Self::lookup_in(&self.fns[depth], name) {
             return Some(Resolved::Local(id));
         }
         for k in (0..depth).rev() {
-            if let Some(id) = Self::lookup_in(&self.fns[k], name) {
+            if let Some(id) = Self::lookup_enclosing(&self.fns[k], name) {
                 return Some(Resolved::Free(self.capture(k, id, name)));
             }
         }
-        if let Some(g) = self.globals.get(name) {
-            return Some(Resolved::Global(g.index));
+        if let Some(g) = self.global_at(name, at) {
+            return Some(Resolved::Global(g));
         }
         if let Some(b) = Builtin::lookup_prelude(name) {
             return Some(Resolved::Builtin(b));
@@ -568,7 +609,7 @@ impl<'a> Compiler<'a> {
     // ------------------------------------------------------------ loads and stores
 
     pub(crate) fn load_name(&mut self, name: &str, span: Span) {
-        match self.resolve(name) {
+        match self.resolve(name, span.lo) {
             Some(Resolved::Local(id)) => {
                 let b = &self.f().bindings[id];
                 let op = if b.cell {
@@ -596,7 +637,9 @@ impl<'a> Compiler<'a> {
             }
             None => {
                 self.undefined += 1;
-                let help = if self.undefined <= SUGGESTED_NAMES {
+                let help = if let Some(hint) = python_hint(name) {
+                    Some(hint)
+                } else if self.undefined <= SUGGESTED_NAMES {
                     suggest(name, self.visible_names())
                 } else {
                     None
@@ -613,6 +656,7 @@ impl<'a> Compiler<'a> {
 
     fn visible_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self.globals.keys().cloned().collect();
+        names.sort_unstable();
         for f in &self.fns {
             for s in &f.scopes {
                 names.extend(s.keys().cloned());
@@ -622,9 +666,36 @@ impl<'a> Compiler<'a> {
         names
     }
 
+    /// How an assignment to `name` at `at` resolves: like a read, except
+    /// that a variable of an enclosing function or of the module counts only
+    /// when it is declared earlier in the source (LANGUAGE.md §4).
+    pub(crate) fn resolve_store(&mut self, name: &str, at: u32) -> Option<Resolved> {
+        let depth = self.fns.len() - 1;
+        if let Some(id) = Self::lookup_in(&self.fns[depth], name) {
+            return Some(Resolved::Local(id));
+        }
+        for k in (0..depth).rev() {
+            if let Some(id) = Self::lookup_enclosing(&self.fns[k], name) {
+                if self.fns[k].bindings[id].span.lo <= at {
+                    return Some(Resolved::Free(self.capture(k, id, name)));
+                }
+            }
+        }
+        if let Some(g) = self.global_declared_by(name, at) {
+            return Some(Resolved::Global(g));
+        }
+        if let Some(b) = Builtin::lookup_prelude(name) {
+            return Some(Resolved::Builtin(b));
+        }
+        if self.dynamic_names {
+            return Some(Resolved::Dynamic);
+        }
+        None
+    }
+
     /// Stores the top of the stack into `name`, declaring it if needed.
     pub(crate) fn store_name(&mut self, name: &str, span: Span) {
-        let resolved = self.resolve(name);
+        let resolved = self.resolve_store(name, span.lo);
         match resolved {
             Some(Resolved::Local(id)) => {
                 let (mutable, declared) =
@@ -646,7 +717,8 @@ impl<'a> Compiler<'a> {
                 let (mutable, declared) = (0..depth)
                     .rev()
                     .find_map(|k| {
-                        Self::lookup_in(&self.fns[k], name).map(|id| &self.fns[k].bindings[id])
+                        Self::lookup_enclosing(&self.fns[k], name)
+                            .map(|id| &self.fns[k].bindings[id])
                     })
                     .map_or((true, span), |b| (b.mutable, b.span));
                 if self.check_mutable(name, span, mutable, declared) {
@@ -654,7 +726,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             Some(Resolved::Global(i)) => {
-                let g = self.globals[name].clone();
+                let g = self.global_info[i as usize].clone();
                 if self.check_mutable(name, span, g.mutable, g.span) {
                     self.emit(Op::StoreGlobal(i), span);
                 }
@@ -663,7 +735,7 @@ impl<'a> Compiler<'a> {
             // dynamic names get here: a new function-level variable.
             Some(Resolved::Builtin(_)) | Some(Resolved::Dynamic) | None => {
                 if self.at_module_level() {
-                    let index = self.declare_global(name, span, true);
+                    let index = self.new_global(name, span, true, false);
                     self.emit(Op::StoreGlobal(index), span);
                 } else {
                     let id = self.declare(name, span, true, false, true);
@@ -689,43 +761,66 @@ impl<'a> Compiler<'a> {
 
     /// `let`/`mut` of a single name: a new binding (a global at module level).
     pub(crate) fn declare_and_store(&mut self, name: &str, span: Span, mutable: bool) {
-        if self.at_module_level() && self.f().scopes.len() == 1 {
-            let index = self.declare_global(name, span, mutable);
+        self.declare_and_store_in(name, span, mutable, 0);
+    }
+
+    /// [`Self::declare_and_store`] in the block `up` scopes out from the
+    /// innermost one (a `match` capture belongs to the block around the
+    /// `case`).
+    pub(crate) fn declare_and_store_in(
+        &mut self,
+        name: &str,
+        span: Span,
+        mutable: bool,
+        up: usize,
+    ) {
+        if self.at_module_level() && self.f().scopes.len() == 1 + up {
+            // Hoisting made the variable this declaration starts.
+            let index = match self.global_declared_by(name, span.lo) {
+                Some(i) if self.global_info[i as usize].span.lo == span.lo => i,
+                _ => self.new_global(name, span, mutable, false),
+            };
             self.emit(Op::StoreGlobal(index), span);
             return;
         }
         let id = self.declare(name, span, mutable, true, false);
+        if up > 0 {
+            let f = self.f();
+            let inner = f.scopes.len() - 1;
+            f.scopes[inner].remove(name);
+            f.scopes[inner - up].insert(name.to_string(), id);
+        }
         let slot = self.f().bindings[id].slot;
         let at = self.emit(Op::StoreLocal(slot), span);
         self.f().bindings[id].uses.push(at);
     }
 
-    pub(crate) fn declare_global(&mut self, name: &str, span: Span, mutable: bool) -> u32 {
-        if let Some(g) = self.globals.get_mut(name) {
-            // Hoisting saw the name first; the binding itself is here.
-            g.mutable = mutable;
-            g.span = span;
-            return g.index;
-        }
+    /// A new module variable declared at `span` (kept in source order).
+    pub(crate) fn new_global(
+        &mut self,
+        name: &str,
+        span: Span,
+        mutable: bool,
+        is_class: bool,
+    ) -> u32 {
         let index = self.global_names.len() as u32;
         self.global_names.push(name.into());
-        self.globals.insert(
-            name.to_string(),
-            GlobalInfo {
-                index,
-                mutable,
-                is_class: false,
-                span,
-            },
-        );
+        self.global_info.push(GlobalInfo {
+            mutable,
+            is_class,
+            span,
+        });
+        let all = self.globals.entry(name.to_string()).or_default();
+        let at = all.partition_point(|&i| self.global_info[i as usize].span.lo <= span.lo);
+        all.insert(at, index);
         index
     }
 
     /// Whether the program gives `name` no meaning of its own (a name that
     /// only a star import could define counts as none): then `super`
     /// and `object` keep their built-in meaning.
-    pub(crate) fn names_nothing(&mut self, name: &str) -> bool {
-        matches!(self.resolve(name), None | Some(Resolved::Dynamic))
+    pub(crate) fn names_nothing(&mut self, name: &str, at: u32) -> bool {
+        matches!(self.resolve(name, at), None | Some(Resolved::Dynamic))
     }
 
     /// Whether `name` names a class (for `except Name:`).
@@ -738,31 +833,90 @@ impl<'a> Compiler<'a> {
                 return f.bindings[id].is_class;
             }
         }
-        self.globals.get(name).is_some_and(|g| g.is_class)
+        self.globals
+            .get(name)
+            .is_some_and(|all| all.iter().any(|&i| self.global_info[i as usize].is_class))
     }
 
     // ------------------------------------------------------------ hoisting
 
     /// Declares every module-level name up front, so functions may refer to
     /// names defined later in the file.
+    ///
+    /// Each name's first binding in the source makes its variable; a
+    /// top-level `let`/`mut` (or `match` capture) of a name bound earlier
+    /// makes a new one from its line on.
     fn declare_module_names(&mut self, body: &[Stmt]) {
-        let mut assigned = Vec::new();
         let mut lets = HashSet::new();
-        collect_assigned(body, &mut assigned, &mut lets);
-        for a in assigned {
-            self.declare_global(&a.name, a.span, true);
-            if let Some(g) = self.globals.get_mut(&a.name) {
-                g.is_class |= a.class;
-            }
-        }
-        // `let` at the top level makes an immutable global.
         for stmt in body {
-            if let StmtKind::Let {
-                mutable, target, ..
-            } = &stmt.kind
-            {
-                for (name, span) in target_names(target) {
-                    self.declare_global(&name, span, *mutable);
+            // (name, span, declares a new variable: Some(mutable))
+            let mut bound: Vec<(String, Span, Option<bool>, bool)> = Vec::new();
+            match &stmt.kind {
+                StmtKind::Let {
+                    mutable, target, ..
+                } => {
+                    for (name, span) in target_names(target) {
+                        bound.push((name, span, Some(*mutable), false));
+                    }
+                }
+                StmtKind::Select { cases, default } => {
+                    for case in cases {
+                        if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
+                            // In the order the case stores them.
+                            for t in ok.iter().chain(value.iter()) {
+                                if let ExprKind::Name(name) = &t.kind {
+                                    bound.push((name.clone(), t.span, Some(true), false));
+                                }
+                            }
+                        }
+                        let mut assigned = Vec::new();
+                        collect_assigned(&case.body, &mut assigned, &mut lets);
+                        bound.extend(
+                            assigned
+                                .into_iter()
+                                .map(|a| (a.name, a.span, None, a.class)),
+                        );
+                    }
+                    let mut assigned = Vec::new();
+                    collect_assigned(default.as_deref().unwrap_or(&[]), &mut assigned, &mut lets);
+                    bound.extend(
+                        assigned
+                            .into_iter()
+                            .map(|a| (a.name, a.span, None, a.class)),
+                    );
+                }
+                StmtKind::Match { cases, .. } => {
+                    for case in cases {
+                        let mut names = Vec::new();
+                        pattern_names(&case.pattern, &mut names);
+                        for (name, span) in names {
+                            bound.push((name, span, Some(true), false));
+                        }
+                        let mut assigned = Vec::new();
+                        collect_assigned(&case.body, &mut assigned, &mut lets);
+                        bound.extend(
+                            assigned
+                                .into_iter()
+                                .map(|a| (a.name, a.span, None, a.class)),
+                        );
+                    }
+                }
+                _ => {
+                    let mut assigned = Vec::new();
+                    collect_stmt(stmt, &mut assigned, &mut lets);
+                    bound.extend(
+                        assigned
+                            .into_iter()
+                            .map(|a| (a.name, a.span, None, a.class)),
+                    );
+                }
+            }
+            for (name, span, declares, class) in bound {
+                match (self.global_declared_by(&name, span.lo), declares) {
+                    (Some(i), None) => self.global_info[i as usize].is_class |= class,
+                    (_, declares) => {
+                        self.new_global(&name, span, declares.unwrap_or(true), class);
+                    }
                 }
             }
             if let StmtKind::Import(items) = &stmt.kind {
@@ -780,23 +934,25 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// Declares a function's hoisted variables: names it assigns that are not
-    /// `let`-declared in it and do not resolve to an enclosing variable.
+    /// Declares a function's hoisted variables: names it assigns that do not
+    /// resolve to an enclosing variable declared earlier in the source (a
+    /// `let` of the name further down is a new variable from its line on).
     fn hoist_function_names(&mut self, body: &[Stmt]) {
         let mut assigned = Vec::new();
         let mut lets = HashSet::new();
         collect_assigned(body, &mut assigned, &mut lets);
         for a in assigned {
-            if lets.contains(a.name.as_str())
-                || Self::lookup_in(self.fns.last().expect("fn"), &a.name).is_some()
-            {
+            if Self::lookup_in(self.fns.last().expect("fn"), &a.name).is_some() {
                 continue;
             }
-            // Plain assignment updates an enclosing variable of that name;
-            // `def`, `class` and `import` always declare a local one.
-            let enclosing = (0..self.fns.len() - 1)
-                .any(|k| Self::lookup_in(&self.fns[k], &a.name).is_some())
-                || self.globals.contains_key(&a.name);
+            // Plain assignment updates an enclosing variable of that name
+            // declared before it; `def`, `class` and `import` always declare
+            // a local one.
+            let at = a.span.lo;
+            let enclosing = (0..self.fns.len() - 1).any(|k| {
+                Self::lookup_enclosing(&self.fns[k], &a.name)
+                    .is_some_and(|id| self.fns[k].bindings[id].span.lo <= at)
+            }) || self.global_declared_by(&a.name, at).is_some();
             if enclosing && !a.declaration {
                 continue;
             }
@@ -954,6 +1110,74 @@ pub(crate) fn target_names(target: &Expr) -> Vec<(String, Span)> {
     out
 }
 
+/// What to write instead of a name a Python or Go programmer may reach for.
+fn python_hint(name: &str) -> Option<String> {
+    const STD: &[&str] = &[
+        "time", "sync", "task", "math", "string", "json", "fs", "path", "env", "process", "random",
+        "io",
+    ];
+    if STD.contains(&name) {
+        return Some(format!(
+            "`{name}` is a standard module: add `import std.{name}` at the top of the file"
+        ));
+    }
+    Some(
+        match name {
+            "True" => "did you mean `true`? (Pyro's booleans are lowercase)",
+            "False" => "did you mean `false`? (Pyro's booleans are lowercase)",
+            "null" | "nil" | "none" | "NULL" => "Pyro spells the absent value `None`",
+            "Exception" | "BaseException" => {
+                "Pyro's base error class is `Error`: `except Error as e:`, `class MyError(Error): ...`"
+            }
+            "open" | "file" => {
+                "files are read and written with `std.fs`: `import std.fs`, then `fs.read_to_string(path)`, `fs.write(path, text)`, `fs.append(path, text)`"
+            }
+            "sys" | "os" => {
+                "use the standard modules instead: `std.env` (`args()`, `var(name)`, `cwd()`), `std.process` (`exit(code)`, `exec(cmd, args)`), `std.fs`, `std.path`"
+            }
+            "exit" | "quit" => "stop the program with `std.process.exit(code)` (`import std.process`)",
+            "xrange" => "use `range`",
+            "raw_input" => "use `input(prompt)`",
+            "unicode" | "basestring" => "use `str`",
+            "println" | "printf" | "fmt" => "write output with `print(value, ...)`",
+            "make" => "make a channel with `chan(n)` (or `chan<int>(n)`), collections with `ListMutable()`, `DictMutable()`",
+            "append" => "append with the method: `xs.push(v)` (or `xs.append(v)`) on a `ListMutable`",
+            "nonlocal" | "global" => {
+                "Pyro has no `global`/`nonlocal`: assigning to a `mut` variable of the module or an enclosing function declared earlier updates it"
+            }
+            "self" => "`self` exists only inside a method: make this a method of a class (`def f(self): ...`)",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// The names a `case` pattern binds, each once, in source order.
+pub(crate) fn pattern_names(pattern: &ast::Pattern, out: &mut Vec<(String, Span)>) {
+    use ast::PatternKind as P;
+    let add = |name: &ast::Ident, out: &mut Vec<(String, Span)>| {
+        if !out.iter().any(|(n, _)| *n == name.name) {
+            out.push((name.name.clone(), name.span));
+        }
+    };
+    match &pattern.kind {
+        P::Wildcard | P::Star(None) | P::Value(_) => {}
+        P::Capture(name) | P::Star(Some(name)) => add(name, out),
+        P::As(inner, name) => {
+            pyro_source::stack::grow(|| pattern_names(inner, out));
+            add(name, out);
+        }
+        P::Or(items) | P::Tuple(items) | P::List(items) => items
+            .iter()
+            .for_each(|p| pyro_source::stack::grow(|| pattern_names(p, out))),
+        P::Class { args, kwargs, .. } => {
+            for p in args.iter().chain(kwargs.iter().map(|(_, p)| p)) {
+                pyro_source::stack::grow(|| pattern_names(p, out));
+            }
+        }
+    }
+}
+
 /// A name a body assigns (outside nested functions and classes).
 struct Assigned {
     name: String,
@@ -1085,16 +1309,9 @@ fn collect_stmt(stmt: &Stmt, out: &mut Vec<Assigned>, lets: &mut HashSet<String>
             }
         }
         StmtKind::Select { cases, default } => {
+            // A received name is a new variable made where the case is
+            // compiled (see `receive_target`), not a hoisted one.
             for case in cases {
-                // Like a `for` target, a receive case binds in the function
-                // (never a same-named global another task might share).
-                if let ast::SelectKind::Recv { value, ok, .. } = &case.kind {
-                    for t in value.iter().chain(ok.iter()) {
-                        for (name, span) in target_names(t) {
-                            declared(&name, span, false, out);
-                        }
-                    }
-                }
                 collect_assigned(&case.body, out, lets);
             }
             if let Some(d) = default {

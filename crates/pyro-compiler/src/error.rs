@@ -22,7 +22,7 @@ pub enum CompileError {
         help("declare it with `mut {name} = ...` if it needs to change")
     )]
     AssignToLet {
-        #[label("assignment to an immutable binding")]
+        #[label(primary, "assignment to an immutable binding")]
         span: Span,
         #[label("declared with `let` here")]
         declared: Span,

@@ -415,7 +415,7 @@ impl Compiler<'_> {
             .any(|a| matches!(a.kind, ArgKind::Star | ArgKind::DoubleStar));
         // `super()` in a method.
         if let (ExprKind::Name(n), true, false) = (&func.kind, args.is_empty(), spawn) {
-            if n == "super" && self.names_nothing("super") {
+            if n == "super" && self.names_nothing("super", span.lo) {
                 if !self.fns.iter().any(|f| f.kind == CodeKind::Method) {
                     self.error(CompileError::SuperOutsideMethod { span });
                 }
@@ -425,7 +425,7 @@ impl Compiler<'_> {
         }
         // `super(Class, obj)`, Python's explicit form.
         if let (ExprKind::Name(n), [class, receiver], false) = (&func.kind, args, spawn) {
-            if n == "super" && simple && self.names_nothing("super") {
+            if n == "super" && simple && self.names_nothing("super", span.lo) {
                 self.expr(&class.value);
                 self.expr(&receiver.value);
                 self.emit(Op::BuildSuper, span);

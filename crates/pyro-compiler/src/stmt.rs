@@ -1,7 +1,5 @@
 //! Compiling statements.
 
-use std::collections::HashMap;
-
 use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
 use pyro_parser::dump;
 use pyro_source::Span;
@@ -255,7 +253,10 @@ impl<'a> Compiler<'a> {
                 // (`type UserId = int`); other aliases exist only for the checker.
                 if let ast::TypeKind::Named { path, .. } = &ty.kind {
                     let head = &path[0];
-                    if !matches!(self.resolve(&head.name), None | Some(Resolved::Dynamic)) {
+                    if !matches!(
+                        self.resolve(&head.name, head.span.lo),
+                        None | Some(Resolved::Dynamic)
+                    ) {
                         self.load_name(&head.name, head.span);
                         for attr in &path[1..] {
                             let n = self.name(&attr.name);
@@ -294,20 +295,19 @@ impl<'a> Compiler<'a> {
     /// `name = name + right` / `name += right` as one in-place instruction;
     /// returns false when `name` is not a plain local or global.
     fn add_in_place(&mut self, name: &str, right: &Expr, span: Span) -> bool {
-        let op = match self.resolve(name) {
+        let resolved = self.resolve_store(name, span.lo);
+        let op = match resolved {
             Some(Resolved::Local(id))
                 if self.f().bindings[id].mutable && !self.f().bindings[id].maybe_unbound =>
             {
                 Op::AddToLocal(self.f().bindings[id].slot)
             }
-            Some(Resolved::Global(i)) if self.globals.get(name).is_some_and(|g| g.mutable) => {
-                Op::AddToGlobal(i)
-            }
+            Some(Resolved::Global(i)) if self.global_info[i as usize].mutable => Op::AddToGlobal(i),
             _ => return false,
         };
         self.expr(right);
         let at = self.emit(op, span);
-        if let (Op::AddToLocal(_), Some(Resolved::Local(id))) = (op, self.resolve(name)) {
+        if let (Op::AddToLocal(_), Some(Resolved::Local(id))) = (op, resolved) {
             self.f().bindings[id].uses.push(at);
         }
         true
@@ -357,6 +357,16 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::SetIndex, span);
             }
             _ => {}
+        }
+    }
+
+    /// Stores a received value: a name is a new variable of the block
+    /// around the `select`, as a `match` capture is (Go's `case v, ok :=`);
+    /// an attribute or an item is assigned.
+    fn receive_target(&mut self, target: &Expr) {
+        match &target.kind {
+            ExprKind::Name(n) => self.declare_and_store_in(n, target.span, true, 1),
+            _ => self.store_target(target),
         }
     }
 
@@ -651,6 +661,7 @@ impl<'a> Compiler<'a> {
         for case in cases {
             let mut fails = Vec::new();
             self.push_scope();
+            self.pattern_bound.clear();
             self.pattern(&case.pattern, slot, &mut fails);
             if let Some(guard) = &case.guard {
                 self.expr(guard);
@@ -669,6 +680,17 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// Stores the top of the stack into a capture name: a new variable of
+    /// the block around the `match` (LANGUAGE.md §4), the same one wherever
+    /// the name appears in this case's pattern (`(a, 1) | (1, a)`).
+    fn capture_name(&mut self, name: &ast::Ident) {
+        if self.pattern_bound.insert(name.name.clone()) {
+            self.declare_and_store_in(&name.name, name.span, true, 1);
+        } else {
+            self.store_name(&name.name, name.span);
+        }
+    }
+
     /// Emits a test of `pattern` against the value in `slot`, adding the
     /// jumps taken on failure to `fails`.
     fn pattern(&mut self, pattern: &ast::Pattern, slot: u32, fails: &mut Vec<usize>) {
@@ -683,18 +705,21 @@ impl<'a> Compiler<'a> {
             P::Wildcard | P::Star(None) => {}
             P::Capture(name) | P::Star(Some(name)) => {
                 self.emit(Op::LoadLocal(slot), span);
-                self.store_name(&name.name, name.span);
+                self.capture_name(name);
             }
             P::Value(expr) => {
                 self.emit(Op::LoadLocal(slot), span);
                 self.expr(expr);
-                self.emit(Op::Eq, span);
+                // `true`, `false` and `None` match by identity, as in
+                // Python (`case false:` does not match `0`).
+                let singleton = matches!(expr.kind, ExprKind::Bool(_) | ExprKind::None);
+                self.emit(if singleton { Op::Is } else { Op::Eq }, span);
                 fails.push(self.emit(Op::JumpIfFalse(0), span));
             }
             P::As(inner, name) => {
                 self.pattern(inner, slot, fails);
                 self.emit(Op::LoadLocal(slot), span);
-                self.store_name(&name.name, name.span);
+                self.capture_name(name);
             }
             P::Or(alternatives) => {
                 let mut matched = Vec::new();
@@ -819,8 +844,8 @@ impl<'a> Compiler<'a> {
                     ok: Some(ok),
                     ..
                 } => {
-                    self.store_target(ok);
-                    self.store_target(v);
+                    self.receive_target(ok);
+                    self.receive_target(v);
                 }
                 ast::SelectKind::Recv {
                     value: Some(v),
@@ -828,7 +853,7 @@ impl<'a> Compiler<'a> {
                     ..
                 } => {
                     self.emit(Op::Pop, case.span);
-                    self.store_target(v);
+                    self.receive_target(v);
                 }
                 _ => {
                     self.emit(Op::Pop, case.span);
@@ -858,76 +883,27 @@ impl<'a> Compiler<'a> {
         decorators.len()
     }
 
-    /// The decorators of a method. `@name.setter` reads the property `name`
-    /// defined earlier in the same class body (which a method body could not
-    /// name).
-    fn member_decorators(
-        &mut self,
-        decorators: &[Expr],
-        properties: &HashMap<&'a str, u32>,
-    ) -> usize {
-        for d in decorators {
-            match &d.kind {
-                ExprKind::Attribute { value, attr } if attr.name == "setter" => {
-                    let earlier = match &value.kind {
-                        ExprKind::Name(n) => properties.get(n.as_str()),
-                        _ => None,
-                    };
-                    match earlier {
-                        Some(&slot) => {
-                            self.emit(Op::LoadLocal(slot), value.span);
-                            let n = self.name("setter");
-                            self.emit(Op::GetAttr(n), attr.span);
-                        }
-                        None => self.expr(d),
-                    }
-                }
-                _ => self.expr(d),
-            }
-        }
-        decorators.len()
-    }
-
-    /// After a method whose decorators may have made it a property (the
-    /// last one `@property` or `@x.setter`): keeps the member's value in a
-    /// hidden slot, for a later `@name.setter`.
-    fn remember_property(&mut self, def: &'a ast::FuncDef, properties: &mut HashMap<&'a str, u32>) {
-        let is_property = def.decorators.first().is_some_and(|d| match &d.kind {
-            ExprKind::Name(n) => n == "property",
-            ExprKind::Attribute { attr, .. } => attr.name == "setter",
-            _ => false,
-        });
-        if is_property {
-            // One slot per property name: its setter replaces the getter.
-            let slot = match properties.get(def.name.name.as_str()) {
-                Some(&slot) => slot,
-                None => self.hidden_slot("property"),
-            };
-            self.emit(Op::Dup, def.name.span);
-            self.emit(Op::StoreLocal(slot), def.name.span);
-            properties.insert(def.name.name.as_str(), slot);
-        }
-    }
-
     fn apply_decorators(&mut self, count: usize, span: Span) {
         for _ in 0..count {
             self.emit(Op::Call(1), span);
         }
     }
 
-    /// Class bodies: methods, field declarations and class attributes.
+    /// Class bodies: methods, field declarations and class attributes. Each
+    /// member is also a name further down the body (`TWO = ONE + 1`,
+    /// `@x.setter`), though not inside its methods, as in Python.
     fn class_members(&mut self, body: &'a [Stmt]) -> u16 {
         let mut count: usize = 0;
-        let mut properties = HashMap::new();
+        self.push_scope();
         for s in body {
             match &s.kind {
                 StmtKind::FuncDef(def) => {
                     let n = self.str_const(&def.name.name);
                     self.emit(Op::LoadConst(n), def.name.span);
-                    let decorators = self.member_decorators(&def.decorators, &properties);
+                    let decorators = self.decorators(&def.decorators);
                     self.def_function(def, CodeKind::Method);
                     self.apply_decorators(decorators, def.span);
-                    self.remember_property(def, &mut properties);
+                    self.bind_class_attr(&def.name.name, def.name.span);
                     count += 1;
                 }
                 StmtKind::AnnAssign { target, value, .. } => {
@@ -935,6 +911,7 @@ impl<'a> Compiler<'a> {
                         let n = self.str_const(&target.name);
                         self.emit(Op::LoadConst(n), target.span);
                         self.expr(v);
+                        self.bind_class_attr(&target.name, target.span);
                         count += 1;
                     }
                 }
@@ -944,6 +921,7 @@ impl<'a> Compiler<'a> {
                         let n = self.str_const(name);
                         self.emit(Op::LoadConst(n), targets[0].span);
                         self.expr(value);
+                        self.bind_class_attr(name, targets[0].span);
                         count += 1;
                     }
                     _ => self.error(CompileError::BadClassBody {
@@ -959,6 +937,7 @@ impl<'a> Compiler<'a> {
                 }),
             }
         }
+        self.pop_scope();
         u16::try_from(count).unwrap_or_else(|_| {
             let span = body.first().map_or(Span::DUMMY, |s| s.span);
             self.error(CompileError::BadClassBody {
@@ -969,6 +948,17 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// Keeps a copy of the member value on top of the stack as a class-body
+    /// name (see [`Self::class_members`]).
+    fn bind_class_attr(&mut self, name: &str, span: Span) {
+        self.emit(Op::Dup, span);
+        let id = self.declare(name, span, true, true, false);
+        self.f().bindings[id].class_attr = true;
+        let slot = self.f().bindings[id].slot;
+        let at = self.emit(Op::StoreLocal(slot), span);
+        self.f().bindings[id].uses.push(at);
+    }
+
     fn class_def(&mut self, class: &'a ast::ClassDef) {
         let decorators = self.decorators(&class.decorators);
         // `class A(object):` is Python 2's spelling of a class without a base.
@@ -977,7 +967,7 @@ impl<'a> Compiler<'a> {
             .iter()
             .filter(|b| {
                 !(matches!(&b.kind, ExprKind::Name(n) if n == "object")
-                    && self.names_nothing("object"))
+                    && self.names_nothing("object", b.span.lo))
             })
             .collect();
         for b in &bases {

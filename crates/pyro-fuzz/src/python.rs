@@ -12,7 +12,12 @@ use std::time::Duration;
 /// The driver run inside CPython: read `len\n` + program, reply
 /// `len\n` + `status\n` + output.
 const DRIVER: &str = r#"
-import io, signal, sys
+import io, resource, signal, sys
+# A program whose data grows without bound gets a MemoryError, as under the
+# worker's cap, instead of a single C-level operation on gigabytes that no
+# alarm interrupts.
+_cap = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_AS, (_cap, _cap))
 def _alarm(signum, frame):
     raise TimeoutError("deadline")
 signal.signal(signal.SIGALRM, _alarm)
@@ -43,6 +48,10 @@ while True:
     out.write(data)
     out.flush()
 "#;
+
+/// The address space CPython may use, in bytes (the default cap of a
+/// worker: see `--memory-mib`).
+const PYTHON_MEMORY: u64 = 3 << 30;
 
 pub enum PythonEnd {
     Ok,
@@ -84,7 +93,7 @@ impl Python {
             None => find_interpreter()?,
         };
         let mut child = Command::new(&executable)
-            .args(["-u", "-c", DRIVER])
+            .args(["-u", "-c", DRIVER, &PYTHON_MEMORY.to_string()])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

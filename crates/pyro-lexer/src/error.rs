@@ -124,7 +124,7 @@ pub enum LexError {
         help("close the `{open}` with `{expected}` before closing anything else")
     )]
     MismatchedBracket {
-        #[label("expected `{expected}` here")]
+        #[label(primary, "expected `{expected}` here")]
         span: Span,
         #[label("`{open}` opened here")]
         open_span: Span,

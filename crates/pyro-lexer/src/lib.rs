@@ -14,6 +14,7 @@
 //! ```
 
 mod error;
+mod floor;
 mod layout;
 mod scan;
 mod token;
@@ -38,11 +39,16 @@ pub struct Lexed<'s> {
     /// Indices into `tokens` at which a top-level statement begins (the first
     /// is always 0). The parser parses each such run on its own.
     pub statement_starts: Vec<usize>,
+    /// `//` comments right after an operand that begin like one, where
+    /// Python would read floor division (`n // 2`), in f-string fields too;
+    /// `pyro check` warns about those that read as an expression.
+    pub floor_comments: Vec<Span>,
 }
 
 /// Lexes a whole file whose first byte has global offset `base`.
 pub fn lex(text: &str, base: u32) -> Lexed<'_> {
-    let (mut raw, mut errors) = raw_tokens(text, base, 0, &mut scan::Extents::new());
+    let (mut raw, mut errors, mut floor_comments) =
+        raw_tokens(text, base, 0, &mut scan::Extents::new());
     let (tokens, layout_errors, statement_starts) =
         layout::Layout::new(&mut raw, text, base).module();
     errors.extend(layout_errors);
@@ -58,16 +64,19 @@ pub fn lex(text: &str, base: u32) -> Lexed<'_> {
         );
     }
     errors.sort_by_key(|e| e.span().lo);
+    floor_comments.sort_by_key(|s| s.lo);
     Lexed {
         tokens,
         errors,
         statement_starts,
+        floor_comments,
     }
 }
 
 /// Lexes an expression embedded in an f-string (no lines or blocks).
 pub fn lex_fragment(text: &str, base: u32) -> (Vec<Spanned<'_>>, Vec<LexError>) {
-    fragment(text, base, 1, &mut scan::Extents::new())
+    let (tokens, errors, _) = fragment(text, base, 1, &mut scan::Extents::new());
+    (tokens, errors)
 }
 
 /// [`lex_fragment`] for a field `depth` f-strings deep, with what the
@@ -77,20 +86,21 @@ pub(crate) fn fragment<'s>(
     base: u32,
     depth: usize,
     extents: &mut scan::Extents,
-) -> (Vec<Spanned<'s>>, Vec<LexError>) {
-    let (mut raw, mut errors) = raw_tokens(text, base, depth, extents);
+) -> (Vec<Spanned<'s>>, Vec<LexError>, Vec<Span>) {
+    let (mut raw, mut errors, floor) = raw_tokens(text, base, depth, extents);
     let (tokens, layout_errors) = layout::Layout::new(&mut raw, text, base).fragment();
     errors.extend(layout_errors);
-    (tokens, errors)
+    (tokens, errors, floor)
 }
 
-/// Logos' tokens of `text`, which lies inside `depth` f-string fields.
+/// Logos' tokens of `text`, which lies inside `depth` f-string fields, its
+/// errors, and its (and its f-strings') floor-division-like `//` comments.
 fn raw_tokens<'s>(
     text: &'s str,
     base: u32,
     depth: usize,
     extents: &mut scan::Extents,
-) -> (Vec<Spanned<'s>>, Vec<LexError>) {
+) -> (Vec<Spanned<'s>>, Vec<LexError>, Vec<Span>) {
     let mut lexer = Tok::lexer_with_extras(
         text,
         scan::Extras {
@@ -98,6 +108,8 @@ fn raw_tokens<'s>(
             depth,
             errors: Vec::new(),
             extents: std::mem::take(extents),
+            slash_comments: Vec::new(),
+            floor_comments: Vec::new(),
         },
     );
     let mut tokens = Vec::with_capacity(text.len() / 4);
@@ -121,7 +133,12 @@ fn raw_tokens<'s>(
     }
     errors.append(&mut lexer.extras.errors);
     *extents = std::mem::take(&mut lexer.extras.extents);
-    (tokens, errors)
+    let mut floor = std::mem::take(&mut lexer.extras.floor_comments);
+    if !lexer.extras.slash_comments.is_empty() {
+        let comments = &lexer.extras.slash_comments;
+        floor.extend(floor::candidates(text, base, &tokens, comments));
+    }
+    (tokens, errors, floor)
 }
 
 fn stray_help(ch: char) -> Option<String> {

@@ -25,9 +25,22 @@ pub struct Extras {
     pub errors: Vec<LexError>,
     /// Shared with the lexers of nested fields (see [`Extents`]).
     pub extents: Extents,
+    /// Where the `//` comments of this text start (offsets into it). They
+    /// are skipped like `#` comments; the few that Python would read as
+    /// floor division are picked out afterwards (`crate::floor`).
+    pub slash_comments: Vec<usize>,
+    /// Those found in the fields of this text's f-strings.
+    pub floor_comments: Vec<Span>,
 }
 
 type Lex<'s> = Lexer<'s, Tok<'s>>;
+
+/// Notes where a `//` comment starts (and skips it, as a `#` comment is).
+pub fn slash_comment(lex: &mut Lex<'_>) -> logos::Skip {
+    let at = lex.span().start;
+    lex.extras.slash_comments.push(at);
+    logos::Skip
+}
 
 fn span_at(lex: &Lex<'_>, lo: usize, hi: usize) -> Span {
     Span::new(lex.extras.base + lo as u32, lex.extras.base + hi as u32)
@@ -615,9 +628,19 @@ pub fn fstring<'s>(lex: &mut Lex<'s>, raw: bool) -> Result<FString<'s>, LexError
     let depth = lex.extras.depth;
     let mut errors = std::mem::take(&mut lex.extras.errors);
     let mut extents = std::mem::take(&mut lex.extras.extents);
-    let parts = fstring_parts(text, base, raw, depth, &mut errors, &mut extents);
+    let mut floor = std::mem::take(&mut lex.extras.floor_comments);
+    let parts = fstring_parts(
+        text,
+        base,
+        raw,
+        depth,
+        &mut errors,
+        &mut floor,
+        &mut extents,
+    );
     lex.extras.errors = errors;
     lex.extras.extents = extents;
+    lex.extras.floor_comments = floor;
     Ok(FString { parts })
 }
 
@@ -654,6 +677,7 @@ fn fstring_parts<'s>(
     raw: bool,
     depth: usize,
     errors: &mut Vec<LexError>,
+    floor: &mut Vec<Span>,
     extents: &mut Extents,
 ) -> Vec<FPart<'s>> {
     let mut parts = Vec::new();
@@ -719,6 +743,7 @@ fn fstring_parts<'s>(
                     base + i as u32 + 1,
                     depth + 1,
                     errors,
+                    floor,
                     extents,
                 ) {
                     parts.push(FPart::Expr(field));
@@ -748,6 +773,7 @@ fn field<'s>(
     base: u32,
     nesting: usize,
     errors: &mut Vec<LexError>,
+    floor: &mut Vec<Span>,
     extents: &mut Extents,
 ) -> Option<FExpr<'s>> {
     let b = text.as_bytes();
@@ -835,13 +861,14 @@ fn field<'s>(
         let spec_base = base + (text.len() - spec.len()) as u32;
         FString {
             parts: pyro_source::stack::grow(|| {
-                fstring_parts(spec, spec_base, true, nesting, errors, extents)
+                fstring_parts(spec, spec_base, true, nesting, errors, floor, extents)
             }),
         }
     });
-    let (tokens, mut inner_errors) =
+    let (tokens, mut inner_errors, mut inner_floor) =
         pyro_source::stack::grow(|| crate::fragment(expr, base, nesting, extents));
     errors.append(&mut inner_errors);
+    floor.append(&mut inner_floor);
     Some(FExpr {
         tokens,
         lo: base,

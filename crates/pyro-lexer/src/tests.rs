@@ -272,3 +272,34 @@ fn nested_fstrings_lex_on_a_small_thread_stack() {
         .unwrap();
     assert_eq!(t.join().unwrap(), 0);
 }
+
+/// The `//` comments `lex` picks out as Python's floor division, as text.
+fn floor(src: &str) -> Vec<&str> {
+    lex(src, 10)
+        .floor_comments
+        .iter()
+        .map(|s| &src[(s.lo - 10) as usize..(s.hi - 10) as usize])
+        .collect()
+}
+
+#[test]
+fn floor_division_comments_follow_an_operand_and_begin_like_one() {
+    assert_eq!(floor("let h = n // 2\n"), ["// 2"]);
+    assert_eq!(floor("x //= 3  \r\ny = f(a) //(b)\n"), ["//= 3", "//(b)"]);
+    assert_eq!(floor("print(f\"{n // 2}\")\n"), ["// 2"]);
+    assert_eq!(floor("xs[i] // k\nt = (1, 2) // two\n"), ["// k", "// two"]);
+    // After a keyword, an operator, a colon or nothing; before a symbol.
+    for quiet in [
+        "// 2\n",
+        "if x: // 2\n",
+        "return // 2\n",
+        "x = 1 + // 2\n",
+        "x = 1 // -2\n",
+        "x = 1 //\n",
+        "x = 1 // \"s\"\n",
+        "x = 1 # // 2\n",
+        "s = \"a // 2\"\n",
+    ] {
+        assert!(floor(quiet).is_empty(), "{quiet:?}");
+    }
+}

@@ -99,7 +99,8 @@ pub struct FExpr<'s> {
 #[logos(extras = Extras)]
 #[logos(error = LexErrorKind)]
 #[logos(skip r"[ \t\f\r]+")]
-#[logos(skip(r"(#|//)[^\r\n]*", allow_greedy = true))]
+#[logos(skip(r"#[^\r\n]*", allow_greedy = true))]
+#[logos(skip(r"//[^\r\n]*", callback = scan::slash_comment, allow_greedy = true))]
 #[logos(skip r"\\[ \t\f]*\r?\n")]
 pub enum Tok<'s> {
     #[regex(r"\r?\n")]

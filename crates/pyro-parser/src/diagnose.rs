@@ -362,7 +362,7 @@ fn foreign_keyword_help(word: &str) -> Option<&'static str> {
             "Pyro has no `del`; remove items with methods such as `xs.remove(v)` or `d.pop(k)`"
         }
         "global" | "nonlocal" => {
-            "Pyro needs no `global`/`nonlocal`: assigning to an enclosing `mut` variable updates it"
+            "Pyro has no `global`/`nonlocal`; delete the line: inside a function, assigning to a `mut` variable of the module or of an enclosing function declared earlier in the file updates it (assigning to a `let` binding is an error)"
         }
         "async" | "await" => {
             "Pyro has no async/await: any function may block, and `go f(x)` runs it concurrently"

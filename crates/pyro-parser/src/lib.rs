@@ -38,6 +38,9 @@ pub use error::{ParseError, SyntaxError};
 pub struct Parsed {
     pub module: ast::Module,
     pub errors: Vec<SyntaxError>,
+    /// `//` comments where Python would read floor division (see
+    /// `pyro_lexer::Lexed::floor_comments`), for `pyro check` to look at.
+    pub floor_comments: Vec<Span>,
 }
 
 impl Parsed {
@@ -117,6 +120,7 @@ pub fn parse_text(text: &str, base: u32) -> Parsed {
             span: Span::new(base, eof),
         },
         errors,
+        floor_comments: lexed.floor_comments,
     }
 }
 

@@ -9,6 +9,7 @@
 //! into a miette report through [`SourceMap::snapshot`].
 
 pub mod clip;
+pub mod order;
 pub mod stack;
 
 use std::fmt;

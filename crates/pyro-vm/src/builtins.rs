@@ -239,6 +239,8 @@ fn len_of(v: &Value) -> Result<Option<i64>, RuntimeError> {
         Value::Set(s) => s.len() as i64,
         Value::SetMut(s) => s.lock().len() as i64,
         Value::Range(r) => r.len_int()?,
+        // Values waiting in the buffer, as Go's `len(c)` (and `c.len()`).
+        Value::Chan(c, _) => c.len() as i64,
         Value::Instance(_) => return Ok(None),
         other => {
             return Err(RuntimeError::type_error(format!(
@@ -445,6 +447,19 @@ fn sort_pairs(
         });
         return Ok(pairs.into_iter().map(|(_, v)| v).collect());
     }
+    // A short list sorts exactly as CPython's does (a run, then binary
+    // insertion; reversed before and after for `reverse`), so even a
+    // comparison that is not a total order (NaN) gives Python's order.
+    if pairs.len() < SHORT_SORT {
+        if reverse {
+            pairs.reverse();
+        }
+        insertion_sort(&mut pairs, |a, b| less(&a.0, &b.0, nest))?;
+        if reverse {
+            pairs.reverse();
+        }
+        return Ok(pairs.into_iter().map(|(_, v)| v).collect());
+    }
     // Take from the right only when it is strictly first (stability).
     let sorted = merge_sort(pairs, |l, r| {
         if reverse {
@@ -454,6 +469,47 @@ fn sort_pairs(
         }
     })?;
     Ok(sorted.into_iter().map(|(_, v)| v).collect())
+}
+
+/// Lists shorter than this are one run for CPython's sort (its minimum
+/// run length is the list's length below 64).
+const SHORT_SORT: usize = 64;
+
+/// CPython's sort of a list shorter than 64 items: the leading run
+/// (reversed when strictly descending), then binary insertion of the rest,
+/// with the same comparisons in the same order. Any answers are accepted.
+fn insertion_sort<T, E>(
+    items: &mut [T],
+    mut lt: impl FnMut(&T, &T) -> Result<bool, E>,
+) -> Result<(), E> {
+    let n = items.len();
+    if n < 2 {
+        return Ok(());
+    }
+    let mut run = 2;
+    if lt(&items[1], &items[0])? {
+        while run < n && lt(&items[run], &items[run - 1])? {
+            run += 1;
+        }
+        items[..run].reverse();
+    } else {
+        while run < n && !lt(&items[run], &items[run - 1])? {
+            run += 1;
+        }
+    }
+    for start in run..n {
+        let (mut l, mut r) = (0, start);
+        while l < r {
+            let p = l + (r - l) / 2;
+            if lt(&items[start], &items[p])? {
+                r = p;
+            } else {
+                l = p + 1;
+            }
+        }
+        items[l..=start].rotate_right(1);
+    }
+    Ok(())
 }
 
 /// A stable bottom-up merge sort; `right_first(l, r)` says whether `r` must

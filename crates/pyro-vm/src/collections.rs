@@ -87,6 +87,10 @@ impl Key {
 
 /// Structural equality of two values that hold no user `__eq__`.
 fn plain_key_equal(a: &Value, b: &Value) -> bool {
+    // Identity first, as in Python: a NaN key finds itself.
+    if let (Value::Float(x), Value::Float(y)) = (a, b) {
+        return x == y || x.to_bits() == y.to_bits();
+    }
     if let Some(eq) = crate::ops::plain_equal(a, b) {
         return eq;
     }

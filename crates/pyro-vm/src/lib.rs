@@ -9,13 +9,15 @@
 //!
 //! # Embedding
 //!
+//! `examples/embed.rs` (shown in the README) is a complete program.
+//!
 //! ```
 //! use pyro_vm::{HostError, Value, Vm};
 //!
 //! # tokio::runtime::Runtime::new().unwrap().block_on(async {
 //! let vm = Vm::builder()
 //!     .function("double", |args: Vec<Value>| match args.as_slice() {
-//!         [Value::Int(n)] => Ok(Value::Int(n * 2)),
+//!         [Value::Int(n)] => n.checked_mul(2).map(Value::Int).ok_or_else(|| HostError::new("too big")),
 //!         _ => Err(HostError::new("double() takes one int")),
 //!     })
 //!     .build();
@@ -202,6 +204,7 @@ impl Vm {
     }
 
     async fn run(&self, path: &Path, text: &str, return_last: bool) -> Result<Value, PyroError> {
+        check_runtime()?;
         let (_module, body) = modules::compile(&self.rt, "__main__", path, text, return_last)?;
         // A detached task's uncaught error ends the program, like a panic in
         // a goroutine: whichever comes first, main finishing or that error.
@@ -303,4 +306,48 @@ impl std::fmt::Debug for Value {
             &repr::repr_sync(self).unwrap_or_else(|| format!("<{} object>", self.type_name())),
         )
     }
+}
+
+/// The VM runs on the caller's Tokio runtime and needs its time driver
+/// (`sleep`, timeouts, deadlock detection). Without a runtime, or without
+/// timers, Tokio would panic at the first spawn or timer: say so instead.
+fn check_runtime() -> Result<(), PyroError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(PyroError::Io(
+            "Pyro runs on a Tokio runtime: call it from inside one (`#[tokio::main]`, or `Runtime::block_on`)".into(),
+        ));
+    }
+    if !timers_enabled() {
+        return Err(PyroError::Io(
+            "the Tokio runtime has no time driver: build it with `enable_all()` (or `enable_time()`)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the current runtime has timers. Tokio has no query for it, and
+/// making a timer without them panics: the probe's panic is caught, and
+/// kept quiet by a panic hook that passes every other panic on to the hook
+/// that was there before.
+fn timers_enabled() -> bool {
+    use std::cell::Cell;
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    thread_local! {
+        static PROBING: Cell<bool> = const { Cell::new(false) };
+    }
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !PROBING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    PROBING.with(|p| p.set(true));
+    let enabled = std::panic::catch_unwind(|| {
+        drop(tokio::time::sleep(std::time::Duration::ZERO));
+    })
+    .is_ok();
+    PROBING.with(|p| p.set(false));
+    enabled
 }

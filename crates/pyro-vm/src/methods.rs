@@ -379,9 +379,7 @@ fn seq_method(
     no_kw(name, &args)?;
     let position = |from: usize| -> Result<Option<usize>, RuntimeError> {
         for (i, v) in items.iter().enumerate().skip(from) {
-            if v.is(&args.pos[0]) && !matches!(v, Value::Float(_))
-                || ops::equal(v, &args.pos[0], nest)?
-            {
+            if v.is(&args.pos[0]) || ops::equal(v, &args.pos[0], nest)? {
                 return Ok(Some(i));
             }
         }

@@ -459,8 +459,13 @@ pub fn float_binary(op: Op, x: f64, y: f64) -> Result<Value, RuntimeError> {
 /// Whether two items are one and the same, which makes them equal without
 /// asking (`x is y or x == y`, as Python compares container items): for
 /// everything but floats, where `nan` is not equal to itself.
+/// Identity before equality when comparing items of containers, as Python
+/// does: a NaN that is the same value is found in a list, equal in `[x] ==
+/// [x]`, and a key of a dict. (A float has no identity of its own in Pyro:
+/// two NaNs with the same bits are the same value, where in Python two NaNs
+/// computed separately would be distinct objects.)
 fn same(a: &Value, b: &Value) -> bool {
-    !matches!(a, Value::Float(_)) && a.is(b)
+    a.is(b)
 }
 
 /// Equality decided without running user code or descending into a

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pyro_source::SourceMap;
+use pyro_source::{SourceFile, SourceMap};
 
 use crate::{input, report};
 
@@ -37,6 +37,7 @@ pub fn main(args: Args) -> ExitCode {
     };
     let map = SourceMap::new();
     let mut error_count = 0;
+    let mut warning_count = 0;
     let mut failed_files = 0;
     let mut json = Vec::new();
     for path in &files {
@@ -52,7 +53,12 @@ pub fn main(args: Args) -> ExitCode {
         if !diagnostics.is_empty() {
             failed_files += 1;
         }
-        error_count += diagnostics.len();
+        let warnings = diagnostics
+            .iter()
+            .filter(|d| report::is_warning(&***d))
+            .count();
+        warning_count += warnings;
+        error_count += diagnostics.len() - warnings;
         match args.format {
             Format::Graphical => {
                 report::emit(diagnostics, &map);
@@ -78,10 +84,7 @@ pub fn main(args: Args) -> ExitCode {
             .unwrap_or_else(|_| "[]".into());
         report::print(&format!("{text}\n"));
     }
-    if error_count == 0 {
-        return ExitCode::SUCCESS;
-    }
-    if args.format == Format::Graphical {
+    if args.format == Format::Graphical && error_count + warning_count > 0 {
         let plural = |n: usize, word: &str| {
             if n == 1 {
                 format!("{n} {word}")
@@ -89,21 +92,36 @@ pub fn main(args: Args) -> ExitCode {
                 format!("{n} {word}s")
             }
         };
+        let found = match (error_count, warning_count) {
+            (e, 0) => plural(e, "error"),
+            (0, w) => plural(w, "warning"),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        };
         report::eprint(&format!(
-            "found {} in {}\n",
-            plural(error_count, "error"),
+            "found {found} in {}\n",
             plural(failed_files, "file")
         ));
     }
-    ExitCode::FAILURE
+    // Warnings do not change the exit status (LANGUAGE.md §10, §11).
+    if error_count == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
-/// Loads and checks one file; its imports resolve next to it.
+/// Loads and checks one file.
 pub fn check_path(
     map: &SourceMap,
     path: &Path,
 ) -> Result<Vec<pyro_check::Report>, input::InputError> {
     let file = input::load(map, path)?;
+    Ok(check_loaded(&file, path))
+}
+
+/// Checks a file loaded from `path`; its imports resolve next to it (a
+/// program on standard input imports from the current directory).
+pub fn check_loaded(file: &SourceFile, path: &Path) -> Vec<pyro_check::Report> {
     let dir = path.parent().map(|d| {
         if d.as_os_str().is_empty() {
             Path::new(".")
@@ -111,5 +129,5 @@ pub fn check_path(
             d
         }
     });
-    Ok(pyro_check::check_file(&file, dir))
+    pyro_check::check_file(file, dir)
 }

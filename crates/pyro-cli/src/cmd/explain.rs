@@ -6,13 +6,14 @@ use crate::report;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The code, e.g. E0308 (or without the E: 0308).
+    /// The code, e.g. E0308 (or without the E: 0308), or a warning's, e.g. W0300.
     code: String,
 }
 
 pub fn main(args: Args) -> ExitCode {
     let mut code = args.code.trim().to_ascii_uppercase();
-    if !code.starts_with('E') {
+    // `0308` means `E0308`; warnings have their own letter (`W0300`).
+    if code.starts_with(|c: char| c.is_ascii_digit()) {
         code.insert(0, 'E');
     }
     match pyro_check::explain(&code) {

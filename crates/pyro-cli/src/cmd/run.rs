@@ -1,4 +1,5 @@
-//! `pyro run FILE [ARGS...]`: run a program on a multi-thread Tokio runtime
+//! `pyro run FILE [ARGS...]` (also `pyro FILE.pyro [ARGS...]`, and `-` for
+//! a program on standard input): run a program on a multi-thread Tokio runtime
 //! sized by `--workers` or `PYRO_WORKER_THREADS` (1 to [`MAX_WORKERS`];
 //! default: the CPU count), with at most `PYRO_MAX_TASKS` live tasks
 //! (default [`pyro_vm::DEFAULT_MAX_TASKS`]).
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::report;
+use crate::{input, report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,9 +18,10 @@ pub struct Args {
     #[arg(long)]
     check: bool,
     /// Worker threads for tasks (overrides PYRO_WORKER_THREADS).
-    #[arg(long, value_name = "N")]
+    // Any value, `-1` included, is Pyro's to judge (`worker_threads`).
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     workers: Option<String>,
-    /// The program to run.
+    /// The program to run (`-` reads it from standard input).
     file: PathBuf,
     /// Arguments passed to the program (`std.env.args()`).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -32,13 +34,12 @@ pub const MAX_WORKERS: usize = 1024;
 
 #[derive(Debug, Error, Diagnostic)]
 #[error("invalid worker thread count {value:?} (from {source_name})")]
-#[diagnostic(
-    code(E0903),
-    help("use a whole number of threads from 1 to 1024, e.g. PYRO_WORKER_THREADS=4")
-)]
+#[diagnostic(code(E0903))]
 struct BadWorkers {
     value: String,
     source_name: &'static str,
+    #[help]
+    help: String,
 }
 
 #[derive(Debug, Error, Diagnostic)]
@@ -65,7 +66,20 @@ fn worker_threads(flag: Option<String>) -> Result<Option<usize>, BadWorkers> {
     };
     match value.trim().parse::<usize>() {
         Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(Some(n)),
-        _ => Err(BadWorkers { value, source_name }),
+        _ => {
+            let example = if source_name == "--workers" {
+                "--workers 4"
+            } else {
+                "PYRO_WORKER_THREADS=4"
+            };
+            Err(BadWorkers {
+                value,
+                source_name,
+                help: format!(
+                    "use a whole number of threads from 1 to {MAX_WORKERS}, e.g. {example}"
+                ),
+            })
+        }
     }
 }
 
@@ -125,24 +139,7 @@ fn build_runtime(builder: &mut tokio::runtime::Builder) -> Result<tokio::runtime
 }
 
 pub fn main(args: Args) -> ExitCode {
-    if args.check {
-        let map = pyro_source::SourceMap::new();
-        match super::check::check_path(&map, &args.file) {
-            Ok(diagnostics) if diagnostics.is_empty() => {}
-            Ok(diagnostics) => {
-                let n = report::emit(diagnostics, &map);
-                report::eprint(&format!(
-                    "not running: `pyro check` found {n} error{}\n",
-                    if n == 1 { "" } else { "s" }
-                ));
-                return ExitCode::FAILURE;
-            }
-            Err(e) => {
-                report::eprint(&report::render_plain(e));
-                return ExitCode::FAILURE;
-            }
-        }
-    }
+    // Usage errors first (status 2), before a program is read.
     let workers = match worker_threads(args.workers) {
         Ok(w) => w,
         Err(e) => {
@@ -157,6 +154,32 @@ pub fn main(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The program is loaded as `pyro check` loads it: the same diagnostic
+    // for a missing or non-UTF-8 file, and standard input read once.
+    let map = pyro_source::SourceMap::new();
+    let file = match input::load(&map, &args.file) {
+        Ok(file) => file,
+        Err(e) => {
+            report::eprint(&report::render_plain(e));
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.check {
+        let diagnostics = super::check::check_loaded(&file, &args.file);
+        let n = diagnostics
+            .iter()
+            .filter(|d| !report::is_warning(&***d))
+            .count();
+        report::emit(diagnostics, &map);
+        // Warnings are shown, but the program runs.
+        if n > 0 {
+            report::eprint(&format!(
+                "not running: `pyro check` found {n} error{}\n",
+                if n == 1 { "" } else { "s" }
+            ));
+            return ExitCode::FAILURE;
+        }
+    }
     let mut builder = tokio::runtime::Builder::new_multi_thread();
     builder.enable_all();
     let count = workers.unwrap_or_else(|| {
@@ -182,7 +205,7 @@ pub fn main(args: Args) -> ExitCode {
         .args(program_args)
         .max_tasks(max_tasks)
         .build();
-    let result = runtime.block_on(vm.run_file(&args.file));
+    let result = runtime.block_on(vm.run_source(file.name(), file.text()));
     vm.flush();
     // Like Go, the program ends when main does: drop still-running tasks.
     runtime.shutdown_background();
