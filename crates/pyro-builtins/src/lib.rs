@@ -17,6 +17,9 @@ pub enum Kind {
     ErrorClass,
     /// A constant value (`std.math.pi`).
     Constant,
+    /// A record type of the prelude (`Ok`, `Err`): the signature lists its
+    /// fields, in order, as the constructor's parameters.
+    Record,
 }
 
 /// A catalogue entry.
@@ -98,6 +101,12 @@ catalogue! {
     Ord = "ord", Function, "(ch: string) -> int", "The code point of a one-character string.";
     Chan = "chan", Type, "(capacity: int = 0) -> chan<any>", "A channel.";
     After = "after", Function, "(seconds: float) -> Receiver<float>", "A channel that receives one value after a delay.";
+    StaticMethod = "staticmethod", Type, "(function: any) -> any", "Decorator: a method called without a receiver.";
+    ClassMethod = "classmethod", Type, "(function: any) -> any", "Decorator: a method that receives the class (`cls`) instead of an instance.";
+    Property = "property", Type, "(getter: any) -> any", "Decorator: a method read as an attribute (`@name.setter` makes it assignable).";
+    // ---------------------------------------------------------------- prelude records
+    OkRecord = "Ok", Record, "<T>(value: T) -> Ok<T>", "A successful result (what `task.parallel_map(settled=true)` returns).";
+    ErrRecord = "Err", Record, "<E>(error: E) -> Err<E>", "A failed result, holding the error.";
     // ---------------------------------------------------------------- error classes
     Error = "Error", ErrorClass, "(message: any = \"\") -> Error", "The base of every error.";
     TypeError = "TypeError", ErrorClass, "(message: any = \"\") -> TypeError", "An operation on a value of the wrong type.";
@@ -339,6 +348,9 @@ pub const NATIVE_MODULES: &[NativeModule] = &[
     NativeModule {
         name: "std._task",
         members: &[
+            // The prelude's records, which std.task re-exports (`task.Ok`).
+            Builtin::OkRecord,
+            Builtin::ErrRecord,
             Builtin::TaskCurrent,
             Builtin::TaskCount,
             Builtin::TaskYieldNow,
@@ -390,6 +402,22 @@ impl Builtin {
     /// The prelude builtin with this name.
     pub fn lookup_prelude(name: &str) -> Option<Builtin> {
         prelude().find(|b| b.name() == name)
+    }
+
+    /// The field names of a [`Kind::Record`] entry, in order: the parameter
+    /// names of its signature (`<T>(value: T) -> Ok<T>` has `value`).
+    pub fn record_fields(self) -> Vec<&'static str> {
+        let sig = self.info().signature;
+        let params = sig
+            .find('(')
+            .zip(sig.find(')'))
+            .map_or("", |(open, close)| &sig[open + 1..close]);
+        params
+            .split(',')
+            .filter_map(|p| p.split(':').next())
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect()
     }
 }
 
@@ -459,6 +487,12 @@ mod tests {
         assert_eq!(names.len(), n);
         assert_eq!(Builtin::lookup_prelude("print"), Some(Builtin::Print));
         assert_eq!(Builtin::lookup_prelude("sqrt"), None);
+    }
+
+    #[test]
+    fn record_fields_come_from_the_signature() {
+        assert_eq!(Builtin::OkRecord.record_fields(), ["value"]);
+        assert_eq!(Builtin::ErrRecord.record_fields(), ["error"]);
     }
 
     #[test]

@@ -24,6 +24,29 @@ pub enum ClassKind {
     Interface,
 }
 
+/// How a decorated method is read: `@staticmethod` (without a receiver),
+/// `@classmethod` (bound to the class), `@property` (its getter's result).
+/// Plain methods have no entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    Static,
+    Class,
+    Property,
+}
+
+/// What the outermost decorator of a method makes of it (see
+/// `Checker::decorated`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decorated {
+    /// No decorator, or one the checker does not know.
+    Plain,
+    Static,
+    Class,
+    Property,
+    /// `@name.setter`.
+    Setter(String),
+}
+
 #[derive(Clone, Debug)]
 pub struct ClassInfo {
     pub name: String,
@@ -39,6 +62,10 @@ pub struct ClassInfo {
     pub attrs: Vec<(String, Ty)>,
     /// Record fields that have a default value.
     pub defaults: HashSet<String>,
+    /// Methods made static, class methods or properties by a decorator.
+    pub method_kinds: HashMap<String, MethodKind>,
+    /// Property setters (`@name.setter`), by property name, with `self`.
+    pub setters: HashMap<String, FnRef>,
     pub span: Option<Span>,
     /// Where each name first occurs in `fields`, `methods` and `attrs`, so
     /// a lookup costs the same in a class of ten thousand members.
@@ -65,6 +92,8 @@ impl ClassInfo {
             methods: vec![],
             attrs: vec![],
             defaults: HashSet::new(),
+            method_kinds: HashMap::new(),
+            setters: HashMap::new(),
             span,
             index: Default::default(),
             ordered: true,
@@ -107,6 +136,16 @@ impl ClassInfo {
 
     pub fn attr(&self, name: &str) -> Option<&Ty> {
         self.attrs.get(*self.index[2].get(name)?).map(|(_, t)| t)
+    }
+
+    /// How the method `name` is read (None for a plain method).
+    pub fn method_kind(&self, name: &str) -> Option<MethodKind> {
+        self.method_kinds.get(name).copied()
+    }
+
+    /// The setter of the property `name`, if it has one.
+    pub fn setter(&self, name: &str) -> Option<&FnRef> {
+        self.setters.get(name)
     }
 }
 
@@ -152,6 +191,8 @@ pub struct Checker {
     pub prelude: HashMap<&'static str, Ty>,
     pub error_classes: HashMap<&'static str, ClassId>,
     pub error_class: ClassId,
+    /// The prelude's records (`Ok`, `Err`).
+    pub prelude_records: HashMap<&'static str, ClassId>,
     std_modules: HashMap<String, ModId>,
     file_modules: HashMap<PathBuf, Option<ModId>>,
     method_sigs: HashMap<(R, &'static str), FnRef>,
@@ -235,6 +276,7 @@ impl Checker {
             prelude: HashMap::new(),
             error_classes: HashMap::new(),
             error_class: 0,
+            prelude_records: HashMap::new(),
             std_modules: HashMap::new(),
             file_modules: HashMap::new(),
             method_sigs: HashMap::new(),
@@ -284,9 +326,16 @@ impl Checker {
             }
         }
         for b in pyro_builtins::prelude() {
+            if b.info().kind == Kind::Record {
+                self.prelude_record(b);
+            }
+        }
+        for b in pyro_builtins::prelude() {
             let ty = self.builtin_type(b);
             self.prelude.insert(b.name(), ty);
         }
+        // Every module's own name (a string the VM sets).
+        self.prelude.insert(pyro_compiler::MODULE_NAME, Ty::Str);
         // The error classes' constructor.
         let init = FnRef::new(FnTy {
             name: "__init__".into(),
@@ -304,11 +353,37 @@ impl Checker {
         }
     }
 
+    /// Declares a record of the prelude (`Ok<T>(value: T)`): its catalogue
+    /// signature's type parameters and parameters are the record's.
+    fn prelude_record(&mut self, b: Builtin) {
+        let Some(def) = parse_signature(b.info().signature) else {
+            return;
+        };
+        let vars: Vec<Rc<str>> = def
+            .type_params
+            .iter()
+            .map(|p| Rc::from(p.name.name.as_str()))
+            .collect();
+        let mut class = ClassInfo::new(b.name().to_string(), ClassKind::Record, vars.clone(), None);
+        for p in &def.params {
+            let ty =
+                p.ty.as_ref()
+                    .map_or(Ty::Any, |t| self.resolve_type_quiet(t, &vars));
+            class.add_field(p.name.name.clone(), ty, None);
+        }
+        self.prelude_records.insert(b.name(), self.classes.len());
+        self.classes.push(class);
+    }
+
     /// The static type of a catalogue entry.
     pub fn builtin_type(&mut self, b: Builtin) -> Ty {
         let info = b.info();
         match info.kind {
             Kind::ErrorClass => Ty::Class(self.error_classes[info.name]),
+            Kind::Record => self
+                .prelude_records
+                .get(info.name)
+                .map_or(Ty::Any, |id| Ty::Class(*id)),
             Kind::Constant => {
                 let def = parse_signature(&format!("() -> {}", info.signature));
                 def.and_then(|d| d.ret)
@@ -435,6 +510,9 @@ impl Checker {
                     }
                     if let Some(id) = self.error_classes.get(name) {
                         return Ty::instance(*id, vec![]);
+                    }
+                    if let Some(&id) = self.prelude_records.get(name) {
+                        return self.apply_args(Ty::Class(id), &args);
                     }
                 } else if let Some(ty) = self.resolve_dotted_type(path) {
                     return self.apply_args(ty, &args);
@@ -731,10 +809,11 @@ impl Checker {
                 return Some(sub(t));
             }
             if let Some(f) = info.method(name) {
-                let f = if info.kind == ClassKind::Interface {
-                    (**f).clone()
-                } else {
-                    f.bound()
+                let f = match info.method_kind(name) {
+                    _ if info.kind == ClassKind::Interface => (**f).clone(),
+                    Some(MethodKind::Static) => (**f).clone(),
+                    Some(MethodKind::Property) => return Some(sub(&f.ret)),
+                    Some(MethodKind::Class) | None => f.bound(),
                 };
                 return Some(sub(&Ty::func(f)));
             }
@@ -858,6 +937,7 @@ impl Checker {
             if let Some((_, source)) = pyro {
                 members.extend(self.module_members(source, None));
             }
+            members.insert(pyro_compiler::MODULE_NAME.to_string(), Ty::Str);
             self.modules[id].members = members;
             return Some(id);
         }
@@ -887,7 +967,8 @@ impl Checker {
             name: name.to_string(),
             members: HashMap::new(),
         });
-        let members = self.module_members(&source, key.parent().map(Path::to_path_buf));
+        let mut members = self.module_members(&source, key.parent().map(Path::to_path_buf));
+        members.insert(pyro_compiler::MODULE_NAME.to_string(), Ty::Str);
         self.modules[id].members = members;
         self.file_modules.insert(key, Some(id));
         Some(id)

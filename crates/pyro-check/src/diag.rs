@@ -293,6 +293,21 @@ status.
 Floor division is the builtin `div(a, b)` (rounding towards minus
 infinity, as Python's `//`); `n //= 2` is `n = div(n, 2)`. A comment
 meant as one reads as words (`// two of them`), or starts with `#`.";
+    BadPattern = "E0390", "class pattern that cannot match",
+"A class pattern in a `match` case names something a value cannot be an
+instance of, or has more positional sub-patterns than the class takes:
+
+    match v:
+        case len(n): ...            # error[E0390]: `len` is a function, not a class
+        case int(a, b): ...         # error[E0390]: `int()` accepts 1 positional sub-pattern
+        case Point(x, y, z): ...    # error[E0390]: record `Point` has 2 fields
+        case Circle(r): ...         # error[E0390]: a class matches attributes by keyword
+
+A record takes one positional sub-pattern per field, in order; a built-in
+type (`int`, `str`, `list` ...) takes one, which is the value itself
+(`case int(n):`); any other class takes none: match its attributes by
+keyword (`case Circle(radius=r):`), or test the class alone (`case Circle():`).
+At run time such a pattern raises `TypeError`.";
 }
 
 /// Explanations of the codes other stages report, for `pyro explain`.

@@ -374,6 +374,23 @@ impl Checker {
             }
             return Ty::Any;
         }
+        // `super(Class, obj)`: the base class's view of `obj`.
+        if matches!(&func.kind, ExprKind::Name(n) if n == "super")
+            && args.len() == 2
+            && self.lookup_var("super").is_none()
+        {
+            let cty = self.expr(&args[0].value);
+            self.expr(&args[1].value);
+            if let Ty::Class(cls) = cty {
+                let n = self.classes[cls].type_params.len();
+                if let Some(base @ Ty::Instance(..)) =
+                    self.base_of(cls, &vec![TyRef::new(Ty::Any); n])
+                {
+                    return base;
+                }
+            }
+            return Ty::Any;
+        }
         // Method calls get their receiver-specific checks at the attribute.
         let fty = self.expr(func);
         let arg_tys: Vec<Ty> = args.iter().map(|a| self.expr(&a.value)).collect();
@@ -759,7 +776,7 @@ impl Checker {
         sub(&f.ret)
     }
 
-    fn construct(
+    pub fn construct(
         &mut self,
         id: usize,
         func: &Expr,
@@ -907,16 +924,7 @@ impl Checker {
                 self.error(e);
                 Ty::Any
             }
-            Ty::Class(id) => {
-                let info = &self.classes[*id];
-                if let Some((_, f)) = info.methods.iter().find(|(n, _)| n == name) {
-                    return Ty::Func(f.clone());
-                }
-                if let Some((_, t)) = info.attrs.iter().find(|(n, _)| n == name) {
-                    return t.clone();
-                }
-                Ty::Any
-            }
+            Ty::Class(id) => self.member_of_class(*id, name).unwrap_or(Ty::Any),
             Ty::Union(items) => {
                 // Every alternative must have the attribute; None is E0309.
                 let has_none = items.contains(&Ty::None);
@@ -978,6 +986,10 @@ impl Checker {
     /// A method of a built-in type, with mutability and channel-direction checks.
     fn builtin_attribute(&mut self, t: &Ty, attr: &ast::Ident) -> Ty {
         let name = attr.name.as_str();
+        // Every value has its type (`x.__class__`, as `type(x)`).
+        if name == "__class__" {
+            return Ty::Any;
+        }
         let groups = receiver_of(t);
         let Some(&r) = groups.iter().find(|r| pyro_builtins::has_method(**r, name)) else {
             // The other direction of a channel view?
@@ -1580,44 +1592,7 @@ impl Checker {
                 if matches!(&func.kind, ExprKind::Name(f) if f == "isinstance")
                     && args.len() == 2 =>
             {
-                let Some((n, v)) = self.narrowable(&args[0].value) else {
-                    return vec![];
-                };
-                let n_diags = self.diags.len();
-                let target = self.isinstance_target(&args[1].value);
-                self.diags.truncate(n_diags);
-                let Some(target) = target else { return vec![] };
-                if truthy {
-                    if v.ty.is_any() {
-                        return vec![(n.clone(), target)];
-                    }
-                    let kept: Vec<Ty> =
-                        v.ty.members()
-                            .iter()
-                            .filter(|m| self.assignable(m, &target) && !m.is_any())
-                            .cloned()
-                            .collect();
-                    if kept.is_empty() {
-                        vec![(n.clone(), target)]
-                    } else {
-                        vec![(n.clone(), Ty::union(kept))]
-                    }
-                } else {
-                    if !matches!(v.ty, Ty::Union(_)) {
-                        return vec![];
-                    }
-                    let kept: Vec<Ty> =
-                        v.ty.members()
-                            .iter()
-                            .filter(|m| !self.assignable(m, &target) || m.is_any())
-                            .cloned()
-                            .collect();
-                    if kept.is_empty() {
-                        vec![]
-                    } else {
-                        vec![(n.clone(), Ty::union(kept))]
-                    }
-                }
+                self.isinstance_narrowing(&args[0].value, &args[1].value, truthy)
             }
             ExprKind::Logical { op, left, right } => {
                 let both = (*op == LogicalOp::And) == truthy;
@@ -1638,6 +1613,59 @@ impl Checker {
                 out
             }
             _ => vec![],
+        }
+    }
+
+    /// Narrowed types when `isinstance(value, class)` is `truthy` (or falsy);
+    /// also for a class pattern (`match value: case class():`).
+    pub fn isinstance_narrowing(
+        &mut self,
+        value: &Expr,
+        class: &Expr,
+        truthy: bool,
+    ) -> Vec<(String, Ty)> {
+        let Some((n, v)) = self.narrowable(value) else {
+            return vec![];
+        };
+        let n_diags = self.diags.len();
+        let target = self.isinstance_target(class);
+        self.diags.truncate(n_diags);
+        let Some(target) = target else { return vec![] };
+        if truthy {
+            return vec![(n, self.narrow_to(&v.ty, &target))];
+        }
+        if !matches!(v.ty, Ty::Union(_)) {
+            return vec![];
+        }
+        let kept: Vec<Ty> =
+            v.ty.members()
+                .iter()
+                .filter(|m| !self.assignable(m, &target) || m.is_any())
+                .cloned()
+                .collect();
+        if kept.is_empty() {
+            vec![]
+        } else {
+            vec![(n, Ty::union(kept))]
+        }
+    }
+
+    /// The members of `ty` that are instances of `target`, or `target`
+    /// itself when none is known to be (`ty` is `any`, or unrelated).
+    pub fn narrow_to(&self, ty: &Ty, target: &Ty) -> Ty {
+        if ty.is_any() {
+            return target.clone();
+        }
+        let kept: Vec<Ty> = ty
+            .members()
+            .iter()
+            .filter(|m| self.assignable(m, target) && !m.is_any())
+            .cloned()
+            .collect();
+        if kept.is_empty() {
+            target.clone()
+        } else {
+            Ty::union(kept)
         }
     }
 
@@ -1679,19 +1707,8 @@ impl Checker {
                 Some(Ty::union(out))
             }
             ExprKind::Name(n) => {
-                let prim = match n.as_str() {
-                    "int" => Some(Ty::Int),
-                    "float" => Some(Ty::Float),
-                    "bool" => Some(Ty::Bool),
-                    "str" | "string" => Some(Ty::Str),
-                    "list" => Some(Ty::List(TyRef::new(Ty::Any))),
-                    "dict" => Some(Ty::Dict(TyRef::new(Ty::Any), TyRef::new(Ty::Any))),
-                    "set" => Some(Ty::Set(TyRef::new(Ty::Any))),
-                    "tuple" => Some(Ty::Tuple(None)),
-                    _ => None,
-                };
                 if self.lookup_var(n).is_none() {
-                    if let Some(p) = prim {
+                    if let Some(p) = builtin_type_named(n) {
                         return Some(p);
                     }
                 }
@@ -1712,6 +1729,27 @@ impl Checker {
             },
         }
     }
+}
+
+/// The value type a built-in type's name stands for in `isinstance` and
+/// class patterns (`int`, `list`, `ListMutable` ...).
+pub fn builtin_type_named(name: &str) -> Option<Ty> {
+    let any = || TyRef::new(Ty::Any);
+    Some(match name {
+        "int" => Ty::Int,
+        "float" => Ty::Float,
+        "bool" => Ty::Bool,
+        "str" | "string" => Ty::Str,
+        "list" => Ty::List(any()),
+        "dict" => Ty::Dict(any(), any()),
+        "set" => Ty::Set(any()),
+        "tuple" => Ty::Tuple(None),
+        "ListMutable" => Ty::ListMut(any()),
+        "DictMutable" => Ty::DictMut(any(), any()),
+        "SetMutable" => Ty::SetMut(any()),
+        "TupleMutable" => Ty::TupleMut,
+        _ => return None,
+    })
 }
 
 /// What a constructor call needs of its class.

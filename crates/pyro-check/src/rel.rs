@@ -392,10 +392,21 @@ impl Checker {
                         nested.get_or_insert(detail);
                     }
                 }
+                // A property reads as its value: `x.name()` would call that.
+                Some(_) if self.is_property(ty, &name) => {
+                    return Err(format!(
+                        "`{name}` is a property, which the interface wants as a method"
+                    ))
+                }
                 Some(_) => {}
             }
         }
         nested.map_or(Ok(()), Err)
+    }
+
+    /// Whether `name` is a property of an instance type (`@property`).
+    fn is_property(&self, ty: &Ty, name: &str) -> bool {
+        matches!(ty, Ty::Instance(id, args) if self.property_of(*id, args, name).is_some())
     }
 
     /// Whether a signature's parameters or result name an interface.

@@ -7,7 +7,9 @@ use pyro_parser::ast::{self, Expr, ExprKind, Stmt, StmtKind};
 use pyro_source::stack::grow;
 use pyro_source::Span;
 
-use crate::check::{Alias, AliasState, Checker, ClassInfo, ClassKind, FnCtx};
+use crate::check::{
+    Alias, AliasState, Checker, ClassInfo, ClassKind, Decorated, FnCtx, MethodKind,
+};
 use crate::diag::{Code, TypeError};
 use crate::ty::{AddrMap, ClassId};
 use crate::ty::{FnRef, FnTy, PKind, Ty, TyRef};
@@ -286,9 +288,14 @@ impl Checker {
     }
 
     fn collect_class_body(&mut self, id: usize, def: &ast::ClassDef, self_ty: &Ty) {
+        // `class A(object):` is a class without a base (Python 2's spelling).
+        let object_is_builtin = self.lookup_var("object").is_none();
         let bases: Vec<(Ty, Span)> = def
             .bases
             .iter()
+            .filter(|b| {
+                !(object_is_builtin && matches!(&b.kind, ExprKind::Name(n) if n == "object"))
+            })
             .map(|b| (self.base_type(b).unwrap_or(Ty::Any), b.span))
             .collect();
         self.set_bases(id, bases);
@@ -318,7 +325,12 @@ impl Checker {
             .body
             .iter()
             .filter_map(|s| match &s.kind {
-                StmtKind::FuncDef(f) => Some(&**f),
+                // Static and class methods have no `self`.
+                StmtKind::FuncDef(f)
+                    if !matches!(self.decorated(f), Decorated::Static | Decorated::Class) =>
+                {
+                    Some(&**f)
+                }
                 _ => None,
             })
             .collect();
@@ -345,7 +357,12 @@ impl Checker {
             let mut found = Vec::new();
             self_assignments(body, &self_name, &mut found);
             for (name, span, value, ann) in found {
-                if self.classes[id].field(&name).is_some() {
+                // `self.x = v` through a property calls its setter: no field.
+                let property = match self_ty {
+                    Ty::Instance(_, args) => self.property_of(id, args, &name).is_some(),
+                    _ => false,
+                };
+                if property || self.classes[id].field(&name).is_some() {
                     continue;
                 }
                 let ty = match ann {
@@ -376,10 +393,37 @@ impl Checker {
                     .iter()
                     .map(|p| Rc::from(p.name.name.as_str()))
                     .collect();
+                let decorated = self.decorated(f);
+                // The first parameter: `self`, `cls` (the class), or an
+                // ordinary parameter of a static method.
+                let receiver = match decorated {
+                    Decorated::Static => None,
+                    Decorated::Class => Some(Ty::Class(id)),
+                    _ => Some(self_ty.clone()),
+                };
                 let sig = self.with_type_params(&tps, |c| {
-                    c.signature_of(f, &f.name.name, &[], Some(self_ty.clone()), false)
+                    c.signature_of(f, &f.name.name, &[], receiver, false)
                 });
-                self.classes[id].add_method(f.name.name.clone(), FnRef::new(sig));
+                let name = f.name.name.clone();
+                let info = &mut self.classes[id];
+                let kind = match decorated {
+                    // A setter of a property of this class joins it; any
+                    // other `@x.setter` is an ordinary (unknown) decorator.
+                    Decorated::Setter(of)
+                        if of == name && info.method_kind(&name) == Some(MethodKind::Property) =>
+                    {
+                        info.setters.insert(name, FnRef::new(sig));
+                        continue;
+                    }
+                    Decorated::Static => Some(MethodKind::Static),
+                    Decorated::Class => Some(MethodKind::Class),
+                    Decorated::Property => Some(MethodKind::Property),
+                    Decorated::Plain | Decorated::Setter(_) => None,
+                };
+                if let Some(kind) = kind {
+                    info.method_kinds.entry(name.clone()).or_insert(kind);
+                }
+                info.add_method(name, FnRef::new(sig));
             }
         }
     }
@@ -482,11 +526,11 @@ impl Checker {
             StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
             StmtKind::Return(value) => self.return_stmt(value.as_ref(), s.span),
             StmtKind::Raise { exc, cause } => {
-                if let Some(e) = exc {
-                    self.expr(e);
-                }
-                if let Some(c) = cause {
-                    self.expr(c);
+                // `raise NotFound` constructs `NotFound()`: check that call.
+                for e in exc.iter().chain(cause) {
+                    if let Ty::Class(id) = self.expr(e) {
+                        self.construct(id, e, &[], &[], e.span);
+                    }
                 }
             }
             StmtKind::Assert { test, msg } => {
@@ -632,6 +676,15 @@ impl Checker {
                 let sty = self.expr(subject);
                 for case in cases {
                     self.push_scope(false);
+                    // `match x: case int():` — `x` is an int in the case.
+                    if let ast::PatternKind::Class { class, .. } = &case.pattern.kind {
+                        let n = self.diags.len();
+                        let narrowed = self.narrowing_by_class(subject, class);
+                        self.diags.truncate(n);
+                        for (name, ty) in narrowed {
+                            self.narrow_var(&name, ty);
+                        }
+                    }
                     self.bind_pattern(&case.pattern, &sty);
                     if let Some(g) = &case.guard {
                         self.expr(g);
@@ -753,36 +806,8 @@ impl Checker {
                 args,
                 kwargs,
             } => {
-                let cty = self.expr(class);
-                let (inst, fields) = match cty {
-                    Ty::Class(id) => {
-                        let n = self.classes[id].type_params.len();
-                        let inst = Ty::instance(id, vec![Ty::Any; n]);
-                        let fields: Vec<String> = self.classes[id]
-                            .fields
-                            .iter()
-                            .map(|(n, _, _)| n.clone())
-                            .collect();
-                        (inst, fields)
-                    }
-                    _ => (Ty::Any, vec![]),
-                };
-                for (i, a) in args.iter().enumerate() {
-                    let t = match (&inst, fields.get(i)) {
-                        (Ty::Instance(id, targs), Some(f)) => {
-                            self.member_of_instance(*id, targs, f).unwrap_or(Ty::Any)
-                        }
-                        _ => Ty::Any,
-                    };
-                    self.bind_pattern(a, &t);
-                }
-                for (name, pat) in kwargs {
-                    let t = match &inst {
-                        Ty::Instance(id, targs) => self
-                            .member_of_instance(*id, targs, &name.name)
-                            .unwrap_or(Ty::Any),
-                        _ => Ty::Any,
-                    };
+                let parts = self.class_pattern(p, class, args, kwargs, subject);
+                for (pat, t) in args.iter().chain(kwargs.iter().map(|(_, p)| p)).zip(parts) {
                     self.bind_pattern(pat, &t);
                 }
             }
@@ -843,8 +868,7 @@ impl Checker {
         self.with_type_params(&tps, |c| {
             for s in body {
                 if let StmtKind::FuncDef(f) = &s.kind {
-                    let sig = c.classes[id].method(&f.name.name).cloned();
-                    if let Some(sig) = sig {
+                    if let Some(sig) = c.method_signature(id, f) {
                         c.function_body(f, &sig);
                     }
                 }
@@ -1395,6 +1419,10 @@ impl Checker {
                     .note_at(self.classes[id].span, "declared as a record here")
                     .help("build a new record with the changed field instead"),
             );
+            return;
+        }
+        if let Some((owner, _, setter)) = self.property_of(id, &args, &attr.name) {
+            self.assign_property(owner, setter, attr, vty, value, span);
             return;
         }
         let Some(fty) = self.member_of_instance(id, &args, &attr.name) else {

@@ -550,6 +550,29 @@ fn an_inheritance_chain_of_overrides() {
 }
 
 #[test]
+fn class_with_many_properties() {
+    // Properties with setters, static and class methods: each member is
+    // found through the class's index, not by a search of its members.
+    let gen = |n: usize| {
+        let mut s = String::from("class Big:\n    def __init__(self):\n        self.n = 0\n");
+        for i in 0..n {
+            writeln!(
+                s,
+                "    @property\n    def p{i}(self) -> int:\n        return self.n + {i}\n    @p{i}.setter\n    def p{i}(self, v: int):\n        self.p{} = v\n    @staticmethod\n    def s{i}(x: int) -> int:\n        return x\n    @classmethod\n    def c{i}(cls) -> Big:\n        return cls()",
+                (i + 1) % n
+            )
+            .unwrap();
+        }
+        s.push_str("let b = Big()\n");
+        for i in 0..n {
+            writeln!(s, "b.p{i} = b.p{i} + Big.s{i}({i}) + b.c{i}().n").unwrap();
+        }
+        s
+    };
+    assert_linear("a class with 3 000 properties", &gen, 3_000, None);
+}
+
+#[test]
 fn imports_of_one_module() {
     let dir = std::env::temp_dir().join(format!("pyro-check-scale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -204,6 +204,9 @@ pub struct CompileOptions<'a> {
     pub return_last_expr: bool,
 }
 
+/// The global every module has: its name (`__main__` for the program run).
+pub const MODULE_NAME: &str = "__name__";
+
 /// Compiles a parsed module into its code object (or every error found).
 pub fn compile_module(module: &ast::Module, name: &str) -> Result<Arc<Code>, Vec<CompileError>> {
     compile_module_with(module, name, &CompileOptions::default())
@@ -232,6 +235,11 @@ pub fn compile_module_with(
         c.new_global(name, module.span.start(), true, false);
     }
     c.declare_module_names(&module.body);
+    // Every module has its name as a global, which the VM sets when it
+    // loads the module (`if __name__ == "__main__":`); declared at the
+    // module's start, numbered after the program's own globals (so their
+    // numbering does not depend on it).
+    c.new_global(MODULE_NAME, module.span.start(), true, false);
     let (last, body) = match module.body.split_last() {
         Some((last, rest))
             if options.return_last_expr && matches!(last.kind, StmtKind::Expr(_)) =>
@@ -806,6 +814,13 @@ impl<'a> Compiler<'a> {
         let at = all.partition_point(|&i| self.global_info[i as usize].span.lo <= span.lo);
         all.insert(at, index);
         index
+    }
+
+    /// Whether the program gives `name` no meaning of its own (a name that
+    /// only a star import could define counts as none): then `super`
+    /// and `object` keep their built-in meaning.
+    pub(crate) fn names_nothing(&mut self, name: &str, at: u32) -> bool {
+        matches!(self.resolve(name, at), None | Some(Resolved::Dynamic))
     }
 
     /// Whether `name` names a class (for `except Name:`).

@@ -148,7 +148,7 @@ impl Compiler<'_> {
                 // `chan<Msg>` checks pushed values: it needs the values of
                 // the names its element type is written with.
                 let chan = matches!(&value.kind, ExprKind::Name(n) if n == "chan"
-                    && matches!(self.resolve(n), Some(Resolved::Builtin(Builtin::Chan))));
+                    && matches!(self.resolve(n, value.span.lo), Some(Resolved::Builtin(Builtin::Chan))));
                 let count = match args.first() {
                     Some(elem) if chan => self.type_names(elem),
                     _ => 0,
@@ -424,11 +424,20 @@ impl Compiler<'_> {
             .any(|a| matches!(a.kind, ArgKind::Star | ArgKind::DoubleStar));
         // `super()` in a method.
         if let (ExprKind::Name(n), true, false) = (&func.kind, args.is_empty(), spawn) {
-            if n == "super" && self.resolve("super", span.lo).is_none() {
+            if n == "super" && self.names_nothing("super", span.lo) {
                 if !self.fns.iter().any(|f| f.kind == CodeKind::Method) {
                     self.error(CompileError::SuperOutsideMethod { span });
                 }
                 self.emit(Op::LoadSuper, span);
+                return;
+            }
+        }
+        // `super(Class, obj)`, Python's explicit form.
+        if let (ExprKind::Name(n), [class, receiver], false) = (&func.kind, args, spawn) {
+            if n == "super" && simple && self.names_nothing("super", span.lo) {
+                self.expr(&class.value);
+                self.expr(&receiver.value);
+                self.emit(Op::BuildSuper, span);
                 return;
             }
         }

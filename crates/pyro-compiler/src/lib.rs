@@ -16,7 +16,8 @@
 //! let file = map.add("demo.pyro", "let x = 1\nprint(x + 1)\n");
 //! let module = pyro_parser::parse_file(&file).module;
 //! let code = pyro_compiler::compile_module(&module, "demo").unwrap();
-//! assert_eq!(code.global_names.len(), 1);
+//! // `x`, and `__name__`, which every module has.
+//! assert_eq!(code.global_names.len(), 2);
 //! ```
 
 mod code;
@@ -29,7 +30,9 @@ mod stmt;
 mod types;
 
 pub use code::{Code, CodeKind, Const, Param, ParamKind};
-pub use compile::{compile_module, compile_module_with, instruction_budget, CompileOptions};
+pub use compile::{
+    compile_module, compile_module_with, instruction_budget, CompileOptions, MODULE_NAME,
+};
 pub use disasm::disassemble;
 pub use error::CompileError;
 pub use op::{Op, GO_DETACHED, GO_KW_DETACHED, OP_NAMES};

@@ -248,8 +248,10 @@ instructions! {
     /// The top bit of `argc` (`GO_DETACHED`) marks a `go` statement: no
     /// handle is pushed, and an uncaught error in the task is fatal.
     Go(argc: u32);
-            /// Replace a record (or tuple) with its field / item `index`, for
-    /// positional class patterns in `match` (`case Point(x, y):`).
+    /// Replace a record with its field `index`, for positional class
+    /// patterns in `match` (`case Point(x, y):`); a value of a built-in type
+    /// is its own only positional field (`case int(n):`). `MatchClass` has
+    /// checked the count.
     MatchField(index: u32);
     /// `select`: the stack holds each case's operands in order (a channel,
     /// plus the value for a send); `konst` is a tuple of case kinds (0
@@ -258,6 +260,19 @@ instructions! {
     Select(konst: u32, has_else: u8);
     /// `go f(args, k=v)`.
     GoKw(argc: u16, names: u32);
+    /// `raise X` / `from X`: an error class on top is replaced by a new
+    /// instance of it, called with no arguments (as Python does); any other
+    /// value is left as it is.
+    ErrorInstance;
+    /// `super(cls, obj)`: stack `[class, receiver]` → the proxy that looks
+    /// methods up from the base of `class`, bound to `receiver`.
+    BuildSuper;
+    /// A class pattern (`case Point(x, y):`): stack `[subject, class]` →
+    /// `[bool]`, whether the subject is an instance of the class. When it
+    /// is, the class must accept `positional` positional sub-patterns (a
+    /// record: one per field; a built-in type: one, the subject itself; a
+    /// class: none), else `TypeError`.
+    MatchClass(positional: u32);
 }
 
 /// Flag in the `argc` of `Go` (bit 31) and `GoKw` (bit 15) for a `go`

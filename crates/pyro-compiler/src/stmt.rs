@@ -185,11 +185,14 @@ impl<'a> Compiler<'a> {
                 },
                 (Some(e), None) => {
                     self.expr(e);
+                    self.emit(Op::ErrorInstance, e.span);
                     self.emit(Op::Raise(1), span);
                 }
                 (Some(e), Some(c)) => {
                     self.expr(e);
+                    self.emit(Op::ErrorInstance, e.span);
                     self.expr(c);
+                    self.emit(Op::ErrorInstance, c.span);
                     self.emit(Op::Raise(2), span);
                 }
             },
@@ -783,10 +786,9 @@ impl<'a> Compiler<'a> {
                 args,
                 kwargs,
             } => {
-                self.emit(Op::LoadBuiltin(B::IsInstance as u16), span);
                 self.emit(Op::LoadLocal(slot), span);
                 self.expr(class);
-                self.emit(Op::Call(2), span);
+                self.emit(Op::MatchClass(args.len() as u32), class.span);
                 fails.push(self.emit(Op::JumpIfFalse(0), span));
                 for (i, arg) in args.iter().enumerate() {
                     let part = self.hidden_slot("field");
@@ -957,10 +959,19 @@ impl<'a> Compiler<'a> {
 
     fn class_def(&mut self, class: &'a ast::ClassDef) {
         let decorators = self.decorators(&class.decorators);
-        for b in &class.bases {
+        // `class A(object):` is Python 2's spelling of a class without a base.
+        let bases: Vec<&Expr> = class
+            .bases
+            .iter()
+            .filter(|b| {
+                !(matches!(&b.kind, ExprKind::Name(n) if n == "object")
+                    && self.names_nothing("object", b.span.lo))
+            })
+            .collect();
+        for b in &bases {
             self.expr(b);
         }
-        self.emit(Op::BuildTuple(class.bases.len() as u32), class.span);
+        self.emit(Op::BuildTuple(bases.len() as u32), class.span);
         let count = self.class_members(&class.body);
         let name = self.str_const(&class.name.name);
         self.emit(Op::MakeClass(name, count), class.name.span);

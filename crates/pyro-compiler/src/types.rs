@@ -31,7 +31,7 @@ impl Compiler<'_> {
                         continue;
                     }
                     let defined = matches!(
-                        self.resolve(&head.name),
+                        self.resolve(&head.name, head.span.lo),
                         Some(Resolved::Local(_) | Resolved::Free(_) | Resolved::Global(_))
                     );
                     let dotted: Vec<&str> = path.iter().map(|p| p.name.as_str()).collect();

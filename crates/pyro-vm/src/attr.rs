@@ -3,15 +3,13 @@
 
 use std::sync::Arc;
 
-use pyro_builtins::Kind;
-
 use crate::collections::{locate, Key};
 use crate::error::RuntimeError;
 use crate::nest::Nest;
-use crate::object::{BoundMethod, BoundTarget, Record};
+use crate::object::{BoundMethod, BoundTarget, Class, Descriptor, Record};
 use crate::symbol::{names, Sym};
 use crate::text;
-use crate::value::Value;
+use crate::value::{Intrinsic, Value};
 
 pub fn no_attribute(obj: &Value, name: Sym) -> RuntimeError {
     let what = match obj {
@@ -50,11 +48,74 @@ fn bind(receiver: &Value, method: Value) -> Value {
     }))
 }
 
+/// What reading an attribute gives: a value, or a property's getter that
+/// the caller must call with the receiver (the interpreter runs it as an
+/// ordinary call, so reading a property costs one frame).
+pub enum Attr {
+    Value(Value),
+    Getter { get: Value, receiver: Value },
+}
+
+/// What assigning an attribute needs: nothing more, or a property's setter
+/// to call with the receiver and the value (its result is dropped).
+pub enum Assign {
+    Done,
+    Setter {
+        set: Value,
+        receiver: Value,
+        value: Value,
+    },
+}
+
+/// The class whose class methods a receiver binds: the class itself, or
+/// an instance's or record's class.
+pub fn class_of(receiver: &Value) -> Option<Arc<Class>> {
+    match receiver {
+        Value::Class(c) => Some(c.clone()),
+        Value::Instance(i) => Some(i.class.clone()),
+        Value::Record(r) => Some(r.class.clone()),
+        _ => None,
+    }
+}
+
+/// A descriptor read through `receiver`: an instance or record, or a class
+/// (then a property reads as itself).
+pub fn through_descriptor(d: &Arc<Descriptor>, receiver: &Value) -> Attr {
+    match &**d {
+        Descriptor::Static(f) => Attr::Value(f.clone()),
+        Descriptor::ClassMethod(f) => match class_of(receiver) {
+            Some(class) => Attr::Value(bind(&Value::Class(class), f.clone())),
+            None => Attr::Value(bind(receiver, f.clone())),
+        },
+        Descriptor::Property { .. } if matches!(receiver, Value::Class(_)) => {
+            Attr::Value(Value::Descriptor(d.clone()))
+        }
+        Descriptor::Property { get, .. } => Attr::Getter {
+            get: get.clone(),
+            receiver: receiver.clone(),
+        },
+    }
+}
+
+/// `obj.name` for native code, which needs a value now (`__str__` for
+/// `print`, `__len__` for `len`): a property cannot be one of those.
 pub fn get_attr(obj: &Value, name: Sym) -> Result<Value, RuntimeError> {
-    match obj {
+    match lookup(obj, name)? {
+        Attr::Value(v) => Ok(v),
+        Attr::Getter { .. } => Err(RuntimeError::type_error(format!(
+            "'{}.{}' is a property; a special method must be a method",
+            obj.type_name(),
+            name.name()
+        ))),
+    }
+}
+
+/// `obj.name`, leaving a property's getter to the caller.
+pub fn lookup(obj: &Value, name: Sym) -> Result<Attr, RuntimeError> {
+    let value = match obj {
         Value::Instance(inst) => {
             if let Some(v) = inst.get(name) {
-                return Ok(v);
+                return Ok(Attr::Value(v));
             }
             if inst.class.is_error && name == names::traceback() {
                 let entries = inst
@@ -64,7 +125,7 @@ pub fn get_attr(obj: &Value, name: Sym) -> Result<Value, RuntimeError> {
                     .rev()
                     .map(|t| Value::str(t.function.to_string()))
                     .collect();
-                return Ok(Value::list(entries));
+                return Ok(Attr::Value(Value::list(entries)));
             }
             match inst.class.lookup(name) {
                 Some(
@@ -72,57 +133,87 @@ pub fn get_attr(obj: &Value, name: Sym) -> Result<Value, RuntimeError> {
                     | Value::Intrinsic(_)
                     | Value::Builtin(_)
                     | Value::Host(_)),
-                ) => Ok(bind(obj, m.clone())),
-                Some(other) => Ok(other.clone()),
-                None => Err(no_attribute(obj, name)),
+                ) => bind(obj, m.clone()),
+                Some(Value::Descriptor(d)) => return Ok(through_descriptor(d, obj)),
+                Some(other) => other.clone(),
+                None if name == names::class() => crate::builtins::type_of(obj),
+                None => return Err(no_attribute(obj, name)),
             }
         }
         Value::Record(r) => {
             if let Some(v) = record_field(r, name) {
-                return Ok(v);
+                return Ok(Attr::Value(v));
             }
             match r.class.lookup(name) {
-                Some(m @ Value::Function(_)) => Ok(bind(obj, m.clone())),
-                Some(other) => Ok(other.clone()),
-                None => Err(no_attribute(obj, name)),
+                Some(m @ Value::Function(_)) => bind(obj, m.clone()),
+                Some(Value::Descriptor(d)) => return Ok(through_descriptor(d, obj)),
+                Some(other) => other.clone(),
+                None if name == names::class() => crate::builtins::type_of(obj),
+                None => return Err(no_attribute(obj, name)),
             }
         }
         Value::Class(c) => match c.lookup(name) {
-            Some(v) => Ok(v.clone()),
-            None if name == Sym::intern("__name__") => Ok(Value::str(c.name.to_string())),
-            None => Err(no_attribute(obj, name)),
+            Some(Value::Descriptor(d)) => return Ok(through_descriptor(d, obj)),
+            Some(v) => v.clone(),
+            None if name == names::dunder_name() => Value::str(c.name.to_string()),
+            None => return Err(no_attribute(obj, name)),
         },
-        Value::Module(m) => m
-            .member(&name.name())
-            .ok_or_else(|| no_attribute(obj, name)),
+        Value::Module(m) => match m.member(&name.name()) {
+            Some(v) => v,
+            // Native modules have no globals: their name is answered here.
+            None if name == names::dunder_name() => Value::str(m.name.to_string()),
+            None => return Err(no_attribute(obj, name)),
+        },
         Value::Super(sp) => match sp.class.base.as_ref().and_then(|b| b.lookup(name).cloned()) {
-            Some(m) => Ok(bind(&sp.receiver, m)),
-            None => Err(RuntimeError::attribute(format!(
-                "'super' object has no attribute '{}'",
-                name.name()
-            ))),
+            Some(Value::Descriptor(d)) => return Ok(through_descriptor(&d, &sp.receiver)),
+            Some(m) => bind(&sp.receiver, m),
+            None => {
+                return Err(RuntimeError::attribute(format!(
+                    "'super' object has no attribute '{}'",
+                    name.name()
+                )))
+            }
         },
-        Value::Builtin(b)
-            if matches!(b.info().kind, Kind::Type | Kind::ErrorClass)
-                && name == Sym::intern("__name__") =>
-        {
-            Ok(Value::str(b.name()))
-        }
+        Value::Builtin(b) if name == names::dunder_name() => Value::str(b.name()),
+        Value::Function(f) if name == names::dunder_name() => Value::str(f.name()),
+        // `prop.setter` inside a class body (`@x.setter`).
+        Value::Descriptor(d) if name == names::setter() => match &**d {
+            Descriptor::Property { .. } => bind(obj, Value::Intrinsic(Intrinsic::PropertySetter)),
+            _ => return Err(no_attribute(obj, name)),
+        },
         _ if crate::methods::has_method(obj, &name.name()) => {
-            Ok(Value::BoundMethod(Arc::new(BoundMethod {
+            Value::BoundMethod(Arc::new(BoundMethod {
                 receiver: obj.clone(),
                 method: BoundTarget::Native(name),
-            })))
+            }))
         }
-        _ => Err(no_attribute(obj, name)),
-    }
+        _ if name == names::class() => crate::builtins::type_of(obj),
+        _ => return Err(no_attribute(obj, name)),
+    };
+    Ok(Attr::Value(value))
 }
 
-pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<(), RuntimeError> {
+/// `obj.name = value`, leaving a property's setter to the caller.
+pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<Assign, RuntimeError> {
     match obj {
         Value::Instance(inst) => {
-            inst.set(name, value);
-            Ok(())
+            // (A field never has a property's name: assigning it calls the
+            // setter.)
+            let in_class = inst.class.lookup(name);
+            if let Some(Value::Descriptor(d)) = in_class {
+                if let Descriptor::Property { set, .. } = &**d {
+                    return match set {
+                        Some(set) => Ok(Assign::Setter {
+                            set: set.clone(),
+                            receiver: obj.clone(),
+                            value,
+                        }),
+                        None => Err(no_setter(&inst.class.name, name)),
+                    };
+                }
+            }
+            inst.set_field(name, value, || in_class.is_some());
+            Ok(Assign::Done)
         }
         Value::Record(r) => Err(RuntimeError::type_error(format!(
             "record {} is immutable",
@@ -135,6 +226,13 @@ pub fn set_attr(obj: &Value, name: Sym, value: Value) -> Result<(), RuntimeError
             other.type_name()
         ))),
     }
+}
+
+fn no_setter(class: &str, name: Sym) -> RuntimeError {
+    RuntimeError::attribute(format!(
+        "property '{}' of '{class}' object has no setter",
+        name.name()
+    ))
 }
 
 /// An insertion position (`list.insert`): negative counts from the end, and

@@ -1,16 +1,16 @@
 //! Building values the compiler describes: collection builders for
 //! comprehensions and `*` unpacking, classes, records and interfaces.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
-use pyro_builtins::Kind;
+use pyro_builtins::{Builtin, Kind};
 use rustc_hash::FxHashMap;
 
 use crate::collections::{insert_locked, Dict, Key, Set};
 use crate::error::{error_class, RuntimeError};
 use crate::nest::Nest;
-use crate::object::{Class, Interface, RecordShape};
+use crate::object::{Class, Interface, RecordShape, SuperProxy};
 use crate::symbol::Sym;
 use crate::value::Value;
 
@@ -113,15 +113,67 @@ fn attrs_from(pairs: Vec<Value>, inherited: FxHashMap<Sym, Value>) -> FxHashMap<
     attrs
 }
 
-/// Sets the owner of the methods a class defines (for `super()`).
+/// Sets the owner of the methods a class defines (for `super()`), those
+/// behind `@staticmethod`, `@classmethod` and `@property` included.
 fn adopt_methods(class: &Arc<Class>) {
-    for v in class.attrs.values() {
+    let adopt = |v: &Value| {
         if let Value::Function(f) = v {
             if f.owner.get().is_none() {
                 let _ = f.owner.set(Arc::downgrade(class));
             }
         }
+    };
+    for v in class.attrs.values() {
+        match v {
+            Value::Descriptor(d) => d.functions().for_each(adopt),
+            v => adopt(v),
+        }
     }
+}
+
+/// The class of a prelude entry that is one: a built-in error class, or a
+/// record of the prelude (`Ok`, `Err`), each made once per process.
+pub fn prelude_class(b: Builtin) -> Option<Arc<Class>> {
+    static RECORDS: OnceLock<FxHashMap<Builtin, Arc<Class>>> = OnceLock::new();
+    match b.info().kind {
+        Kind::ErrorClass => Some(error_class(b)),
+        Kind::Record => RECORDS
+            .get_or_init(|| {
+                let records = pyro_builtins::ALL
+                    .iter()
+                    .filter(|b| b.info().kind == Kind::Record);
+                records
+                    .map(|&b| {
+                        let fields = b.record_fields().into_iter().map(Sym::intern).collect();
+                        let class = Class {
+                            name: b.name().into(),
+                            base: None,
+                            attrs: FxHashMap::default(),
+                            is_error: false,
+                            record: Some(RecordShape {
+                                fields,
+                                defaults: Vec::new(),
+                            }),
+                        };
+                        (b, Arc::new(class))
+                    })
+                    .collect()
+            })
+            .get(&b)
+            .cloned(),
+        _ => None,
+    }
+}
+
+/// The prelude entry whose class this is (see [`prelude_class`]), so that
+/// `type(Ok(1))` is the value the name `Ok` reads.
+pub fn prelude_entry(class: &Arc<Class>) -> Option<Builtin> {
+    if !class.is_error && class.record.is_none() {
+        return None;
+    }
+    pyro_builtins::prelude()
+        .filter(|b| matches!(b.info().kind, Kind::ErrorClass | Kind::Record))
+        .find(|b| prelude_class(*b).is_some_and(|c| Arc::ptr_eq(&c, class)))
 }
 
 pub fn class(name: &Value, bases: Value, pairs: Vec<Value>) -> Result<Value, RuntimeError> {
@@ -135,7 +187,7 @@ pub fn class(name: &Value, bases: Value, pairs: Vec<Value>) -> Result<Value, Run
         Value::Tuple(items) => match items.first() {
             None => None,
             Some(Value::Class(c)) => Some(c.clone()),
-            Some(Value::Builtin(b)) if b.info().kind == Kind::ErrorClass => Some(error_class(*b)),
+            Some(Value::Builtin(b)) if prelude_class(*b).is_some() => prelude_class(*b),
             Some(other) => {
                 return Err(RuntimeError::type_error(format!(
                     "class {name}: cannot inherit from {}",
@@ -161,6 +213,76 @@ pub fn class(name: &Value, bases: Value, pairs: Vec<Value>) -> Result<Value, Run
     });
     adopt_methods(&class);
     Ok(Value::Class(class))
+}
+
+/// `super(cls, obj)`: `obj` must be an instance of `cls` (or, in a class
+/// method, `cls` or a subclass of it).
+pub fn super_proxy(class: Value, receiver: Value) -> Result<Value, RuntimeError> {
+    let found = match &class {
+        Value::Class(c) => Some(c.clone()),
+        Value::Builtin(b) => prelude_class(*b),
+        _ => None,
+    };
+    let Some(class) = found else {
+        return Err(RuntimeError::type_error(format!(
+            "super() argument 1 must be a class, not {}",
+            class.type_name()
+        )));
+    };
+    let fits = crate::attr::class_of(&receiver).is_some_and(|c| c.is_subclass_of(&class));
+    if !fits {
+        return Err(RuntimeError::type_error(format!(
+            "super(type, obj): obj must be an instance or subtype of type (`{}` is not a `{}`)",
+            receiver.type_name(),
+            class.name
+        )));
+    }
+    Ok(Value::Super(Arc::new(SuperProxy { class, receiver })))
+}
+
+/// A class pattern (`case C(p1, p2):`): whether the subject is an instance
+/// of the class. A class that matched must accept that many positional
+/// sub-patterns: a record one per field, a built-in type one (the subject
+/// itself), any other class (or an interface) none.
+pub fn class_pattern(
+    subject: &Value,
+    class: &Value,
+    positional: usize,
+) -> Result<bool, RuntimeError> {
+    let (name, accepts): (Arc<str>, usize) = match class {
+        Value::Class(c) => (
+            c.name.clone(),
+            c.record.as_ref().map_or(0, |r| r.fields.len()),
+        ),
+        Value::Builtin(b) => match (b.info().kind, prelude_class(*b)) {
+            (_, Some(c)) => (
+                c.name.clone(),
+                c.record.as_ref().map_or(0, |r| r.fields.len()),
+            ),
+            (Kind::Type, None) => (b.name().into(), 1),
+            _ => return Err(not_a_class(class)),
+        },
+        Value::Interface(i) => (i.name.clone(), 0),
+        _ => return Err(not_a_class(class)),
+    };
+    if !crate::builtins::is_instance(subject, class)? {
+        return Ok(false);
+    }
+    if positional <= accepts {
+        return Ok(true);
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    Err(RuntimeError::type_error(format!(
+        "{name}() accepts {accepts} positional sub-pattern{} ({positional} given)",
+        plural(accepts)
+    )))
+}
+
+fn not_a_class(v: &Value) -> RuntimeError {
+    RuntimeError::type_error(format!(
+        "called match pattern must be a class, not {}",
+        v.type_name()
+    ))
 }
 
 pub fn record(

@@ -14,7 +14,7 @@ use crate::collections::{hash_value, new_dict, new_set, Dict, Key, Set};
 use crate::error::{error_class, RuntimeError};
 use crate::fiber::{call_value, OnReturn};
 use crate::nest::Nest;
-use crate::object::{shared, BoundMethod, BoundTarget, Iter};
+use crate::object::{shared, BoundMethod, BoundTarget, Descriptor, Iter};
 use crate::ops;
 use crate::repr::{display_sync, repr_sync};
 use crate::runtime::Rt;
@@ -145,21 +145,27 @@ pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
                 Value::Instance(i) => i.class.is_subclass_of(&error_class(*b)),
                 _ => false,
             },
-            _ => matches!(
-                (b, value),
-                (Builtin::Int, Value::Int(_) | Value::Bool(_))
-                    | (Builtin::Float, Value::Float(_))
-                    | (Builtin::Str, Value::Str(_))
-                    | (Builtin::Bool, Value::Bool(_))
-                    | (Builtin::List, Value::List(_))
-                    | (Builtin::Tuple, Value::Tuple(_))
-                    | (Builtin::Dict, Value::Dict(_))
-                    | (Builtin::Set, Value::Set(_))
-                    | (Builtin::ListMutable, Value::ListMut(_))
-                    | (Builtin::TupleMutable, Value::TupleMut(_))
-                    | (Builtin::DictMutable, Value::DictMut(_))
-                    | (Builtin::SetMutable, Value::SetMut(_))
-            ),
+            Kind::Record => match (value, crate::build::prelude_class(*b)) {
+                (Value::Record(r), Some(c)) => Arc::ptr_eq(&r.class, &c),
+                _ => false,
+            },
+            _ => {
+                matches!(
+                    (b, value),
+                    (Builtin::Int, Value::Int(_) | Value::Bool(_))
+                        | (Builtin::Float, Value::Float(_))
+                        | (Builtin::Str, Value::Str(_))
+                        | (Builtin::Bool, Value::Bool(_))
+                        | (Builtin::List, Value::List(_))
+                        | (Builtin::Tuple, Value::Tuple(_))
+                        | (Builtin::Dict, Value::Dict(_))
+                        | (Builtin::Set, Value::Set(_))
+                        | (Builtin::ListMutable, Value::ListMut(_))
+                        | (Builtin::TupleMutable, Value::TupleMut(_))
+                        | (Builtin::DictMutable, Value::DictMut(_))
+                        | (Builtin::SetMutable, Value::SetMut(_))
+                ) || matches!(value, Value::Descriptor(d) if d.kind() == b.name())
+            }
         },
         Value::Tuple(classes) => {
             for c in classes.iter() {
@@ -188,18 +194,24 @@ pub fn is_instance(value: &Value, class: &Value) -> Result<bool, RuntimeError> {
     })
 }
 
-/// `type(value)`.
-fn type_of(v: &Value) -> Value {
+/// A class as `type()` gives it: a class of the prelude as its name reads.
+fn class_value(class: &Arc<crate::object::Class>) -> Value {
+    match crate::build::prelude_entry(class) {
+        Some(b) => Value::Builtin(b),
+        None => Value::Class(class.clone()),
+    }
+}
+
+/// `type(value)` (also `value.__class__`).
+pub(crate) fn type_of(v: &Value) -> Value {
     let b = match v {
-        Value::Instance(i) => {
-            if let Some(b) = pyro_builtins::ALL.iter().find(|b| {
-                b.info().kind == Kind::ErrorClass && Arc::ptr_eq(&error_class(**b), &i.class)
-            }) {
-                return Value::Builtin(*b);
-            }
-            return Value::Class(i.class.clone());
-        }
-        Value::Record(r) => return Value::Class(r.class.clone()),
+        Value::Instance(i) => return class_value(&i.class),
+        Value::Record(r) => return class_value(&r.class),
+        Value::Descriptor(d) => match d.kind() {
+            "staticmethod" => Builtin::StaticMethod,
+            "classmethod" => Builtin::ClassMethod,
+            _ => Builtin::Property,
+        },
         Value::Int(_) => Builtin::Int,
         Value::Float(_) => Builtin::Float,
         Value::Bool(_) => Builtin::Bool,
@@ -1166,6 +1178,19 @@ pub(crate) fn dispatch(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> Nat
                 ))),
             }
         }
+        StaticMethod | ClassMethod | Property => {
+            no_kw(name, &args)?;
+            arity(name, &args, 1, 1)?;
+            let f = callable_arg(name, &args.pos[0])?;
+            ready(Value::Descriptor(Arc::new(match b {
+                StaticMethod => Descriptor::Static(f),
+                ClassMethod => Descriptor::ClassMethod(f),
+                _ => Descriptor::Property { get: f, set: None },
+            })))
+        }
+        OkRecord | ErrRecord => Err(RuntimeError::type_error(
+            "internal error: records are constructed, not called",
+        )),
         Chan => {
             arity(name, &args, 0, 1)?;
             ready(make_chan(None, args.pos.first())?)
@@ -1210,6 +1235,37 @@ pub(crate) fn dispatch(rt: &Rt, depth: usize, b: Builtin, mut args: Args) -> Nat
             crate::hostlib::call(rt, depth, b, args)
         }
         _ => crate::stdlib::call(rt, depth, b, args),
+    }
+}
+
+/// What a decorator wraps: anything that may be callable (a function, a
+/// class, an object with `__call__`, another decorator's result), not a
+/// number, string or collection.
+fn callable_arg(name: &str, v: &Value) -> Result<Value, RuntimeError> {
+    let data = matches!(
+        v,
+        Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::List(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::ListMut(_)
+            | Value::TupleMut(_)
+            | Value::DictMut(_)
+            | Value::SetMut(_)
+            | Value::Range(_)
+            | Value::Slice(_)
+    );
+    match v {
+        other if data => Err(RuntimeError::type_error(format!(
+            "{name}() needs a function, not {}",
+            other.type_name()
+        ))),
+        _ => Ok(v.clone()),
     }
 }
 
@@ -1303,6 +1359,20 @@ pub fn call_intrinsic(i: Intrinsic, mut args: Args) -> NativeResult {
                 _ => ready(Value::str("")),
             }
         }
+        Intrinsic::PropertySetter => match (&args.pos[..], args.kw.is_empty()) {
+            ([Value::Descriptor(d), set], true) => match &**d {
+                Descriptor::Property { get, .. } => {
+                    ready(Value::Descriptor(Arc::new(Descriptor::Property {
+                        get: get.clone(),
+                        set: Some(callable_arg("setter", set)?),
+                    })))
+                }
+                _ => Err(RuntimeError::type_error("setter() needs a property")),
+            },
+            _ => Err(RuntimeError::type_error(
+                "setter() takes exactly 1 argument, the setter function",
+            )),
+        },
     }
 }
 

@@ -103,9 +103,11 @@ pub fn invoke(
             }
         },
         Value::Class(class) => construct(rt, fiber, class, callee, argc, kwnames, on_return),
-        Value::Builtin(b) if b.info().kind == Kind::ErrorClass => {
-            let class = crate::error::error_class(b);
-            construct(rt, fiber, class, callee, argc, kwnames, on_return)
+        Value::Builtin(b) if matches!(b.info().kind, Kind::ErrorClass | Kind::Record) => {
+            match crate::build::prelude_class(b) {
+                Some(class) => construct(rt, fiber, class, callee, argc, kwnames, on_return),
+                None => Err(not_callable(&func)),
+            }
         }
         Value::Builtin(b @ pyro_builtins::Builtin::TaskCurrent) => {
             let mut args = take_args(fiber, callee, argc, kwnames);
@@ -144,6 +146,19 @@ pub fn invoke(
             }
             let value = (h.call)(args.pos)?;
             finish_native(rt, fiber, Native::Value(value), on_return)
+        }
+        // A static method is callable as its function (as in Python 3.10),
+        // however many times it was wrapped.
+        Value::Descriptor(_) => {
+            let mut target = func;
+            while let Value::Descriptor(d) = &target {
+                match &**d {
+                    crate::object::Descriptor::Static(f) => target = f.clone(),
+                    _ => return Err(not_callable(&target)),
+                }
+            }
+            fiber.stack[callee] = target;
+            invoke(rt, fiber, callee, argc, kwnames, on_return)
         }
         Value::Instance(ref inst) => match inst.class.lookup(names::call()).cloned() {
             Some(method) => {
@@ -431,10 +446,11 @@ pub fn build_record(class: &Arc<Class>, args: Args) -> Result<Value, RuntimeErro
     let n = shape.fields.len();
     if args.pos.len() > n {
         return Err(RuntimeError::type_error(format!(
-            "{}() takes {} but {} given",
+            "{}() takes {} but {} {} given",
             class.name,
             plural(n, "positional argument"),
-            args.pos.len()
+            args.pos.len(),
+            if args.pos.len() == 1 { "was" } else { "were" }
         )));
     }
     let mut slots: Vec<Option<Value>> = vec![None; n];
@@ -445,14 +461,14 @@ pub fn build_record(class: &Arc<Class>, args: Args) -> Result<Value, RuntimeErro
         match shape.fields.iter().position(|f| *f.name() == *k) {
             Some(i) if slots[i].is_some() => {
                 return Err(RuntimeError::type_error(format!(
-                    "{}() got multiple values for field '{k}'",
+                    "{}() got multiple values for argument '{k}'",
                     class.name
                 )))
             }
             Some(i) => slots[i] = Some(v),
             None => {
                 return Err(RuntimeError::type_error(format!(
-                    "{}() got an unexpected field '{k}'",
+                    "{}() got an unexpected keyword argument '{k}'",
                     class.name
                 )))
             }
@@ -471,8 +487,9 @@ pub fn build_record(class: &Arc<Class>, args: Args) -> Result<Value, RuntimeErro
     }
     if !missing.is_empty() {
         return Err(RuntimeError::type_error(format!(
-            "{}() missing field(s): {}",
+            "{}() missing {}: {}",
             class.name,
+            plural(missing.len(), "required argument"),
             missing.join(", ")
         )));
     }

@@ -59,6 +59,15 @@ pub fn error_class(kind: Builtin) -> Arc<Class> {
         .expect("Error exists")
 }
 
+/// A value that `raise` refused, for its message: `class Point`, `int`.
+pub fn describe_unraisable(v: &Value) -> String {
+    match v {
+        Value::Class(c) if c.record.is_some() => format!("record {}", c.name),
+        Value::Class(c) => format!("class {}", c.name),
+        other => other.type_name(),
+    }
+}
+
 /// An error in flight: an instance of an error class.
 #[derive(Clone)]
 pub struct RuntimeError(pub Arc<Instance>);
@@ -113,6 +122,9 @@ impl RuntimeError {
     pub fn from_value(value: Value) -> RuntimeError {
         match value {
             Value::Instance(i) if i.class.is_error => RuntimeError(i),
+            Value::Builtin(b) if b.info().kind == Kind::ErrorClass => {
+                RuntimeError::from_value(Value::Class(error_class(b)))
+            }
             Value::Class(c) if c.is_error => {
                 let instance = Instance::new(c);
                 instance.set(names::message(), Value::str(""));
@@ -126,8 +138,20 @@ impl RuntimeError {
             }
             other => RuntimeError::type_error(format!(
                 "can only raise errors (Error or a subclass), not {}",
-                other.type_name()
+                describe_unraisable(&other)
             )),
+        }
+    }
+
+    /// Whether `raise` accepts the value: an error, an error class (which
+    /// `raise` instantiates first) or a string.
+    pub fn raisable(value: &Value) -> bool {
+        match value {
+            Value::Instance(i) => i.class.is_error,
+            Value::Class(c) => c.is_error,
+            Value::Builtin(b) => b.info().kind == Kind::ErrorClass,
+            Value::Str(_) => true,
+            _ => false,
         }
     }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use pyro_builtins::Builtin;
 use pyro_compiler::Op;
 
+use crate::attr::{Assign, Attr};
 use crate::call::{self, Invoked};
 use crate::collections::{insert_locked, new_dict, new_set, Key};
 use crate::error::RuntimeError;
@@ -160,6 +161,28 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                         break (e, false);
                     }
                 }
+            }};
+        }
+        // Calls a property's getter (`[receiver]`: its result is pushed) or
+        // setter (`[receiver, value]`: its result is dropped) as an
+        // ordinary call of Pyro code.
+        macro_rules! call_accessor {
+            ($f:expr, [$($arg:expr),+]) => {{
+                std::hint::cold_path();
+                let callee = stack.len();
+                push!($f);
+                let mut argc = 0;
+                $(
+                    push!($arg);
+                    argc += 1;
+                )+
+                let on_return = if argc == 1 {
+                    OnReturn::Push
+                } else {
+                    OnReturn::Discard
+                };
+                save_pc!();
+                invoked!(call::invoke(rt, fiber, callee, argc, None, on_return));
             }};
         }
         // Runs the small int loop (`hot.rs`) from here when the instruction
@@ -1155,8 +1178,10 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                 }
                 Op::GetAttr(n) => {
                     let obj = pop!();
-                    let v = tri!(attr::get_attr(&obj, proto.names[n as usize]));
-                    push!(v);
+                    match tri!(attr::lookup(&obj, proto.names[n as usize])) {
+                        Attr::Value(v) => push!(v),
+                        Attr::Getter { get, receiver } => call_accessor!(get, [receiver]),
+                    }
                 }
                 Op::GetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
@@ -1182,12 +1207,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                     let v = match &stack[base + s as usize] {
                         Value::Cell(c) => {
                             let obj = c.lock().clone();
-                            attr::get_attr(&obj, name)
+                            attr::lookup(&obj, name)
                         }
-                        obj => attr::get_attr(obj, name),
+                        obj => attr::lookup(obj, name),
                     };
-                    let v = tri!(v);
-                    push!(v);
+                    match tri!(v) {
+                        Attr::Value(v) => push!(v),
+                        Attr::Getter { get, receiver } => call_accessor!(get, [receiver]),
+                    }
                 }
                 Op::SetLocalAttr(s, n) => {
                     let name = proto.names[n as usize];
@@ -1217,12 +1244,26 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                         }
                         obj => attr::set_attr(obj, name, value),
                     };
-                    tri!(done);
+                    if let Assign::Setter {
+                        set,
+                        receiver,
+                        value,
+                    } = tri!(done)
+                    {
+                        call_accessor!(set, [receiver, value]);
+                    }
                 }
                 Op::SetAttr(n) => {
                     let value = pop!();
                     let obj = pop!();
-                    tri!(attr::set_attr(&obj, proto.names[n as usize], value));
+                    if let Assign::Setter {
+                        set,
+                        receiver,
+                        value,
+                    } = tri!(attr::set_attr(&obj, proto.names[n as usize], value))
+                    {
+                        call_accessor!(set, [receiver, value]);
+                    }
                 }
                 Op::GetIndex => {
                     let index = pop!();
@@ -1600,10 +1641,25 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                         0 => (RuntimeError::from_value(pop!()), true),
                         2 => {
                             let cause = pop!();
-                            let error = RuntimeError::from_value(pop!());
+                            let exc = pop!();
+                            if !RuntimeError::raisable(&exc) {
+                                break (RuntimeError::from_value(exc), false);
+                            }
+                            let error = RuntimeError::from_value(exc);
                             let cause = match cause {
                                 Value::None => Value::None,
-                                other => RuntimeError::from_value(other).value(),
+                                c if RuntimeError::raisable(&c) => {
+                                    RuntimeError::from_value(c).value()
+                                }
+                                other => {
+                                    break (
+                                        RuntimeError::type_error(format!(
+                                            "an error's cause must be an error (Error or a subclass) or None, not {}",
+                                            crate::error::describe_unraisable(&other)
+                                        )),
+                                        false,
+                                    )
+                                }
                             };
                             error.0.set(names::cause(), cause);
                             let reraise = !error.trace().is_empty();
@@ -1682,12 +1738,42 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                     };
                     push!(Value::Super(Arc::new(SuperProxy { class, receiver })));
                 }
+                Op::BuildSuper => {
+                    std::hint::cold_path();
+                    let receiver = pop!();
+                    let class = pop!();
+                    let v = tri!(build::super_proxy(class, receiver));
+                    push!(v);
+                }
+                Op::ErrorInstance => {
+                    let is_class = match stack.last() {
+                        Some(Value::Class(c)) => c.is_error,
+                        Some(Value::Builtin(b)) => b.info().kind == pyro_builtins::Kind::ErrorClass,
+                        _ => false,
+                    };
+                    if is_class {
+                        std::hint::cold_path();
+                        let callee = stack.len() - 1;
+                        save_pc!();
+                        invoked!(call::invoke(rt, fiber, callee, 0, None, OnReturn::Push));
+                    }
+                }
+                Op::MatchClass(positional) => {
+                    std::hint::cold_path();
+                    let class = pop!();
+                    let subject = pop!();
+                    let matched = tri!(build::class_pattern(&subject, &class, positional as usize));
+                    push!(Value::Bool(matched));
+                }
                 Op::MatchField(i) => {
                     std::hint::cold_path();
                     let v = pop!();
                     let field = match &v {
                         Value::Record(r) => r.fields.get(i as usize).cloned(),
-                        Value::Tuple(items) | Value::List(items) => items.get(i as usize).cloned(),
+                        Value::Instance(_) => None,
+                        // A built-in type's value matches its one positional
+                        // sub-pattern whole (`case int(n):`).
+                        _ if i == 0 => Some(v.clone()),
                         _ => None,
                     };
                     match field {
@@ -2126,11 +2212,18 @@ fn call_method(
                     call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
                     Ok(Invoked::Pushed)
                 }
+                Some(Value::Descriptor(d)) => {
+                    let attr = attr::through_descriptor(&d, &receiver);
+                    call_attribute(rt, fiber, recv, argc, attr)
+                }
                 Some(other) => {
                     fiber.stack.insert(recv, other);
                     call::invoke(rt, fiber, recv, argc + 1, None, OnReturn::Push)
                 }
-                None => Err(attr::no_attribute(&receiver, name)),
+                None => {
+                    let attr = attr::lookup(&receiver, name)?;
+                    call_attribute(rt, fiber, recv, argc, attr)
+                }
             }
         }
         Value::Record(r) => {
@@ -2143,16 +2236,27 @@ fn call_method(
                     call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
                     Ok(Invoked::Pushed)
                 }
+                Some(Value::Descriptor(d)) => {
+                    let attr = attr::through_descriptor(&d, &receiver);
+                    call_attribute(rt, fiber, recv, argc, attr)
+                }
                 Some(other) => {
                     fiber.stack.insert(recv, other);
                     call::invoke(rt, fiber, recv, argc + 1, None, OnReturn::Push)
                 }
-                None => Err(attr::no_attribute(&receiver, name)),
+                None => {
+                    let attr = attr::lookup(&receiver, name)?;
+                    call_attribute(rt, fiber, recv, argc, attr)
+                }
             }
         }
         Value::Super(sp) => {
             let method = sp.class.base.as_ref().and_then(|b| b.lookup(name).cloned());
             match method {
+                Some(Value::Descriptor(d)) => {
+                    let attr = attr::through_descriptor(&d, &sp.receiver);
+                    call_attribute(rt, fiber, recv, argc, attr)
+                }
                 Some(Value::Function(f)) => {
                     fiber.stack[recv] = sp.receiver.clone();
                     call::push_frame(rt, fiber, f, recv, argc + 1, None, recv, OnReturn::Push)?;
@@ -2169,10 +2273,9 @@ fn call_method(
                 ))),
             }
         }
-        Value::Class(_) | Value::Module(_) | Value::Builtin(_) => {
-            let member = attr::get_attr(&receiver, name)?;
-            fiber.stack[recv] = member;
-            call::invoke(rt, fiber, recv, argc, None, OnReturn::Push)
+        Value::Class(_) | Value::Module(_) | Value::Builtin(_) | Value::Descriptor(_) => {
+            let attr = attr::lookup(&receiver, name)?;
+            call_attribute(rt, fiber, recv, argc, attr)
         }
         _ => {
             let args: Vec<Value> = fiber.stack.drain(recv + 1..).collect();
@@ -2188,6 +2291,35 @@ fn call_method(
                 },
             )?;
             call::finish_native(rt, fiber, result, OnReturn::Push)
+        }
+    }
+}
+
+/// `receiver.name(args)` once the attribute is known, with the receiver's
+/// slot at `recv` and the arguments above it.
+fn call_attribute(
+    rt: &Rt,
+    fiber: &mut Fiber,
+    recv: usize,
+    argc: usize,
+    attr: Attr,
+) -> Result<Invoked, RuntimeError> {
+    match attr {
+        Attr::Value(callee) => {
+            fiber.stack[recv] = callee;
+            call::invoke(rt, fiber, recv, argc, None, OnReturn::Push)
+        }
+        // `obj.prop(args)`: the getter's result is called with the
+        // arguments. Rare, so both calls run on a nested fiber rather than
+        // as a chain of frames.
+        Attr::Getter { get, receiver } => {
+            let args: Vec<Value> = fiber.stack.drain(recv + 1..).collect();
+            fiber.stack.truncate(recv);
+            let (rt, depth) = (rt.clone(), fiber.depth());
+            Ok(Invoked::Suspend(Box::pin(async move {
+                let f = crate::fiber::call_value(rt.clone(), get, vec![receiver], depth).await?;
+                crate::fiber::call_value(rt, f, args, depth).await
+            })))
         }
     }
 }

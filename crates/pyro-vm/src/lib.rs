@@ -208,11 +208,8 @@ impl Vm {
     }
 
     async fn run(&self, path: &Path, text: &str, return_last: bool) -> Result<Value, PyroError> {
-        let name = path
-            .file_stem()
-            .map_or_else(|| "main".to_string(), |s| s.to_string_lossy().into_owned());
         check_runtime()?;
-        let (_module, body) = modules::compile(&self.rt, &name, path, text, return_last)?;
+        let (_module, body) = modules::compile(&self.rt, "__main__", path, text, return_last)?;
         // A detached task's uncaught error ends the program, like a panic in
         // a goroutine: whichever comes first, main finishing or that error.
         let watchdog = tokio::spawn(deadlock::watchdog(self.rt.clone()));

@@ -92,7 +92,14 @@ pub fn import(
         };
         // Embedded modules are keyed by a pseudo-path so they load once.
         let key = PathBuf::from(format!("<std>/{}.pyro", path.trim_start_matches("std.")));
-        return Ok(load_cached(rt, key, None, Some(source), fiber.depth()));
+        return Ok(load_cached(
+            rt,
+            key,
+            None,
+            Some(source),
+            fiber.depth(),
+            path.to_string(),
+        ));
     }
     let file = resolve(from, path);
     if let Some(cell) = rt.files.get(&file).map(|c| c.clone()) {
@@ -114,7 +121,41 @@ pub fn import(
             shown.join(" -> ")
         )));
     }
-    Ok(load_cached(rt, file, chain, None, fiber.depth()))
+    Ok(load_cached(
+        rt,
+        file,
+        chain,
+        None,
+        fiber.depth(),
+        module_name(path),
+    ))
+}
+
+/// The name (`__name__`) of the module an import path loads: `utils`,
+/// `pkg.mod` and `std.json` as written; for a file path, the path without
+/// `.pyro` and with `/` read as `.` (`"lib.pyro"` is `lib`, `"sub/util.pyro"`
+/// is `sub.util`), or only the file's name when the path leaves the
+/// importing file's folder (`..`) or is absolute. A file imported in two
+/// ways is loaded once, named by the import that loaded it.
+fn module_name(path: &str) -> String {
+    let is_file = path.ends_with(".pyro") || path.contains('/');
+    if !is_file {
+        return path.to_string();
+    }
+    let relative = Path::new(path);
+    let stem = relative
+        .file_stem()
+        .map_or_else(|| path.to_string(), |s| s.to_string_lossy().into_owned());
+    let mut parts = Vec::new();
+    for part in relative.parent().into_iter().flat_map(Path::components) {
+        match part {
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            _ => return stem,
+        }
+    }
+    parts.push(stem);
+    parts.join(".")
 }
 
 /// One file in a chain of imports being run (each importing the next),
@@ -157,6 +198,7 @@ fn load_cached(
     chain: Option<Arc<ImportLink>>,
     embedded: Option<&'static str>,
     depth: usize,
+    name: String,
 ) -> Imported {
     if let Some(m) = rt.files.get(&file).and_then(|c| c.get().cloned()) {
         return Imported::Ready(Value::Module(m));
@@ -168,7 +210,7 @@ fn load_cached(
         }
         let cell = rt.files.entry(file.clone()).or_default().clone();
         let module = cell
-            .get_or_try_init(|| load_file(&rt, file.clone(), chain, embedded, depth))
+            .get_or_try_init(|| load_file(&rt, file.clone(), chain, embedded, depth, name))
             .await?;
         Ok(Value::Module(module.clone()))
     })))
@@ -187,6 +229,7 @@ async fn load_file(
     chain: Option<Arc<ImportLink>>,
     embedded: Option<&'static str>,
     depth: usize,
+    name: String,
 ) -> Result<Arc<Module>, RuntimeError> {
     let shown = display_name(&file);
     let text = match embedded {
@@ -205,9 +248,6 @@ async fn load_file(
             })?
         }
     };
-    let name = file
-        .file_stem()
-        .map_or_else(|| shown.clone(), |s| s.to_string_lossy().into_owned());
     let (module, body) = match compile(rt, &name, &file, &text, false) {
         Ok(pair) => pair,
         Err(diagnostics) => {
@@ -247,7 +287,8 @@ fn describe_io(e: &std::io::Error) -> String {
 }
 
 /// Parses and compiles a file into a module (with its globals) and the
-/// function that runs its top level.
+/// function that runs its top level. `name` is the module's `__name__`
+/// (`__main__` for the program that was run).
 pub fn compile(
     rt: &Rt,
     name: &str,
@@ -277,6 +318,9 @@ pub fn compile(
         if let Some(&i) = module.global_index.get(host_name) {
             module.globals[i as usize].set(value.clone());
         }
+    }
+    if let Some(&i) = module.global_index.get(pyro_compiler::MODULE_NAME) {
+        module.globals[i as usize].set(Value::str(name));
     }
     let body = Arc::new(Function::new(
         prepare(&code),

@@ -227,11 +227,17 @@ impl Instance {
     }
 
     pub fn set(&self, name: Sym, value: Value) {
+        self.set_field(name, value, || self.class.lookup(name).is_some());
+    }
+
+    /// Sets the field `name`; `in_class` says whether the class has an
+    /// attribute of that name (asked only when the field is new).
+    pub fn set_field(&self, name: Sym, value: Value, in_class: impl FnOnce() -> bool) {
         let mut fields = self.fields.lock();
         match fields.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
             None => {
-                if self.class.lookup(name).is_some() {
+                if in_class() {
                     self.shadows.store(true, Ordering::Release);
                 }
                 fields.push((name, value))
@@ -467,6 +473,57 @@ impl Module {
         }
         let sources = self.star_sources.lock().clone();
         sources.iter().find_map(|m| m.member(name))
+    }
+}
+
+/// A class attribute read by a rule of its own, made by the decorators
+/// `@staticmethod`, `@classmethod` and `@property` (which are ordinary
+/// prelude functions returning one of these).
+pub enum Descriptor {
+    /// Read as the function itself, from the class or from an instance.
+    Static(Value),
+    /// Read as the function bound to the class (an instance's class).
+    ClassMethod(Value),
+    /// Read from an instance by calling `get` with it, assigned by calling
+    /// `set` with it and the value; read from the class, the property itself.
+    Property { get: Value, set: Option<Value> },
+}
+
+impl Descriptor {
+    /// The decorator's name, which is also the descriptor's type name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Descriptor::Static(_) => "staticmethod",
+            Descriptor::ClassMethod(_) => "classmethod",
+            Descriptor::Property { .. } => "property",
+        }
+    }
+
+    /// The functions it holds.
+    pub fn functions(&self) -> impl Iterator<Item = &Value> {
+        let (first, second) = match self {
+            Descriptor::Static(f) | Descriptor::ClassMethod(f) => (f, None),
+            Descriptor::Property { get, set } => (get, set.as_ref()),
+        };
+        std::iter::once(first).chain(second)
+    }
+}
+
+/// The functions are freed through [`crate::free::release`] (`f =
+/// staticmethod(f)` in a loop nests descriptors).
+impl Drop for Descriptor {
+    fn drop(&mut self) {
+        let values = match self {
+            Descriptor::Static(f) | Descriptor::ClassMethod(f) => {
+                vec![std::mem::replace(f, Value::None)]
+            }
+            Descriptor::Property { get, set } => {
+                let mut out = vec![std::mem::replace(get, Value::None)];
+                out.extend(set.take());
+                out
+            }
+        };
+        crate::free::release(values);
     }
 }
 

@@ -190,9 +190,9 @@ fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
             out.push_str(&format!("<function {}>", f.name()))
         }
         Value::Builtin(b) => match b.info().kind {
-            pyro_builtins::Kind::Type | pyro_builtins::Kind::ErrorClass => {
-                out.push_str(&format!("<class {}>", b.name()))
-            }
+            pyro_builtins::Kind::Type
+            | pyro_builtins::Kind::ErrorClass
+            | pyro_builtins::Kind::Record => out.push_str(&format!("<class {}>", b.name())),
             _ => out.push_str(&format!("<function {}>", b.name())),
         },
         Value::Intrinsic(i) => out.push_str(&format!("<function {i:?}>")),
@@ -253,6 +253,7 @@ fn write_one(value: &Value, out: &mut String, walk: &mut Walk) -> bool {
             }
         }
         Value::Super(_) => out.push_str("<super>"),
+        Value::Descriptor(d) => out.push_str(&format!("<{} object>", d.kind())),
         Value::Cell(c) => {
             let inner = c.lock().clone();
             return write_repr(&inner, out, walk);

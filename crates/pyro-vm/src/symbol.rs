@@ -96,6 +96,9 @@ pub mod names {
         neg = "__neg__";
         pos = "__pos__";
         invert = "__invert__";
+        class = "__class__";
+        dunder_name = "__name__";
+        setter = "setter";
         message = "message";
         cause = "cause";
         traceback = "traceback";

@@ -11,8 +11,8 @@ use pyro_builtins::Builtin;
 
 use crate::collections::{Dict, Set};
 use crate::object::{
-    BoundMethod, Class, Function, HostFunction, Instance, Interface, Iter, Module, Record,
-    SuperProxy,
+    BoundMethod, Class, Descriptor, Function, HostFunction, Instance, Interface, Iter, Module,
+    Record, SuperProxy,
 };
 
 pub type Shared<T> = Arc<Mutex<T>>;
@@ -58,6 +58,8 @@ pub enum Value {
     /// A channel, or one of its send-only / receive-only views.
     Chan(Arc<crate::chan::Channel>, crate::chan::ChanDir),
     Super(Arc<SuperProxy>),
+    /// A static method, class method or property (a class attribute).
+    Descriptor(Arc<Descriptor>),
     /// A captured variable (only ever in a local slot or a closure).
     Cell(Arc<Mutex<Value>>),
     /// A variable that has no value yet (only ever in a slot).
@@ -129,6 +131,7 @@ impl Value {
             Value::Iterator(a) => Value::Iterator(a.clone()),
             Value::RangeIter(a) => Value::RangeIter(a.clone()),
             Value::Super(a) => Value::Super(a.clone()),
+            Value::Descriptor(a) => Value::Descriptor(a.clone()),
             Value::Cell(a) => Value::Cell(a.clone()),
             Value::Task(a) => Value::Task(a.clone()),
             Value::Sync(a) => Value::Sync(a.clone()),
@@ -193,6 +196,8 @@ pub enum Intrinsic {
     ErrorStr,
     /// `chan<T>(n)`: the element type string comes first.
     MakeTypedChan,
+    /// `prop.setter(f)` (`@x.setter`): the property with `f` as its setter.
+    PropertySetter,
 }
 
 /// An immutable string with its length in characters.
@@ -368,6 +373,7 @@ impl Value {
             Value::Chan(_, crate::chan::ChanDir::Send) => "Sender".into(),
             Value::Chan(_, crate::chan::ChanDir::Recv) => "Receiver".into(),
             Value::Super(_) => "super".into(),
+            Value::Descriptor(d) => d.kind().into(),
             Value::Cell(_) => "cell".into(),
             Value::Unbound => "unbound".into(),
         }
@@ -464,6 +470,7 @@ impl Value {
             Value::Sync(a) => Arc::as_ptr(a) as usize,
             Value::Chan(a, _) => Arc::as_ptr(a) as usize,
             Value::Super(a) => Arc::as_ptr(a) as usize,
+            Value::Descriptor(a) => Arc::as_ptr(a) as usize,
             Value::Cell(a) => Arc::as_ptr(a) as usize,
             _ => return None,
         })

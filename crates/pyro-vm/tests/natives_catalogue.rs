@@ -131,12 +131,12 @@ fn all_cases() -> (String, Vec<Case>) {
                 continue;
             }
             let callee = format!("{alias}.{}", info.name);
-            cases_for(
-                &callee,
-                &format!("{short}.{}", info.name),
-                info.signature,
-                &mut cases,
-            );
+            // A record is named by itself wherever it is reached from.
+            let display = match info.kind {
+                Kind::Record => info.name.to_string(),
+                _ => format!("{short}.{}", info.name),
+            };
+            cases_for(&callee, &display, info.signature, &mut cases);
         }
     }
     for r in pyro_builtins::receivers() {

@@ -58,8 +58,15 @@ impl Write for Sink {
     }
 }
 
-/// How long runtime threads may take to stop once asked.
+/// How long runtime threads may take to stop once asked, at least: the
+/// program's tasks are dropped then (a million of them, in a debug build,
+/// take seconds). A longer run deadline (given for slower builds) gives
+/// half of it.
 const GRACE: Duration = Duration::from_secs(3);
+
+fn grace(deadline: Duration) -> Duration {
+    GRACE.max(deadline / 2)
+}
 
 /// Runs `source` as the main program `name` (its imports resolve next to
 /// `name`).
@@ -119,12 +126,13 @@ pub fn run(name: &str, source: &str, limits: RunLimits) -> RunOutput {
     runtime.shutdown_background();
     drop(vm);
     let asked = Instant::now();
+    let grace = grace(limits.deadline);
     while alive.load(Ordering::SeqCst) > 0 {
-        if asked.elapsed() > GRACE {
+        if asked.elapsed() > grace {
             end = RunEnd::Stuck(format!(
                 "hang: {} runtime thread(s) still busy {}s after the program was stopped (code that never yields)",
                 alive.load(Ordering::SeqCst),
-                GRACE.as_secs()
+                grace.as_secs()
             ));
             break;
         }
