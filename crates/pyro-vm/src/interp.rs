@@ -263,7 +263,14 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                 // The general operation: the fast paths before it are the hot ones.
                 std::hint::cold_path();
                 match $e {
-                    Ok(v) => push!(v),
+                    Ok(v) => {
+                        push!(v);
+                        // An operation on a big value (concatenating
+                        // megabytes) may take long: see `crate::clock`.
+                        if crate::clock::expired(slice) {
+                            budget = 1;
+                        }
+                    }
                     Err(Slow::Error(e)) => break (e, false),
                     Err(Slow::Dunder(sym)) => {
                         save_pc!();
@@ -1541,11 +1548,17 @@ pub fn run(rt: &Rt, fiber: &mut Fiber, slice: u32) -> Halt {
                     push!(build::interface(&proto.consts[k as usize], pairs));
                 }
                 Op::Return | Op::ReturnNone | Op::ReturnLocal(_) => {
-                    // The function's straight-line code is paid for; the
-                    // next call or backward jump yields if it ran out.
-                    budget = budget
-                        .saturating_sub(crate::fiber::straight_cost(pc))
-                        .max(1);
+                    // The function's straight-line code is paid for. With
+                    // the budget gone, yield before returning (the return
+                    // runs again on resuming): a deep recursion unwinding
+                    // through slow operations has no other yield point.
+                    budget = budget.saturating_sub(crate::fiber::straight_cost(pc));
+                    if budget <= 1 {
+                        std::hint::cold_path();
+                        pc -= 1;
+                        save_pc!();
+                        pause!(Halt::Yield);
+                    }
                     // An int result travels as a scalar, not as a value
                     // read back whole just after it was written in parts.
                     let int_result = match op {
