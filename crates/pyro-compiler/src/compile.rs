@@ -542,16 +542,31 @@ impl<'a> Compiler<'a> {
 
     /// How a read of `name` at `at` resolves.
     pub(crate) fn resolve(&mut self, name: &str, at: u32) -> Option<Resolved> {
+        self.resolve_for(name, at, false)
+    }
+
+    /// How `name` at `at` resolves, for a read or (`store`) an assignment:
+    /// an assignment sees a variable of an enclosing function or of the
+    /// module only when that is declared earlier in the source (LANGUAGE.md
+    /// §4), a read also one declared further down.
+    fn resolve_for(&mut self, name: &str, at: u32, store: bool) -> Option<Resolved> {
         let depth = self.fns.len() - 1;
         if let Some(id) = Self::lookup_in(&self.fns[depth], name) {
             return Some(Resolved::Local(id));
         }
         for k in (0..depth).rev() {
             if let Some(id) = Self::lookup_enclosing(&self.fns[k], name) {
-                return Some(Resolved::Free(self.capture(k, id, name)));
+                if !store || self.fns[k].bindings[id].span.lo <= at {
+                    return Some(Resolved::Free(self.capture(k, id, name)));
+                }
             }
         }
-        if let Some(g) = self.global_at(name, at) {
+        let global = if store {
+            self.global_declared_by(name, at)
+        } else {
+            self.global_at(name, at)
+        };
+        if let Some(g) = global {
             return Some(Resolved::Global(g));
         }
         if let Some(b) = Builtin::lookup_prelude(name) {
@@ -666,31 +681,9 @@ impl<'a> Compiler<'a> {
         names
     }
 
-    /// How an assignment to `name` at `at` resolves: like a read, except
-    /// that a variable of an enclosing function or of the module counts only
-    /// when it is declared earlier in the source (LANGUAGE.md §4).
+    /// How an assignment to `name` at `at` resolves (see [`Self::resolve_for`]).
     pub(crate) fn resolve_store(&mut self, name: &str, at: u32) -> Option<Resolved> {
-        let depth = self.fns.len() - 1;
-        if let Some(id) = Self::lookup_in(&self.fns[depth], name) {
-            return Some(Resolved::Local(id));
-        }
-        for k in (0..depth).rev() {
-            if let Some(id) = Self::lookup_enclosing(&self.fns[k], name) {
-                if self.fns[k].bindings[id].span.lo <= at {
-                    return Some(Resolved::Free(self.capture(k, id, name)));
-                }
-            }
-        }
-        if let Some(g) = self.global_declared_by(name, at) {
-            return Some(Resolved::Global(g));
-        }
-        if let Some(b) = Builtin::lookup_prelude(name) {
-            return Some(Resolved::Builtin(b));
-        }
-        if self.dynamic_names {
-            return Some(Resolved::Dynamic);
-        }
-        None
+        self.resolve_for(name, at, true)
     }
 
     /// Stores the top of the stack into `name`, declaring it if needed.

@@ -73,10 +73,11 @@ pub fn clip_long_lines(
     match Clip::build(&labels, view) {
         Some(clip) => {
             let labels = labels.iter().map(|l| clip.map_label(l)).collect();
-            Box::new(ClippedDiagnostic {
+            Box::new(Relabelled {
                 inner: diagnostic,
                 labels,
-                source: clip.source,
+                source: Some(clip.source),
+                notes: Vec::new(),
             })
         }
         None => diagnostic,
@@ -292,7 +293,7 @@ fn line_count(file: &SourceFile) -> usize {
 
 /// The text miette reads instead of the files: the shown lines, each cut to
 /// its kept parts.
-struct ClippedSource {
+pub(crate) struct ClippedSource {
     text: String,
     segments: Vec<Segment>,
 }
@@ -463,32 +464,35 @@ impl fmt::Debug for ClippedSource {
     }
 }
 
-/// A diagnostic shown through a [`ClippedSource`].
-struct ClippedDiagnostic {
-    inner: Box<dyn Diagnostic + Send + Sync>,
-    labels: Vec<LabeledSpan>,
-    source: ClippedSource,
+/// A diagnostic shown with other labels: through a [`ClippedSource`]
+/// ([`clip_long_lines`]), or with some labels moved into notes after it
+/// ([`crate::order::primary_first`]).
+pub(crate) struct Relabelled {
+    pub inner: Box<dyn Diagnostic + Send + Sync>,
+    pub labels: Vec<LabeledSpan>,
+    pub source: Option<ClippedSource>,
+    pub notes: Vec<Note>,
 }
 
-impl fmt::Debug for ClippedDiagnostic {
+impl fmt::Debug for Relabelled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.inner, f)
     }
 }
 
-impl fmt::Display for ClippedDiagnostic {
+impl fmt::Display for Relabelled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.inner, f)
     }
 }
 
-impl std::error::Error for ClippedDiagnostic {
+impl std::error::Error for Relabelled {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.inner.source()
     }
 }
 
-impl Diagnostic for ClippedDiagnostic {
+impl Diagnostic for Relabelled {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.code()
     }
@@ -506,15 +510,50 @@ impl Diagnostic for ClippedDiagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        match &self.source {
+            Some(source) => Some(source),
+            None => self.inner.source_code(),
+        }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
     }
 
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.notes.is_empty() {
+            return self.inner.related();
+        }
+        Some(Box::new(self.notes.iter().map(|n| n as &dyn Diagnostic)))
+    }
+
     fn diagnostic_source(&self) -> Option<&dyn Diagnostic> {
         self.inner.diagnostic_source()
+    }
+}
+
+/// A label shown on its own, after the diagnostic it belonged to.
+#[derive(Debug)]
+pub(crate) struct Note {
+    pub message: String,
+    pub span: LabeledSpan,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Note {}
+
+impl Diagnostic for Note {
+    fn severity(&self) -> Option<Severity> {
+        Some(Severity::Advice)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.span.clone())))
     }
 }
 

@@ -7,10 +7,9 @@
 //! position. [`primary_first`] moves such labels into notes shown after the
 //! main snippet, so the report opens where the problem is.
 
-use std::fmt;
+use miette::{Diagnostic, LabeledSpan};
 
-use miette::{Diagnostic, LabeledSpan, Severity, SourceCode};
-
+use crate::clip::{Note, Relabelled};
 use crate::SourceMapView;
 
 /// Lines between two labels beyond which miette shows them apart.
@@ -57,88 +56,10 @@ pub fn primary_first(
             span: LabeledSpan::new_primary_with_span(None, *l.inner()),
         })
         .collect();
-    Box::new(PrimaryFirst {
+    Box::new(Relabelled {
         inner: diagnostic,
         labels: kept,
+        source: None,
         notes,
     })
-}
-
-struct PrimaryFirst {
-    inner: Box<dyn Diagnostic + Send + Sync>,
-    labels: Vec<LabeledSpan>,
-    notes: Vec<Note>,
-}
-
-impl fmt::Debug for PrimaryFirst {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
-    }
-}
-
-impl fmt::Display for PrimaryFirst {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.inner, f)
-    }
-}
-
-impl std::error::Error for PrimaryFirst {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner.source()
-    }
-}
-
-impl Diagnostic for PrimaryFirst {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.code()
-    }
-
-    fn severity(&self) -> Option<Severity> {
-        self.inner.severity()
-    }
-
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
-    }
-
-    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.url()
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.inner.source_code()
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.notes.iter().map(|n| n as &dyn Diagnostic)))
-    }
-}
-
-/// A secondary label shown on its own, after the main snippet.
-#[derive(Debug)]
-struct Note {
-    message: String,
-    span: LabeledSpan,
-}
-
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Note {}
-
-impl Diagnostic for Note {
-    fn severity(&self) -> Option<Severity> {
-        Some(Severity::Advice)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(self.span.clone())))
-    }
 }
